@@ -1,0 +1,55 @@
+// Byte sources and sinks: how codecs see files, so that a path, stdin or a FIFO all work and
+// the format can be sniffed from the first bytes without seeking.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lrn {
+
+/// A forward-only byte stream with a name for messages. Reads are buffered.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Up to n bytes into dst; returns the count, 0 only at end of stream. Throws FileError
+  /// ("cannot read 'name': ...") on an I/O error.
+  virtual std::size_t read(void* dst, std::size_t n) = 0;
+  /// The first up-to-n bytes of the stream without consuming them (only before any read).
+  virtual std::vector<std::uint8_t> peek(std::size_t n) = 0;
+  /// The name used in messages: the path as given, or "<stdin>".
+  virtual const std::string& name() const = 0;
+  /// Reads exactly n bytes or throws FileError "cannot decode 'name': <what> is truncated".
+  void read_exact(void* dst, std::size_t n, const char* what);
+};
+
+/// Opens a path for reading ("-" is stdin). Throws FileError naming the path when it does
+/// not exist, is a directory or cannot be opened.
+std::unique_ptr<ByteSource> open_source(const std::string& path);
+
+/// A source over bytes in memory (tests, fuzzing).
+std::unique_ptr<ByteSource> memory_source(std::vector<std::uint8_t> bytes, std::string name);
+
+/// Where encoders put bytes. Throws FileError ("cannot write 'name': ...") on failure.
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  virtual void write(const void* src, std::size_t n) = 0;
+  virtual const std::string& name() const = 0;
+};
+
+/// A sink into memory (tests).
+class MemorySink : public ByteSink {
+ public:
+  explicit MemorySink(std::string name = "<memory>") : name_(std::move(name)) {}
+  void write(const void* src, std::size_t n) override;
+  const std::string& name() const override { return name_; }
+  std::vector<std::uint8_t> bytes;
+
+ private:
+  std::string name_;
+};
+
+}  // namespace lrn

@@ -1,0 +1,32 @@
+// Per-codec entry points behind format.h's factories. Internal to lrn_io.
+#pragma once
+
+#include <memory>
+
+#include "image/format.h"
+
+namespace lrn {
+
+std::unique_ptr<ImageReader> open_jpeg_reader(std::unique_ptr<ByteSource> src,
+                                              const DecodeOptions& opt);
+std::unique_ptr<ImageWriter> open_jpeg_writer(ByteSink& sink, const ImageInfo& info,
+                                              const EncodeOptions& opt);
+
+std::unique_ptr<ImageReader> open_png_reader(std::unique_ptr<ByteSource> src,
+                                             const DecodeOptions& opt);
+std::unique_ptr<ImageWriter> open_png_writer(ByteSink& sink, const ImageInfo& info);
+
+std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
+                                             const DecodeOptions& opt);
+std::unique_ptr<ImageWriter> open_npy_writer(ByteSink& sink, const ImageInfo& info);
+
+}  // namespace lrn
+
+namespace lrn {
+
+/// Throws FileError "cannot decode 'name': ..." when width or height is 0 or when
+/// width * height exceeds max_pixels. Codecs call it right after reading the header.
+void check_dimensions(const std::string& name, std::uint64_t width, std::uint64_t height,
+                      std::uint64_t max_pixels);
+
+}  // namespace lrn

@@ -1,0 +1,89 @@
+// The codec boundary: image formats, the row-streaming reader and writer interfaces, and the
+// factories that pick a codec. Everything else in lrn-img sees images only through this.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image/byte_stream.h"
+#include "image/errors.h"
+
+namespace lrn {
+
+enum class Format { Jpeg, Png, Npy };
+const char* format_name(Format f);  ///< "JPEG", "PNG", ".npy"
+
+/// Sample types as they sit in a codec's rows. U16 is PNG's 16-bit (host byte order here).
+enum class SampleType { U8, U16, F32, F64 };
+std::size_t sample_size(SampleType t);
+
+/// What a reader delivers or a writer accepts. Rows are packed: width * channels samples of
+/// `type`, channels interleaved (HWC). When has_alpha, the last channel is alpha.
+struct ImageInfo {
+  std::size_t width = 0;
+  std::size_t height = 0;
+  std::size_t channels = 0;  ///< including alpha
+  bool has_alpha = false;
+  SampleType type = SampleType::U8;
+
+  std::size_t row_samples() const { return width * channels; }
+  std::size_t row_bytes() const { return row_samples() * sample_size(type); }
+};
+
+struct DecodeOptions {
+  /// Images whose header declares more pixels than this are refused before any pixel buffer
+  /// is allocated: FileError "cannot decode 'x': 30000x30000 is over the pixel budget ...".
+  std::uint64_t max_pixels = std::uint64_t{1} << 28;
+  /// Damaged pixel data (truncated, bad Huffman code, lost sync, bad CRC on a critical chunk,
+  /// broken zlib stream) is a FileError by default. lenient: decode what can be decoded and
+  /// report the damage through warn instead.
+  bool lenient = false;
+  /// Non-fatal messages (CMYK converted, libjpeg warnings that leave pixels intact).
+  WarningSink warn;
+};
+
+/// Streams an image's rows top to bottom. Damaged data throws FileError naming the source.
+class ImageReader {
+ public:
+  virtual ~ImageReader() = default;
+  virtual const ImageInfo& info() const = 0;
+  /// The next `rows` rows into dst (rows * info().row_bytes() bytes). Reading past the last
+  /// row is a logic error.
+  virtual void read_rows(void* dst, std::size_t rows) = 0;
+};
+
+struct EncodeOptions {
+  int quality = 90;  ///< JPEG quality 1..100, 4:2:0 chroma subsampling
+};
+
+/// Receives an image's rows top to bottom; finish() after the last one.
+class ImageWriter {
+ public:
+  virtual ~ImageWriter() = default;
+  virtual void write_rows(const void* src, std::size_t rows) = 0;
+  virtual void finish() = 0;
+};
+
+/// The format of a stream from its first bytes (JPEG FF D8 FF, PNG signature, \x93NUMPY).
+std::optional<Format> sniff_format(const std::vector<std::uint8_t>& head);
+
+/// The output format named by a path's extension (.jpg/.jpeg, .png, .npy; any case).
+std::optional<Format> format_from_extension(const std::string& path);
+
+/// Opens a reader by content. Throws FileError: "cannot decode 'x': not a JPEG, PNG or .npy
+/// file", or the codec's reason.
+std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
+                                         const DecodeOptions& opt);
+
+/// Opens a writer. What each format accepts:
+///   JPEG: U8, 1 or 3 channels, no alpha.   PNG: U8 or U16, 1..4 channels (2 = gray+alpha,
+///   4 = RGBA).   .npy: F32, any channel count (written as '<f4', shape (H, W, C)).
+/// Throws FileError for what the format cannot hold.
+std::unique_ptr<ImageWriter> open_writer(Format f, ByteSink& sink, const ImageInfo& info,
+                                         const EncodeOptions& opt);
+
+}  // namespace lrn

@@ -1,0 +1,35 @@
+// The streaming pipeline: decoder rows -> float HWC row blocks -> LRN -> quantise -> encoder
+// rows. The full-size float image is never allocated for image-to-image runs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "image/errors.h"
+#include "image/format.h"
+#include "lrn/params.h"
+
+namespace lrn {
+
+struct RunOptions {
+  LrnParams params;
+  int quality = 90;                 ///< JPEG quality 1..100
+  bool rescale = false;             ///< map output min..max to the full range (image outputs)
+  double pixel_scale = 255.0;       ///< value of a full-scale sample seen by LRN: 255 or 1
+  std::uint64_t max_pixels = std::uint64_t{1} << 28;
+  unsigned threads = 1;             ///< row-block threads inside one image, >= 1
+  std::optional<Format> out_format; ///< default: from OUT's extension
+  WarningSink warn;                 ///< non-fatal messages, already naming the file
+};
+
+/// Applies LRN to the image in `in` and writes `out` all-or-nothing (see OutputFile).
+/// Throws FileError (exit 1) for anything about either file, including OUT naming IN;
+/// UsageError (exit 2) when OUT's extension names no supported format.
+void process_file(const std::string& in, const std::string& out, const RunOptions& opt);
+
+/// The same between streams: reads any supported format from src, writes format f to sink.
+void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
+                    const RunOptions& opt);
+
+}  // namespace lrn
