@@ -18,6 +18,7 @@ class ByteSource {
   /// ("cannot read 'name': ...") on an I/O error.
   virtual std::size_t read(void* dst, std::size_t n) = 0;
   /// The first up-to-n bytes of the stream without consuming them (only before any read).
+  /// Fewer than n only at end of stream. Works on pipes and FIFOs: the bytes stay buffered.
   virtual std::vector<std::uint8_t> peek(std::size_t n) = 0;
   /// The name used in messages: the path as given, or "<stdin>".
   virtual const std::string& name() const = 0;

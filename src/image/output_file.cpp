@@ -1,1 +1,189 @@
-// placeholder: being written
+// All-or-nothing output files: a temporary file beside the target, renamed over it on commit.
+#include "image/output_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+#include "image/errors.h"
+
+namespace lrn {
+
+namespace {
+
+// Large enough that encoders' many small writes become few system calls, small enough not
+// to matter per file in a batch.
+constexpr std::size_t kBufferSize = 256 * 1024;
+
+[[noreturn]] void throw_write_error(const std::string& path, int err) {
+  throw FileError("cannot write " + quoted(path) + ": " + errno_phrase(err));
+}
+
+// The folder part of a path as rename() and mkstemp() need it ("." for a bare name).
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string base_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// "<dir>/.<name>.lrn-img-XXXXXX": hidden, recognisably ours, and in the target's folder so
+// that rename() stays on one file system and is therefore atomic.
+std::string temp_template(const std::string& target) {
+  // The name part is cut so the temporary name stays within NAME_MAX (255) like the target's.
+  const std::string base = base_of(target).substr(0, 200);
+  const std::string folder = folder_of(target);
+  return folder + (folder == "/" ? "." : "/.") + base + ".lrn-img-XXXXXX";
+}
+
+// The process umask without changing it: umask() can only be read by setting it, which would
+// race with other threads creating files, so prefer Linux's /proc/self/status (4.7+).
+mode_t current_umask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.compare(0, 6, "Umask:") == 0)
+      return static_cast<mode_t>(std::strtoul(line.c_str() + 6, nullptr, 8));
+  }
+  const mode_t mask = ::umask(022);
+  ::umask(mask);
+  return mask;
+}
+
+// Where the data really goes: writing to a symlink should update the file it points at and
+// keep the link, as writing through the link in place would.
+std::string resolve_target(const std::string& path) {
+  struct stat lst {};
+  if (::lstat(path.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) return path;
+  char resolved[PATH_MAX];
+  return ::realpath(path.c_str(), resolved) ? std::string(resolved) : path;
+}
+
+void write_all(int fd, const char* p, std::size_t n, const std::string& name) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      throw_write_error(name, errno);
+    }
+    // write() returning 0 for a non-empty request only happens when the device is full.
+    if (w == 0) throw_write_error(name, ENOSPC);
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+}  // namespace
+
+OutputFile::OutputFile(const std::string& path) : path_(path) {
+  buffer_.reserve(kBufferSize);
+  if (path == "-") {
+    // stdout belongs to the process: write to it, never close it.
+    path_ = "<stdout>";
+    fd_ = 1;
+    owns_fd_ = false;
+    direct_ = true;
+    return;
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // /dev/null, a FIFO, a terminal: renaming over them would replace the device node with a
+    // file, so write to them in place. No O_CREAT: they exist. A directory fails with EISDIR.
+    do {
+      fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    } while (fd_ < 0 && errno == EINTR);  // opening a FIFO waits for its reader
+    if (fd_ < 0) throw_write_error(path, errno);
+    direct_ = true;
+    return;
+  }
+  target_path_ = resolve_target(path);
+  temp_path_ = temp_template(target_path_);
+  fd_ = ::mkostemp(temp_path_.data(), O_CLOEXEC);
+  if (fd_ < 0) {
+    const int err = errno;
+    temp_path_.clear();
+    throw_write_error(path, err);
+  }
+}
+
+OutputFile::~OutputFile() {
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
+  // Not committed (an error or an exception on the way): leave the folder as it was.
+  if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
+}
+
+void OutputFile::write(const void* src, std::size_t n) {
+  if (committed_) throw std::logic_error("OutputFile::write after commit()");
+  const char* p = static_cast<const char*>(src);
+  if (buffer_.size() + n > kBufferSize) flush_buffer();
+  // Big blocks (whole rows of a wide float image) skip the copy into the buffer.
+  if (n >= kBufferSize) {
+    write_all(fd_, p, n, path_);
+    return;
+  }
+  buffer_.append(p, n);
+}
+
+void OutputFile::flush_buffer() {
+  if (buffer_.empty()) return;
+  write_all(fd_, buffer_.data(), buffer_.size(), path_);
+  buffer_.clear();
+}
+
+// The permission bits the result should have: an existing target's (replacing a file should
+// not change who may read it), else what open(O_CREAT, 0666) would have given. mkstemp made
+// the temporary file 0600.
+void OutputFile::apply_final_mode() {
+  struct stat st {};
+  if (::stat(target_path_.c_str(), &st) == 0) {
+    if (::fchmod(fd_, st.st_mode & 07777) != 0) throw_write_error(path_, errno);
+    // Keep the owner too when we may (root rewriting a user's file). Best effort: an
+    // ordinary user cannot give files away, and the permission bits are what matter most.
+    if (st.st_uid != ::geteuid() || st.st_gid != ::getegid()) {
+      [[maybe_unused]] const int ignored = ::fchown(fd_, st.st_uid, st.st_gid);
+    }
+  } else if (::fchmod(fd_, 0666 & ~current_umask()) != 0) {
+    throw_write_error(path_, errno);
+  }
+}
+
+void OutputFile::commit() {
+  if (committed_) return;
+  flush_buffer();
+  if (direct_) {
+    committed_ = true;
+    return;
+  }
+  apply_final_mode();
+  // No fsync: in a batch of thousands of images it would cost a disk flush per file, and
+  // rename() over the target already gives the guarantee that matters here, that a reader
+  // sees the old file or the new one, never a mix. (ext4 and XFS also flush the data of a
+  // file renamed over another before the rename itself reaches the journal.) A power loss
+  // right after the run may lose the newest outputs; rerunning recreates them.
+  const int fd = fd_;
+  fd_ = -1;
+  // close() can report a deferred write error (NFS, quotas); the output is not good then.
+  if (::close(fd) != 0 && errno != EINTR) throw_write_error(path_, errno);
+  if (::rename(temp_path_.c_str(), target_path_.c_str()) != 0) throw_write_error(path_, errno);
+  committed_ = true;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {}, sb {};
+  if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+}  // namespace lrn

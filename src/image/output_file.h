@@ -12,25 +12,34 @@ namespace lrn {
 
 class OutputFile : public ByteSink {
  public:
-  /// Prepares to write `path` ("-" is stdout). Throws FileError naming the path when its
-  /// folder does not exist or is not writable. Nothing visible changes before commit().
+  /// Prepares to write `path` ("-" is stdout, named "<stdout>" in messages). Throws FileError
+  /// naming the path when its folder does not exist or is not writable. For a regular or new
+  /// file nothing visible changes before commit() but a hidden `.<name>.lrn-img-XXXXXX` beside
+  /// it. A symlink to a regular file is followed: the file it points at is replaced, the link
+  /// stays. Opening an existing FIFO blocks until it has a reader.
   explicit OutputFile(const std::string& path);
-  /// Without commit(): the temporary file is removed and an existing file is untouched.
+  /// Without commit(): the temporary file is removed and an existing file is untouched. A
+  /// direct output keeps whatever was already flushed to it.
   ~OutputFile() override;
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
   void write(const void* src, std::size_t n) override;
   const std::string& name() const override { return path_; }
-  /// Flushes, syncs and renames into place. Throws FileError; then nothing has changed.
+  /// Flushes and renames into place, keeping an existing target's permission bits (a new file
+  /// gets 0666 & ~umask). No fsync: see the .cpp. Throws FileError; then nothing has changed
+  /// (for a regular file). For direct outputs it only flushes. write() after commit() is a
+  /// logic error; a second commit() does nothing.
   void commit();
   /// True when writing goes straight to the target (not a regular file).
   bool direct() const { return direct_; }
 
  private:
   void flush_buffer();
-  std::string path_;
-  std::string temp_path_;  // empty when direct
+  void apply_final_mode();
+  std::string path_;         // as given ("<stdout>" for "-"), for messages
+  std::string target_path_;  // what commit() renames over: path_ with a symlink resolved
+  std::string temp_path_;    // empty when direct
   int fd_ = -1;
   bool direct_ = false;
   bool committed_ = false;
