@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,9 +11,13 @@
 
 namespace lrn {
 
+namespace detail {
+struct Plan;
+}
+
 /// Instruction sets the kernel is compiled for, best last. Scalar is plain C++ with double
-/// pow: the slow, obviously correct path, also used for any channel count the SIMD code does
-/// not specialise.
+/// pow: the slow, obviously correct path, used on CPUs without SSE4.2. The SIMD targets take
+/// any channel count (1-4 specialised, others through a planar transpose).
 enum class Target { Scalar, SSE4, AVX2, AVX3 };
 
 /// Human-readable name: "scalar", "sse4", "avx2", "avx3" (AVX-512 F/VL/DQ/BW).
@@ -22,6 +27,8 @@ const char* target_name(Target t);
 std::vector<Target> compiled_targets();
 
 /// Targets compiled in AND supported by this CPU and OS, best first; always ends with Scalar.
+/// The CPU is asked once (CPUID through __builtin_cpu_supports, which also checks that the OS
+/// saves the AVX/AVX-512 registers).
 std::vector<Target> supported_targets();
 
 /// A prepared LRN for a fixed parameter set and channel count.
@@ -33,16 +40,23 @@ std::vector<Target> supported_targets();
 /// Results are bit-identical however a buffer is split into calls (the SIMD tail uses the
 /// same vector code on a padded copy), so thread count and block size never change output.
 /// Accuracy against a float64 reference: 1e-6 relative on the beta 0.5/0.75/1 fast paths,
-/// 2e-6 on the general exp/log path (computed in double).
+/// 2e-6 on the general exp/log path (computed in double); beta 0 copies x exactly. This holds
+/// for |x| whose squares neither overflow nor underflow float (about 1e-18 < |x| < 1e18),
+/// window sums being kept in float.
+///
+/// Where every channel's window covers all channels, one pow is computed per pixel.
+/// Immutable after construction: run() may be called from many threads at once.
 class Kernel {
  public:
   /// p must be valid (validate(p) empty); channels >= 1. Picks the best supported target.
+  /// Throws std::invalid_argument when a precondition is broken (a caller bug).
   Kernel(const LrnParams& p, std::size_t channels);
-  /// Same, on an explicit target; it must be in supported_targets().
+  /// Same, on an explicit target; it must be in supported_targets() (else
+  /// std::invalid_argument).
   Kernel(const LrnParams& p, std::size_t channels, Target t);
 
   /// in and out hold `pixels * channels()` floats; in == out (in place) is allowed, other
-  /// overlap is not.
+  /// overlap is not. No alignment is required.
   void run(const float* in, float* out, std::size_t pixels) const;
 
   Target target() const { return target_; }
@@ -53,6 +67,7 @@ class Kernel {
   LrnParams params_;
   std::size_t channels_;
   Target target_;
+  std::shared_ptr<const detail::Plan> plan_;  ///< shared so copies stay cheap
 };
 
 }  // namespace lrn

@@ -1,1 +1,225 @@
-// placeholder: being written
+// The SIMD LRN kernel, compiled once per x86 target (SSE4, AVX2, AVX3) by foreach_target.h;
+// dispatch.cpp picks one at run time.
+//
+// Lanes are pixels: a block of N pixels (N = float lanes) is split into one vector per
+// channel, so every lane runs the same instructions and a pixel's result cannot depend on
+// which lane it landed in. Channel counts 1-4 deinterleave with LoadInterleaved{2,3,4}; other
+// counts transpose the block through planar scratch with scalar moves (cheap next to the
+// powers, and any C works). The window is just (lo, hi) per channel, so asymmetric windows
+// cost the same as symmetric ones.
+#include "lrn/hwy_config.h"  // before any Highway header
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "lrn/kernel_hwy.cpp"
+#include <hwy/foreach_target.h>  // re-includes this file once per target
+
+#include <hwy/highway.h>
+
+#include "lrn/pow_hwy-inl.h"  // per target, like Highway's own -inl headers
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <vector>
+
+#include "lrn/plan.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace lrn {
+namespace HWY_NAMESPACE {
+
+#if HWY_TARGET & LRN_KERNEL_TARGETS  // not the never-dispatched baseline copy
+
+// hn, DF, VF, the Pow structs: lrn/pow_hwy-inl.h.
+constexpr std::size_t kMaxLanes = hn::MaxLanes(DF());
+
+// ---------------------------------------------------------------------------------------
+// Moving a block of N interleaved pixels to and from one vector per channel.
+
+template <std::size_t C>
+HWY_INLINE void LoadChannels(const float* p, VF* v) {
+  const DF df;
+  if constexpr (C == 1) {
+    v[0] = hn::LoadU(df, p);
+  } else if constexpr (C == 2) {
+    hn::LoadInterleaved2(df, p, v[0], v[1]);
+  } else if constexpr (C == 3) {
+    hn::LoadInterleaved3(df, p, v[0], v[1], v[2]);
+  } else {
+    static_assert(C == 4, "1-4 channels only");
+    hn::LoadInterleaved4(df, p, v[0], v[1], v[2], v[3]);
+  }
+}
+
+template <std::size_t C>
+HWY_INLINE void StoreChannels(const VF* v, float* p) {
+  const DF df;
+  if constexpr (C == 1) {
+    hn::StoreU(v[0], df, p);
+  } else if constexpr (C == 2) {
+    hn::StoreInterleaved2(v[0], v[1], df, p);
+  } else if constexpr (C == 3) {
+    hn::StoreInterleaved3(v[0], v[1], v[2], df, p);
+  } else {
+    static_assert(C == 4, "1-4 channels only");
+    hn::StoreInterleaved4(v[0], v[1], v[2], v[3], df, p);
+  }
+}
+
+/// Interleaved block -> planes[c * N + lane]. kC is the channel count, or 0 for any (then c).
+template <std::size_t kC>
+HWY_INLINE void ToPlanes(const float* in, std::size_t c, float* planes) {
+  const DF df;
+  const std::size_t n = hn::Lanes(df);
+  if constexpr (kC != 0) {
+    VF v[kC];
+    LoadChannels<kC>(in, v);
+    for (std::size_t ch = 0; ch < kC; ++ch) hn::StoreU(v[ch], df, planes + ch * n);
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t ch = 0; ch < c; ++ch) planes[ch * n + i] = in[i * c + ch];
+  }
+}
+
+/// The reverse of ToPlanes.
+template <std::size_t kC>
+HWY_INLINE void FromPlanes(const float* planes, std::size_t c, float* out) {
+  const DF df;
+  const std::size_t n = hn::Lanes(df);
+  if constexpr (kC != 0) {
+    VF v[kC];
+    for (std::size_t ch = 0; ch < kC; ++ch) v[ch] = hn::LoadU(df, planes + ch * n);
+    StoreChannels<kC>(v, out);
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t ch = 0; ch < c; ++ch) out[i * c + ch] = planes[ch * n + i];
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Blocks: each processes exactly N pixels; in == out is allowed.
+
+/// Every window covers all C <= 4 channels: one sum and one pow per pixel, all in registers.
+template <std::size_t C, class Pow>
+struct FullCoverBlock {
+  Consts k;
+
+  HWY_INLINE void operator()(const float* in, float* out) const {
+    VF v[C];
+    LoadChannels<C>(in, v);
+    VF s = hn::Mul(v[0], v[0]);
+    for (std::size_t c = 1; c < C; ++c) s = hn::MulAdd(v[c], v[c], s);
+    const typename Pow::Factor f = Pow::Make(k, s);
+    for (std::size_t c = 0; c < C; ++c) v[c] = Pow::Apply(v[c], f);
+    StoreChannels<C>(v, out);
+  }
+};
+
+/// Any windows, any channel count (kC = 0: plan.channels), through planar scratch
+/// x and y of C * N floats each. A pow per distinct window. Each window is summed directly
+/// (O(C * window) adds) rather than as a difference of running sums, which could cancel
+/// catastrophically when a small window sits next to large values.
+template <std::size_t kC, class Pow>
+struct PlanarBlock {
+  Consts k;
+  const detail::Plan* plan;
+  float* x;
+  float* y;
+
+  HWY_INLINE VF WindowSum(const detail::Window& w, std::size_t n) const {
+    const DF df;
+    VF v = hn::LoadU(df, x + static_cast<std::size_t>(w.lo) * n);
+    VF s = hn::Mul(v, v);
+    for (std::size_t c = static_cast<std::size_t>(w.lo) + 1; c <= static_cast<std::size_t>(w.hi);
+         ++c) {
+      v = hn::LoadU(df, x + c * n);
+      s = hn::MulAdd(v, v, s);
+    }
+    return s;
+  }
+
+  HWY_INLINE void operator()(const float* in, float* out) const {
+    const DF df;
+    const std::size_t n = hn::Lanes(df);
+    const std::size_t channels = kC != 0 ? kC : plan->channels;
+    ToPlanes<kC>(in, channels, x);
+    typename Pow::Factor f = Pow::Make(k, WindowSum(plan->windows[0], n));
+    for (std::size_t c = 0; c < channels; ++c) {
+      const detail::Window& w = plan->windows[c];
+      if (c > 0 && !w.same_as_prev) f = Pow::Make(k, WindowSum(w, n));
+      hn::StoreU(Pow::Apply(hn::LoadU(df, x + c * n), f), df, y + c * n);
+    }
+    FromPlanes<kC>(y, channels, out);
+  }
+};
+
+/// Runs block over every N pixels. The last pixels go through the same block on a
+/// zero-padded copy in tail (C * N floats), so no pixel's result depends on where a caller
+/// split the buffer into run() calls.
+template <class Block>
+HWY_INLINE void Drive(const Block& block, std::size_t channels, const float* in, float* out,
+                      std::size_t pixels, float* tail) {
+  const std::size_t n = hn::Lanes(DF());
+  const std::size_t whole = pixels - pixels % n;
+  for (std::size_t i = 0; i < whole; i += n) block(in + i * channels, out + i * channels);
+  if (whole == pixels) return;
+  const std::size_t count = (pixels - whole) * channels;
+  std::memcpy(tail, in + whole * channels, count * sizeof(float));
+  std::fill(tail + count, tail + n * channels, 0.0f);
+  block(tail, tail);
+  std::memcpy(out + whole * channels, tail, count * sizeof(float));
+}
+
+template <std::size_t kC, class Pow>
+HWY_INLINE void RunPlanar(const Consts& k, const detail::Plan& plan, const float* in,
+                          float* out, std::size_t pixels, float* scratch) {
+  const std::size_t block_floats = plan.channels * hn::Lanes(DF());
+  const PlanarBlock<kC, Pow> block{k, &plan, scratch, scratch + block_floats};
+  Drive(block, plan.channels, in, out, pixels, scratch + 2 * block_floats);
+}
+
+template <class Pow>
+HWY_NOINLINE void RunWithPow(const detail::Plan& plan, const float* in, float* out,
+                             std::size_t pixels) {
+  const Consts k{static_cast<float>(plan.bias), static_cast<float>(plan.alpha), plan.bias,
+                 plan.alpha, -plan.beta, -plan.beta / 0.69314718055994530942};
+  HWY_ALIGN float small[3 * 4 * kMaxLanes];  // scratch for <= 4 channels
+  if (plan.full_cover) {
+    switch (plan.channels) {
+      case 1: return Drive(FullCoverBlock<1, Pow>{k}, 1, in, out, pixels, small);
+      case 2: return Drive(FullCoverBlock<2, Pow>{k}, 2, in, out, pixels, small);
+      case 3: return Drive(FullCoverBlock<3, Pow>{k}, 3, in, out, pixels, small);
+      case 4: return Drive(FullCoverBlock<4, Pow>{k}, 4, in, out, pixels, small);
+      default: break;
+    }
+  }
+  switch (plan.channels) {
+    case 2: return RunPlanar<2, Pow>(k, plan, in, out, pixels, small);
+    case 3: return RunPlanar<3, Pow>(k, plan, in, out, pixels, small);
+    case 4: return RunPlanar<4, Pow>(k, plan, in, out, pixels, small);
+    default: break;
+  }
+  std::vector<float> scratch(3 * plan.channels * hn::Lanes(DF()));
+  RunPlanar<0, Pow>(k, plan, in, out, pixels, scratch.data());
+}
+
+/// This target's entry point, listed in dispatch.cpp.
+void RunLrn(const detail::Plan& plan, const float* in, float* out, std::size_t pixels) {
+  switch (plan.beta_kind) {
+    case detail::BetaKind::Half: return RunWithPow<PowHalf>(plan, in, out, pixels);
+    case detail::BetaKind::ThreeQuarters:
+      return RunWithPow<PowThreeQuarters>(plan, in, out, pixels);
+    case detail::BetaKind::One: return RunWithPow<PowOne>(plan, in, out, pixels);
+    case detail::BetaKind::General:
+      if (plan.general_fits_float) return RunWithPow<PowGeneral<true>>(plan, in, out, pixels);
+      return RunWithPow<PowGeneral<false>>(plan, in, out, pixels);
+    case detail::BetaKind::Zero: break;  // Kernel::run copies; never dispatched here
+  }
+  if (in != out) std::memcpy(out, in, pixels * plan.channels * sizeof(float));
+}
+
+#endif  // HWY_TARGET & LRN_KERNEL_TARGETS
+
+}  // namespace HWY_NAMESPACE
+}  // namespace lrn
+HWY_AFTER_NAMESPACE();
