@@ -131,3 +131,44 @@ std::string data_path(const std::string& name) { return std::string(LRN_TEST_DAT
 std::string sample_path(const std::string& name) { return std::string(LRN_SAMPLES_DIR) + "/" + name; }
 
 }  // namespace lrn_test
+
+#include <cstring>
+
+#include "image/output_file.h"
+
+namespace lrn_test {
+
+double Decoded::at(std::size_t i) const {
+  switch (info.type) {
+    case lrn::SampleType::U8: return bytes[i];
+    case lrn::SampleType::U16: { std::uint16_t v; std::memcpy(&v, &bytes[i * 2], 2); return v; }
+    case lrn::SampleType::F32: { float v; std::memcpy(&v, &bytes[i * 4], 4); return v; }
+    case lrn::SampleType::F64: { double v; std::memcpy(&v, &bytes[i * 8], 8); return v; }
+  }
+  return 0;
+}
+
+Decoded decode_file(const std::string& path) {
+  auto reader = lrn::open_reader(lrn::open_source(path), lrn::DecodeOptions{});
+  Decoded d;
+  d.info = reader->info();
+  d.bytes.resize(d.info.height * d.info.row_bytes());
+  reader->read_rows(d.bytes.data(), d.info.height);
+  return d;
+}
+
+void write_npy(const std::string& path, std::size_t h, std::size_t w, std::size_t c,
+               const std::vector<float>& values) {
+  lrn::OutputFile file(path);
+  lrn::ImageInfo info;
+  info.width = w;
+  info.height = h;
+  info.channels = c;
+  info.type = lrn::SampleType::F32;
+  auto writer = lrn::open_writer(lrn::Format::Npy, file, info, lrn::EncodeOptions{});
+  writer->write_rows(values.data(), h);
+  writer->finish();
+  file.commit();
+}
+
+}  // namespace lrn_test

@@ -42,3 +42,25 @@ std::string data_path(const std::string& name);     ///< tests/data/<name>
 std::string sample_path(const std::string& name);   ///< samples/<name>
 
 }  // namespace lrn_test
+
+#include "image/format.h"
+
+namespace lrn_test {
+
+/// A whole decoded image: its info and all its rows' bytes.
+struct Decoded {
+  lrn::ImageInfo info;
+  std::vector<std::uint8_t> bytes;
+  /// Sample i (row-major, channels interleaved) as a double, whatever the sample type.
+  double at(std::size_t i) const;
+  std::size_t samples() const { return info.height * info.row_samples(); }
+};
+
+/// Decodes a file with lrn-img's own readers (default options).
+Decoded decode_file(const std::string& path);
+
+/// Writes float32 HWC values as a .npy file with lrn-img's writer.
+void write_npy(const std::string& path, std::size_t h, std::size_t w, std::size_t c,
+               const std::vector<float>& values);
+
+}  // namespace lrn_test

@@ -1,1 +1,292 @@
-// placeholder: being written
+// The streaming pipeline: decoder rows -> float HWC row blocks -> LRN -> quantise -> encoder
+// rows. Only a block of rows is ever in memory, except where the whole input must be seen
+// first (--rescale needs the output's min and max): then the input is held in its own sample
+// type (8-bit for most images), and LRN runs twice, which costs less than a float image.
+#include "image/pipeline.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <vector>
+
+#include "image/output_file.h"
+#include "image/parallel.h"
+#include "lrn/kernel.h"
+
+namespace lrn {
+namespace {
+
+// How one image flows: what comes in, what LRN sees, what goes out.
+struct Plan {
+  ImageInfo in;
+  ImageInfo out;
+  Format out_format = Format::Npy;
+  std::size_t color = 0;     // channels LRN runs across (all but alpha)
+  bool keep_alpha = false;   // alpha passes through to the output
+  double to_float = 1.0;     // input sample -> value LRN sees
+  double to_sample = 1.0;    // value LRN sees -> output sample (image outputs)
+  double full_scale = 255;   // largest output sample (image outputs)
+};
+
+double full_scale_of(SampleType t) { return t == SampleType::U16 ? 65535.0 : 255.0; }
+
+Plan make_plan(const ImageInfo& in, Format in_format, Format out_format, const std::string& in_name,
+               const std::string& out_name, const RunOptions& opt) {
+  Plan p;
+  p.in = in;
+  p.out_format = out_format;
+  p.color = in.channels - (in.has_alpha ? 1 : 0);
+  // .npy values are used as they are; decoded images are mapped so a full-scale sample
+  // (255, or 65535 for 16-bit PNG) becomes pixel_scale.
+  p.to_float = in_format == Format::Npy ? 1.0 : opt.pixel_scale / full_scale_of(in.type);
+
+  p.out.width = in.width;
+  p.out.height = in.height;
+  if (out_format == Format::Npy) {
+    p.keep_alpha = in.has_alpha;
+    p.out.type = SampleType::F32;
+  } else {
+    if (p.color > 4 || (out_format == Format::Jpeg && p.color != 1 && p.color != 3))
+      throw FileError("cannot write " + quoted(out_name) + ": " + std::to_string(p.color) +
+                      "-channel data cannot be stored as " + format_name(out_format) + " (" +
+                      (out_format == Format::Jpeg ? "JPEG holds 1 or 3 channels"
+                                                  : "PNG holds 1 to 4 channels") +
+                      "); write .npy instead");
+    p.keep_alpha = in.has_alpha && out_format == Format::Png;
+    if (in.has_alpha && !p.keep_alpha && opt.warn)
+      opt.warn(quoted(in_name) + ": alpha channel dropped (JPEG has none)");
+    p.out.type = out_format == Format::Png && in.type == SampleType::U16 ? SampleType::U16
+                                                                          : SampleType::U8;
+    p.full_scale = full_scale_of(p.out.type);
+    p.to_sample = p.full_scale / opt.pixel_scale;
+  }
+  p.out.channels = p.color + (p.keep_alpha ? 1 : 0);
+  p.out.has_alpha = p.keep_alpha;
+  return p;
+}
+
+// Input samples of one row block -> the colour channels as floats, for the kernel.
+template <typename T>
+void to_floats_of(const T* src, std::size_t pixels, const Plan& p, float* dst) {
+  const std::size_t inc = p.in.channels, color = p.color;
+  const float scale = static_cast<float>(p.to_float);
+  for (std::size_t i = 0; i < pixels; ++i)
+    for (std::size_t c = 0; c < color; ++c)
+      dst[i * color + c] = static_cast<float>(src[i * inc + c]) * scale;
+}
+
+void to_floats(const std::uint8_t* raw, std::size_t pixels, const Plan& p, float* dst) {
+  switch (p.in.type) {
+    case SampleType::U8: return to_floats_of(raw, pixels, p, dst);
+    case SampleType::U16: return to_floats_of(reinterpret_cast<const std::uint16_t*>(raw), pixels, p, dst);
+    case SampleType::F32: return to_floats_of(reinterpret_cast<const float*>(raw), pixels, p, dst);
+    case SampleType::F64: return to_floats_of(reinterpret_cast<const double*>(raw), pixels, p, dst);
+  }
+}
+
+// The alpha sample of input pixel i as a value in LRN's range (for .npy output).
+float alpha_value(const std::uint8_t* raw, std::size_t i, const Plan& p) {
+  const std::size_t at = i * p.in.channels + p.color;
+  double v = 0;
+  switch (p.in.type) {
+    case SampleType::U8: v = raw[at]; break;
+    case SampleType::U16: v = reinterpret_cast<const std::uint16_t*>(raw)[at]; break;
+    case SampleType::F32: v = reinterpret_cast<const float*>(raw)[at]; break;
+    case SampleType::F64: v = reinterpret_cast<const double*>(raw)[at]; break;
+  }
+  return static_cast<float>(v * p.to_float);
+}
+
+// Output value -> sample: an affine map (scale, offset), clamped to [0, full], rounded to
+// nearest; NaN becomes 0.
+struct Quantiser {
+  float scale, offset, full;
+  float operator()(float v) const {
+    float s = v * scale + offset;
+    if (!(s > 0)) return 0;  // also NaN
+    return s < full ? s + 0.5f : full + 0.5f;
+  }
+};
+
+template <typename T>
+void quantise(const float* f, const std::uint8_t* raw, std::size_t pixels, const Plan& p,
+              const Quantiser& q, T* dst) {
+  const std::size_t color = p.color, outc = p.out.channels, inc = p.in.channels;
+  for (std::size_t i = 0; i < pixels; ++i) {
+    for (std::size_t c = 0; c < color; ++c)
+      dst[i * outc + c] = static_cast<T>(q(f[i * color + c]));
+    // Alpha passes through as stored: input and output have the same sample type here.
+    if (p.keep_alpha) dst[i * outc + color] = reinterpret_cast<const T*>(raw)[i * inc + color];
+  }
+}
+
+void to_npy_floats(const float* f, const std::uint8_t* raw, std::size_t pixels, const Plan& p,
+                   float* dst) {
+  if (!p.keep_alpha) {
+    std::memcpy(dst, f, pixels * p.color * sizeof(float));
+    return;
+  }
+  const std::size_t color = p.color, outc = p.out.channels;
+  for (std::size_t i = 0; i < pixels; ++i) {
+    std::memcpy(dst + i * outc, f + i * color, color * sizeof(float));
+    dst[i * outc + color] = alpha_value(raw, i, p);
+  }
+}
+
+void encode(const float* f, const std::uint8_t* raw, std::size_t pixels, const Plan& p,
+            const Quantiser& q, std::uint8_t* dst) {
+  switch (p.out.type) {
+    case SampleType::U8: return quantise(f, raw, pixels, p, q, dst);
+    case SampleType::U16: return quantise(f, raw, pixels, p, q, reinterpret_cast<std::uint16_t*>(dst));
+    default: return to_npy_floats(f, raw, pixels, p, reinterpret_cast<float*>(dst));
+  }
+}
+
+// Rows per block: about 256 KB of floats per thread, so a block stays in cache.
+std::size_t block_rows(const Plan& p, unsigned threads) {
+  const std::size_t row_floats = std::max<std::size_t>(1, p.in.width * p.color);
+  return std::clamp<std::size_t>(threads * (256 * 1024 / 4) / row_floats, 1, p.in.height);
+}
+
+// Rows one thread takes at least: below ~64K pixels a wake-up costs more than it saves, so
+// a small image never gets slower with more threads.
+std::size_t min_rows_per_thread(const Plan& p) {
+  return std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, p.in.width));
+}
+
+// Feeds raw input rows block by block: from the reader, or from memory when held.
+class RowFeed {
+ public:
+  RowFeed(ImageReader& r, const std::vector<std::uint8_t>* held) : reader_(r), held_(held) {}
+  const std::uint8_t* next(std::size_t rows, std::vector<std::uint8_t>& buf) {
+    const std::size_t bytes = rows * reader_.info().row_bytes();
+    if (held_) {
+      const std::uint8_t* at = held_->data() + offset_;
+      offset_ += bytes;
+      return at;
+    }
+    reader_.read_rows(buf.data(), rows);
+    return buf.data();
+  }
+
+ private:
+  ImageReader& reader_;
+  const std::vector<std::uint8_t>* held_;
+  std::size_t offset_ = 0;
+};
+
+// Runs LRN over the image block by block, rows of a block split over the pool; calls
+// each(rows_in, floats, first_row_in_block, rows) on every part, then after(block_rows) once
+// per block on the caller's thread.
+template <typename Each, typename After>
+void for_each_block(ImageReader& reader, const std::vector<std::uint8_t>* held, const Plan& p,
+                    const Kernel& k, WorkerPool& pool, Each each, After after) {
+  const std::size_t rows = block_rows(p, pool.threads()), w = p.in.width;
+  const std::size_t in_row = p.in.row_bytes(), f_row = w * p.color;
+  std::vector<std::uint8_t> raw(held ? 0 : rows * in_row);
+  std::vector<float> f(rows * f_row);
+  RowFeed feed(reader, held);
+  for (std::size_t y = 0; y < p.in.height; y += rows) {
+    const std::size_t n = std::min(rows, p.in.height - y);
+    const std::uint8_t* in = feed.next(n, raw);
+    pool.run(n, min_rows_per_thread(p), [&](std::size_t b, std::size_t e) {
+      float* fb = f.data() + b * f_row;
+      to_floats(in + b * in_row, (e - b) * w, p, fb);
+      k.run(fb, fb, (e - b) * w);
+      each(in + b * in_row, fb, b, e - b);
+    });
+    after(n);
+  }
+}
+
+// Min and max of LRN's output over the colour channels, for --rescale (NaN ignored).
+std::pair<float, float> output_range(const std::vector<std::uint8_t>& held, ImageReader& reader,
+                                     const Plan& p, const Kernel& k, WorkerPool& pool) {
+  std::mutex m;
+  float lo = std::numeric_limits<float>::infinity(), hi = -lo;
+  for_each_block(reader, &held, p, k, pool,
+      [&](const std::uint8_t*, const float* f, std::size_t, std::size_t rows) {
+        float l = std::numeric_limits<float>::infinity(), h = -l;
+        for (std::size_t i = 0; i < rows * p.in.width * p.color; ++i) {
+          l = std::min(l, f[i]);  // std::min/max keep the first operand on NaN
+          h = std::max(h, f[i]);
+        }
+        std::lock_guard<std::mutex> lock(m);
+        lo = std::min(lo, l);
+        hi = std::max(hi, h);
+      },
+      [](std::size_t) {});
+  return {lo, hi};
+}
+
+Quantiser make_quantiser(const Plan& p, const std::pair<float, float>* range) {
+  const float full = static_cast<float>(p.full_scale);
+  if (!range) return {static_cast<float>(p.to_sample), 0.0f, full};
+  const auto [lo, hi] = *range;
+  if (!(hi > lo)) return {0.0f, 0.0f, full};  // constant (or empty) output maps to 0
+  const float scale = full / (hi - lo);
+  return {scale, -lo * scale, full};
+}
+
+void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOptions& opt) {
+  const Kernel kernel(opt.params, p.color);
+  WorkerPool pool(std::max(1u, opt.threads));
+
+  std::vector<std::uint8_t> held;
+  std::pair<float, float> range;
+  const bool rescale = opt.rescale && p.out_format != Format::Npy;
+  if (rescale) {
+    held.resize(p.in.height * p.in.row_bytes());
+    reader.read_rows(held.data(), p.in.height);
+    range = output_range(held, reader, p, kernel, pool);
+  }
+  const Quantiser q = make_quantiser(p, rescale ? &range : nullptr);
+
+  const std::size_t out_row = p.out.row_bytes(), w = p.in.width;
+  std::vector<std::uint8_t> out(block_rows(p, pool.threads()) * out_row);
+  for_each_block(reader, rescale ? &held : nullptr, p, kernel, pool,
+      [&](const std::uint8_t* in, const float* f, std::size_t first, std::size_t rows) {
+        encode(f, in, rows * w, p, q, out.data() + first * out_row);
+      },
+      [&](std::size_t rows) { writer.write_rows(out.data(), rows); });
+  writer.finish();
+}
+
+Format output_format(const std::string& out, const RunOptions& opt) {
+  if (opt.out_format) return *opt.out_format;
+  if (auto f = format_from_extension(out)) return *f;
+  throw UsageError("cannot tell the output format of " + quoted(out) +
+                   ": name it .jpg, .jpeg, .png or .npy");
+}
+
+}  // namespace
+
+void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
+                    const RunOptions& opt) {
+  DecodeOptions dec;
+  dec.max_pixels = opt.max_pixels;
+  dec.warn = opt.warn;
+  const std::string in_name = src->name();
+  const auto in_format = sniff_format(src->peek(8));
+  auto reader = open_reader(std::move(src), dec);
+  const Plan p = make_plan(reader->info(), in_format.value_or(Format::Npy), f, in_name,
+                           sink.name(), opt);
+  EncodeOptions enc;
+  enc.quality = opt.quality;
+  auto writer = open_writer(f, sink, p.out, enc);
+  stream(*reader, *writer, p, opt);
+}
+
+void process_file(const std::string& in, const std::string& out, const RunOptions& opt) {
+  const Format f = output_format(out, opt);
+  if (in != "-" && same_file(in, out))
+    throw FileError("refusing to write " + quoted(out) + ": it is the input file");
+  auto src = open_source(in);
+  OutputFile file(out);
+  process_stream(std::move(src), file, f, opt);
+  file.commit();
+}
+
+}  // namespace lrn
