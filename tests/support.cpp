@@ -30,9 +30,9 @@ TempDir::~TempDir() {
   }
 }
 
-std::vector<std::string> TempDir::entries() const {
+std::vector<std::string> TempDir::entries_of(const std::string& dir) {
   std::vector<std::string> names;
-  if (DIR* d = opendir(path_.c_str())) {
+  if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
       std::string n = e->d_name;
       if (n != "." && n != "..") names.push_back(n);

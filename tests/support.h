@@ -17,7 +17,9 @@ class TempDir {
   const std::string& path() const { return path_; }
   std::string file(const std::string& name) const { return path_ + "/" + name; }
   /// Names of the entries in the folder (to check that no temporary file was left).
-  std::vector<std::string> entries() const;
+  std::vector<std::string> entries() const { return entries_of(path_); }
+  /// Names of the entries in any folder.
+  static std::vector<std::string> entries_of(const std::string& dir);
 
  private:
   std::string path_;

@@ -1,33 +1,44 @@
 // lrn-img's entry point: parse, run, and map errors to exit codes (0 ok, 1 file, 2 usage).
 #include <fmt/format.h>
 
+#include <csignal>
 #include <cstdio>
 
+#include "cli/batch.h"
 #include "cli/options.h"
 
 namespace {
-
-void warn(const std::string& msg) { fmt::print(stderr, "lrn-img: warning: {}\n", msg); }
 
 int fail(int code, const char* msg) {
   fmt::print(stderr, "lrn-img: error: {}\n", msg);
   return code;
 }
 
+int run(int argc, char** argv) {
+  auto parsed = lrn::cli::parse_command_line(argc, argv);
+  if (!parsed.proceed) return parsed.exit_code;
+  auto& o = parsed.options;
+  if (o.print_params) {
+    fmt::print("{}", lrn::cli::describe_params(o.run.params));
+    return 0;
+  }
+  if (!o.batch.batch()) return lrn::cli::run_jobs({{o.batch.inputs[0], o.batch.output}}, o);
+  auto inputs = o.batch.inputs;
+  if (!o.batch.files_from.empty()) {
+    const auto listed = lrn::cli::read_file_list(o.batch.files_from, o.batch.nul);
+    inputs.insert(inputs.end(), listed.begin(), listed.end());
+  }
+  return lrn::cli::run_jobs(lrn::cli::plan_batch(inputs, o.batch, o.run), o);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed pipe (lrn-img ... - | head) ends the process quietly, as it does for cat, even
+  // when the parent left SIGPIPE ignored: writes to stdout are our only output there.
+  signal(SIGPIPE, SIG_DFL);
   try {
-    auto parsed = lrn::cli::parse_command_line(argc, argv);
-    if (!parsed.proceed) return parsed.exit_code;
-    auto& o = parsed.options;
-    if (o.print_params) {
-      fmt::print("{}", lrn::cli::describe_params(o.run.params));
-      return 0;
-    }
-    o.run.warn = warn;
-    lrn::process_file(o.input, o.output, o.run);
-    return 0;
+    return run(argc, argv);
   } catch (const lrn::UsageError& e) {
     return fail(2, e.what());
   } catch (const lrn::FileError& e) {

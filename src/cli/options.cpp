@@ -4,12 +4,14 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <charconv>
 #include <cmath>
 #include <map>
 #include <optional>
-#include <thread>
 
+#include "cli/cores.h"
 #include "lrn_version.h"
 
 namespace lrn::cli {
@@ -56,13 +58,6 @@ int parse_int(const std::string& text, const std::string& option) {
   return v;
 }
 
-// The cores this process may use: sched affinity (hardware_concurrency ignores it).
-unsigned usable_cores() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
 const char* kDescription =
     "lrn-img: Local Response Normalization (TensorFlow's tf.nn.lrn) applied to an image.\n\n"
     "For each pixel and channel c of the colour channels:\n"
@@ -79,19 +74,27 @@ const char* kFooter =
     "  lrn-img photo.jpg out.png --rescale            # stretch the dark result to 0..255\n"
     "  lrn-img photo.jpg out.jpg --radius 2 --alpha 0.001/9 --beta 0.75\n"
     "  lrn-img fmap.npy out.npy --convention torch --size 5 --alpha 1e-4\n"
-    "  lrn-img --preset caffe-alexnet --print-params\n\n"
-    "Exit status: 0 success, 1 a file could not be read, decoded or written, 2 usage error.";
+    "  lrn-img --preset caffe-alexnet --print-params\n"
+    "  lrn-img *.jpg -O out/ --suffix _lrn -j 2         # a batch, two images at a time\n"
+    "  find in -name '*.png' -print0 | lrn-img --files-from - -0 -O out/ --format npy\n"
+    "  curl -s URL | lrn-img - - --format png > out.png  # a pipe\n\n"
+    "Exit status: 0 success, 1 a file could not be read, decoded or written (in a batch: any\n"
+    "image failed), 2 usage error, 130/143 interrupted by SIGINT/SIGTERM.";
 
 struct Raw {  // option text as typed, parsed by our own locale-independent parser
   std::string radius, size, bias, alpha, beta, pixel_scale, convention, preset, format;
   int quality = 90;
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
   unsigned threads = 0;
+  unsigned jobs = 0;
+  std::vector<std::string> files;
+  bool no_auto_orient = false;
 };
 
 void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
-  app.add_option("IN", o.input, "input image (JPEG, PNG or .npy)");
-  app.add_option("OUT", o.output, "output image (.jpg, .jpeg, .png or .npy)");
+  app.add_option("FILES", raw.files,
+                 "IN OUT, or with -O: IN... (JPEG, PNG or .npy in; .jpg, .png or .npy out; - is "
+                 "stdin/stdout)");
   app.add_option("-r,--radius", raw.radius, "depth_radius (tf convention), integer >= 0 [2]");
   app.add_option("-k,--bias", raw.bias, "bias k, >= 0 [1]");
   app.add_option("-a,--alpha", raw.alpha, "alpha, >= 0; a quotient like 0.001/9 is fine [0.001/9]");
@@ -115,6 +118,17 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
       ->check(CLI::PositiveNumber);
   app.add_option("-t,--threads", raw.threads, "threads inside one image [the usable cores]")
       ->check(CLI::PositiveNumber);
+  app.add_option("-O,--output-dir", o.batch.out_dir, "batch: write each output into DIR");
+  app.add_option("--files-from", o.batch.files_from, "batch: read input paths from FILE (- is stdin), one per line");
+  app.add_flag("-0,--null", o.batch.nul, "with --files-from: paths are NUL-separated (find -print0)");
+  app.add_option("--suffix", o.batch.suffix, "batch: added to each output's stem [none]");
+  app.add_flag("--skip-existing", o.batch.skip_existing, "batch: skip inputs whose output exists");
+  app.add_option("-j,--jobs", raw.jobs, "batch: images processed in parallel [the usable cores]")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--quiet", o.batch.quiet, "no progress bar and no summary line");
+  app.add_flag("--stats", o.batch.stats, "print per-channel min, max, mean of input and output (stderr)");
+  app.add_flag("--json", o.batch.json, "print one JSON object per image on stdout as it finishes");
+  app.add_flag("--no-auto-orient", raw.no_auto_orient, "keep JPEG pixels as stored (ignore EXIF orientation)");
   app.set_version_flag("--version", "lrn-img " LRN_IMG_VERSION);
 }
 
@@ -162,6 +176,37 @@ void resolve_framework(const Raw& raw, CliOptions& o) {
   }
 }
 
+// Single mode (IN OUT) or batch mode (-O / --files-from), jobs and threads per image.
+void resolve_files(const Raw& raw, CliOptions& o) {
+  BatchOptions& b = o.batch;
+  const unsigned cores = usable_cores();
+  if (!b.batch()) {
+    if (raw.files.size() != 2)
+      throw UsageError(raw.files.size() > 2
+                           ? "several inputs need -O DIR (like cp a b c dir/)"
+                           : "expected IN and OUT; run 'lrn-img --help' for usage");
+    b.inputs = {raw.files[0]};
+    b.output = raw.files[1];
+    if (b.output == "-" && !o.run.out_format)
+      throw UsageError("writing to stdout (-) needs --format jpg|png|npy");
+    if (b.output == "-" && b.json)
+      throw UsageError("--json writes to stdout, which - as OUT already uses");
+    if (b.output == "-" && isatty(1))
+      throw UsageError("refusing to write binary image data to a terminal; redirect stdout");
+    if (raw.jobs > 1) throw UsageError("-j/--jobs needs a batch (-O DIR)");
+    b.jobs = 1;
+    o.run.threads = raw.threads ? raw.threads : cores;
+    return;
+  }
+  if (b.out_dir.empty()) throw UsageError("--files-from needs -O DIR for the outputs");
+  b.inputs = raw.files;
+  for (const std::string& in : b.inputs)
+    if (in == "-") throw UsageError("- (stdin) cannot be an input of a batch (-O or --files-from)");
+  b.jobs = raw.jobs ? raw.jobs : cores;
+  // Threads per image are filled in by the batch runner, which knows how many images there are.
+  o.run.threads = raw.threads;
+}
+
 void resolve(const Raw& raw, CliOptions& o) {
   resolve_framework(raw, o);
   std::string why;
@@ -176,7 +221,7 @@ void resolve(const Raw& raw, CliOptions& o) {
   o.run.params = *p;
   o.run.quality = raw.quality;
   o.run.max_pixels = raw.max_pixels;
-  o.run.threads = raw.threads ? raw.threads : usable_cores();
+  o.run.auto_orient = !raw.no_auto_orient;
   if (!raw.pixel_scale.empty()) {
     const double s = parse_number(raw.pixel_scale, "--pixel-scale");
     if (s != 255 && s != 1) throw UsageError("--pixel-scale must be 255 or 1");
@@ -188,8 +233,7 @@ void resolve(const Raw& raw, CliOptions& o) {
     o.run.out_format = f;
   }
   if (o.print_params) return;
-  if (o.input.empty() || o.output.empty())
-    throw UsageError("expected IN and OUT; run 'lrn-img --help' for usage");
+  resolve_files(raw, o);
 }
 
 }  // namespace

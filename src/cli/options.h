@@ -2,17 +2,33 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "image/pipeline.h"
 #include "lrn/convention.h"
 
 namespace lrn::cli {
 
+/// How a set of images is run: one IN OUT pair, or a batch into -O DIR.
+struct BatchOptions {
+  std::vector<std::string> inputs;  ///< the positionals, then the --files-from list
+  std::string output;               ///< single mode: OUT
+  std::string out_dir;              ///< batch mode: -O DIR
+  std::string files_from;           ///< --files-from FILE ("-" is stdin)
+  bool nul = false;                 ///< -0: the list is NUL-separated
+  std::string suffix;               ///< added to each output's stem
+  unsigned jobs = 1;                ///< images in parallel
+  bool skip_existing = false;
+  bool quiet = false;
+  bool stats = false;
+  bool json = false;
+  bool batch() const { return !out_dir.empty() || !files_from.empty(); }
+};
+
 struct CliOptions {
-  std::string input;
-  std::string output;
+  BatchOptions batch;
   FrameworkParams framework;   ///< the parameters as the user stated them
-  RunOptions run;              ///< run.params resolved from `framework`
+  RunOptions run;              ///< run.params resolved from `framework`; run.threads per image
   bool print_params = false;
 };
 

@@ -42,6 +42,9 @@ struct DecodeOptions {
   /// broken zlib stream) is a FileError by default. lenient: decode what can be decoded and
   /// report the damage through warn instead.
   bool lenient = false;
+  /// JPEG: apply the EXIF orientation tag, so rows come out the way the photo is meant to be
+  /// seen (as ImageMagick's -auto-orient and libvips' autorot do).
+  bool auto_orient = true;
   /// Non-fatal messages (CMYK converted, libjpeg warnings that leave pixels intact).
   WarningSink warn;
 };

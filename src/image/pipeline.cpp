@@ -177,24 +177,84 @@ class RowFeed {
   std::size_t offset_ = 0;
 };
 
+// Running per-channel min, max and sum, merged from the parts of every block.
+class StatsAccumulator {
+ public:
+  explicit StatsAccumulator(std::size_t channels)
+      : in_(channels), out_(channels) {}
+  void add(const float* before, const float* after, std::size_t pixels) {
+    std::vector<Sums> in(in_.size()), out(out_.size());
+    for (std::size_t i = 0; i < pixels; ++i)
+      for (std::size_t c = 0; c < in.size(); ++c) {
+        in[c].add(before[i * in.size() + c]);
+        out[c].add(after[i * in.size() + c]);
+      }
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (std::size_t c = 0; c < in.size(); ++c) {
+      in_[c].merge(in[c]);
+      out_[c].merge(out[c]);
+    }
+  }
+  void fill(ImageStats& s, const Plan& p) const {
+    s.width = p.in.width;
+    s.height = p.in.height;
+    s.channels = p.color;
+    fill(s.input, in_);
+    fill(s.output, out_);
+  }
+
+ private:
+  struct Sums {
+    double min = std::numeric_limits<double>::infinity(), max = -min, sum = 0;
+    std::size_t n = 0;
+    void add(double v) {
+      min = std::min(min, v);
+      max = std::max(max, v);
+      sum += v;
+      ++n;
+    }
+    void merge(const Sums& o) {
+      min = std::min(min, o.min);
+      max = std::max(max, o.max);
+      sum += o.sum;
+      n += o.n;
+    }
+  };
+  static void fill(ChannelStats& cs, const std::vector<Sums>& v) {
+    cs = {};
+    for (const Sums& s : v) {
+      cs.min.push_back(s.min);
+      cs.max.push_back(s.max);
+      cs.mean.push_back(s.n ? s.sum / static_cast<double>(s.n) : 0.0);
+    }
+  }
+  std::vector<Sums> in_, out_;
+  std::mutex mutex_;
+};
+
 // Runs LRN over the image block by block, rows of a block split over the pool; calls
 // each(rows_in, floats, first_row_in_block, rows) on every part, then after(block_rows) once
-// per block on the caller's thread.
+// per block on the caller's thread. Checks for cancellation between blocks.
 template <typename Each, typename After>
 void for_each_block(ImageReader& reader, const std::vector<std::uint8_t>* held, const Plan& p,
-                    const Kernel& k, WorkerPool& pool, Each each, After after) {
+                    const Kernel& k, WorkerPool& pool, const RunOptions& opt,
+                    StatsAccumulator* stats, Each each, After after) {
   const std::size_t rows = block_rows(p, pool.threads()), w = p.in.width;
   const std::size_t in_row = p.in.row_bytes(), f_row = w * p.color;
   std::vector<std::uint8_t> raw(held ? 0 : rows * in_row);
   std::vector<float> f(rows * f_row);
+  std::vector<float> before(stats ? f.size() : 0);
   RowFeed feed(reader, held);
   for (std::size_t y = 0; y < p.in.height; y += rows) {
+    if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     const std::size_t n = std::min(rows, p.in.height - y);
     const std::uint8_t* in = feed.next(n, raw);
     pool.run(n, min_rows_per_thread(p), [&](std::size_t b, std::size_t e) {
       float* fb = f.data() + b * f_row;
       to_floats(in + b * in_row, (e - b) * w, p, fb);
+      if (stats) std::copy(fb, fb + (e - b) * f_row, before.data() + b * f_row);
       k.run(fb, fb, (e - b) * w);
+      if (stats) stats->add(before.data() + b * f_row, fb, (e - b) * w);
       each(in + b * in_row, fb, b, e - b);
     });
     after(n);
@@ -203,10 +263,11 @@ void for_each_block(ImageReader& reader, const std::vector<std::uint8_t>* held, 
 
 // Min and max of LRN's output over the colour channels, for --rescale (NaN ignored).
 std::pair<float, float> output_range(const std::vector<std::uint8_t>& held, ImageReader& reader,
-                                     const Plan& p, const Kernel& k, WorkerPool& pool) {
+                                     const Plan& p, const Kernel& k, WorkerPool& pool,
+                                     const RunOptions& opt) {
   std::mutex m;
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-  for_each_block(reader, &held, p, k, pool,
+  for_each_block(reader, &held, p, k, pool, opt, nullptr,
       [&](const std::uint8_t*, const float* f, std::size_t, std::size_t rows) {
         float l = std::numeric_limits<float>::infinity(), h = -l;
         for (std::size_t i = 0; i < rows * p.in.width * p.color; ++i) {
@@ -240,18 +301,22 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   if (rescale) {
     held.resize(p.in.height * p.in.row_bytes());
     reader.read_rows(held.data(), p.in.height);
-    range = output_range(held, reader, p, kernel, pool);
+    range = output_range(held, reader, p, kernel, pool, opt);
   }
   const Quantiser q = make_quantiser(p, rescale ? &range : nullptr);
 
   const std::size_t out_row = p.out.row_bytes(), w = p.in.width;
   std::vector<std::uint8_t> out(block_rows(p, pool.threads()) * out_row);
-  for_each_block(reader, rescale ? &held : nullptr, p, kernel, pool,
+  std::optional<StatsAccumulator> stats;
+  if (opt.stats) stats.emplace(p.color);
+  for_each_block(reader, rescale ? &held : nullptr, p, kernel, pool, opt,
+      stats ? &*stats : nullptr,
       [&](const std::uint8_t* in, const float* f, std::size_t first, std::size_t rows) {
         encode(f, in, rows * w, p, q, out.data() + first * out_row);
       },
       [&](std::size_t rows) { writer.write_rows(out.data(), rows); });
   writer.finish();
+  if (stats) stats->fill(*opt.stats, p);
 }
 
 Format output_format(const std::string& out, const RunOptions& opt) {
@@ -268,6 +333,7 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   DecodeOptions dec;
   dec.max_pixels = opt.max_pixels;
   dec.warn = opt.warn;
+  dec.auto_orient = opt.auto_orient;
   const std::string in_name = src->name();
   const auto in_format = sniff_format(src->peek(8));
   auto reader = open_reader(std::move(src), dec);

@@ -2,8 +2,10 @@
 // rows. The full-size float image is never allocated for image-to-image runs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "image/errors.h"
@@ -11,6 +13,22 @@
 #include "lrn/params.h"
 
 namespace lrn {
+
+/// Per-channel statistics of the colour channels, as LRN sees them (input) and as LRN
+/// produced them before clamping or rounding (output).
+struct ChannelStats {
+  std::vector<double> min, max, mean;
+};
+struct ImageStats {
+  std::size_t width = 0, height = 0, channels = 0;
+  ChannelStats input, output;
+};
+
+/// Thrown when RunOptions::cancel is raised while an image is in flight; nothing is written.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("cancelled") {}
+};
 
 struct RunOptions {
   LrnParams params;
@@ -20,7 +38,10 @@ struct RunOptions {
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
   unsigned threads = 1;             ///< row-block threads inside one image, >= 1
   std::optional<Format> out_format; ///< default: from OUT's extension
+  bool auto_orient = true;          ///< apply JPEG EXIF orientation
   WarningSink warn;                 ///< non-fatal messages, already naming the file
+  const std::atomic<bool>* cancel = nullptr;  ///< checked between row blocks
+  ImageStats* stats = nullptr;      ///< filled when set (costs a pass over the values)
 };
 
 /// Applies LRN to the image in `in` and writes `out` all-or-nothing (see OutputFile).

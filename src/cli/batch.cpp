@@ -1,0 +1,176 @@
+// The batch runner: workers take images in order, each image all-or-nothing; failures are
+// reported and counted, never fatal to the batch; SIGINT/SIGTERM abandon images in flight.
+#include "cli/batch.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "cli/cores.h"
+#include "cli/report.h"
+#include "image/output_file.h"
+
+namespace lrn::cli {
+namespace {
+
+std::atomic<bool> g_cancel{false};
+std::atomic<int> g_signal{0};
+
+extern "C" void on_signal(int sig) {
+  g_signal.store(sig);
+  g_cancel.store(true);
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::string base_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// "photo.JPG" -> {"photo", "JPG"}; no extension -> {"photo", ""}.
+std::pair<std::string, std::string> split_ext(const std::string& name) {
+  const auto dot = name.find_last_of('.');
+  if (dot == std::string::npos || dot == 0) return {name, ""};
+  return {name.substr(0, dot), name.substr(dot + 1)};
+}
+
+const char* ext_of(Format f) {
+  switch (f) {
+    case Format::Jpeg: return "jpg";
+    case Format::Png: return "png";
+    case Format::Npy: return "npy";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string> read_file_list(const std::string& path, bool nul) {
+  FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!f) throw FileError("cannot read " + quoted(path) + ": " + errno_phrase(errno));
+  std::vector<std::string> list;
+  std::string cur;
+  const int sep = nul ? '\0' : '\n';
+  for (int ch; (ch = std::getc(f)) != EOF;) {
+    if (ch == sep) {
+      if (!nul && !cur.empty() && cur.back() == '\r') cur.pop_back();
+      if (!cur.empty()) list.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur.push_back(static_cast<char>(ch));
+    }
+  }
+  const bool failed = std::ferror(f);
+  if (!cur.empty()) list.push_back(std::move(cur));
+  if (f != stdin) std::fclose(f);
+  if (failed) throw FileError("cannot read " + quoted(path) + ": read error");
+  return list;
+}
+
+std::vector<Job> plan_batch(const std::vector<std::string>& inputs, const BatchOptions& b,
+                            const RunOptions& run) {
+  struct stat st {};
+  if (stat(b.out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw FileError("cannot write to " + quoted(b.out_dir) + ": " +
+                    (errno == ENOENT || S_ISDIR(st.st_mode) ? std::string("no such folder")
+                                                            : std::string("not a folder")));
+  std::string dir = b.out_dir;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+
+  std::vector<Job> jobs;
+  std::set<std::string> outputs;
+  std::set<std::pair<dev_t, ino_t>> input_ids;
+  for (const std::string& in : inputs)
+    if (stat(in.c_str(), &st) == 0) input_ids.insert({st.st_dev, st.st_ino});
+  for (const std::string& in : inputs) {
+    const auto [stem, ext] = split_ext(base_name(in));
+    std::string out_ext;
+    if (run.out_format) {
+      out_ext = ext_of(*run.out_format);
+    } else if (format_from_extension("." + ext)) {
+      out_ext = ext;
+    } else {
+      throw UsageError("cannot name the output of " + quoted(in) +
+                       ": its extension names no output format; give --format jpg|png|npy");
+    }
+    Job job{in, dir + "/" + stem + b.suffix + "." + out_ext};
+    if (!outputs.insert(job.out).second)
+      throw UsageError("two inputs would write " + quoted(job.out) +
+                       "; rename one or use --suffix/--format");
+    if (stat(job.out.c_str(), &st) == 0 && input_ids.count({st.st_dev, st.st_ino}))
+      throw UsageError("the output " + quoted(job.out) + " of " + quoted(in) +
+                       " would overwrite an input; use another -O DIR or a --suffix");
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+int run_jobs(const std::vector<Job>& jobs, const CliOptions& o) {
+  const BatchOptions& b = o.batch;
+  install_signal_handlers();
+  const unsigned workers = std::max(1u, std::min<unsigned>(b.jobs, static_cast<unsigned>(jobs.size())));
+  RunOptions run = o.run;
+  // Spare cores go to threads inside an image; jobs x threads stays within the cores unless
+  // -t asked for more.
+  if (!run.threads) run.threads = std::max(1u, usable_cores() / workers);
+  run.cancel = &g_cancel;
+
+  Reporter report(jobs.size(), b);
+  run.warn = [&report](const std::string& m) { report.warning(m); };
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (;;) {
+      if (g_cancel.load()) return;
+      const std::size_t i = next.fetch_add(1);
+      if (i >= jobs.size()) return;
+      const Job& job = jobs[i];
+      if (b.skip_existing && access(job.out.c_str(), F_OK) == 0) {
+        report.skipped(job);
+        continue;
+      }
+      ImageStats stats;
+      RunOptions mine = run;
+      if (b.stats || b.json) mine.stats = &stats;
+      try {
+        process_file(job.in, job.out, mine);
+        report.done(job, mine.stats);
+      } catch (const Cancelled&) {
+        return;
+      } catch (const std::bad_alloc&) {
+        report.failed(job, "cannot process " + quoted(job.in) + ": out of memory", 1);
+      } catch (const UsageError& e) {
+        report.failed(job, e.what(), 2);
+      } catch (const std::exception& e) {
+        report.failed(job, e.what(), 1);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < workers; ++i) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  const int sig = g_signal.load();
+  report.finish(sig != 0);
+  if (sig) return 128 + sig;
+  return report.exit_code();
+}
+
+}  // namespace lrn::cli

@@ -1,0 +1,38 @@
+// usable_cores(): sched affinity and the cgroup v2 CPU quota.
+#include "cli/cores.h"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace lrn::cli {
+namespace {
+
+// cgroup v2 "cpu.max" holds "QUOTA PERIOD" or "max PERIOD"; 0 when there is no quota.
+unsigned cgroup_quota_cores() {
+  std::ifstream f("/sys/fs/cgroup/cpu.max");
+  std::string quota;
+  double period = 0;
+  if (!(f >> quota >> period) || quota == "max" || period <= 0) return 0;
+  try {
+    return static_cast<unsigned>(std::max(1.0, std::ceil(std::stod(quota) / period)));
+  } catch (...) {
+    return 0;
+  }
+}
+
+}  // namespace
+
+unsigned usable_cores() {
+  unsigned n = std::max(1u, std::thread::hardware_concurrency());
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) n = static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+  if (const unsigned q = cgroup_quota_cores()) n = std::min(n, q);
+  return n;
+}
+
+}  // namespace lrn::cli

@@ -1,0 +1,155 @@
+// Reporter: stderr carries errors, warnings, the bar, --stats and the summary; stdout carries
+// only --json lines (and image data when OUT is -).
+#include "cli/report.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "cli/batch.h"
+
+namespace lrn::cli {
+namespace {
+
+std::string json_number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "null"; }
+
+std::string json_array(const std::vector<double>& v) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + json_number(v[i]);
+  return s + "]";
+}
+
+std::string json_stats(const ChannelStats& c) {
+  return fmt::format(R"({{"min":{},"max":{},"mean":{}}})", json_array(c.min), json_array(c.max),
+                     json_array(c.mean));
+}
+
+void print_stats(const Job& job, const ImageStats& s) {
+  std::string text = fmt::format("lrn-img: stats {} ({}x{}, {} colour channel(s))\n",
+                                 quoted(job.in), s.width, s.height, s.channels);
+  text += fmt::format("  {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "channel", "in min",
+                      "in max", "in mean", "out min", "out max", "out mean");
+  for (std::size_t c = 0; c < s.channels; ++c)
+    text += fmt::format("  {:>7} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}\n", c,
+                        s.input.min[c], s.input.max[c], s.input.mean[c], s.output.min[c],
+                        s.output.max[c], s.output.mean[c]);
+  std::fputs(text.c_str(), stderr);
+}
+
+}  // namespace
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+Reporter::Reporter(std::size_t total, const BatchOptions& b)
+    : options_(b), total_(total), batch_(b.batch()),
+      bar_(b.batch() && !b.quiet && isatty(2)), start_(std::chrono::steady_clock::now()) {
+  draw(true);
+}
+
+void Reporter::clear_bar() {
+  if (bar_shown_) std::fputs("\r\033[K", stderr);
+  bar_shown_ = false;
+}
+
+void Reporter::draw(bool force) {
+  if (!bar_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  const std::size_t finished = done_ + failed_ + skipped_;
+  const double secs = std::chrono::duration<double>(now - start_).count();
+  const double rate = secs > 0 ? static_cast<double>(finished) / secs : 0;
+  const int width = 24;
+  const int filled = total_ ? static_cast<int>(width * finished / total_) : width;
+  std::string eta = "--:--";
+  if (rate > 0) {
+    const long left = std::lround(static_cast<double>(total_ - finished) / rate);
+    eta = fmt::format("{}:{:02}", left / 60, left % 60);
+  }
+  fmt::print(stderr, "\r\033[K[{}{}] {}/{}  {:.1f} img/s  ETA {}{}", std::string(filled, '#'),
+             std::string(width - filled, '.'), finished, total_, rate, eta,
+             failed_ ? fmt::format("  {} failed", failed_) : std::string());
+  std::fflush(stderr);
+  bar_shown_ = true;
+}
+
+void Reporter::warning(const std::string& message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  clear_bar();
+  fmt::print(stderr, "lrn-img: warning: {}\n", message);
+  draw(true);
+}
+
+void Reporter::json_line(const Job& job, const char* status, const std::string& error,
+                         const ImageStats* stats) {
+  if (!options_.json) return;
+  std::string line = fmt::format(R"({{"input":{},"output":{},"status":"{}")", json_string(job.in),
+                                 json_string(job.out), status);
+  if (!error.empty()) line += fmt::format(R"(,"error":{})", json_string(error));
+  if (stats)
+    line += fmt::format(R"(,"width":{},"height":{},"channels":{},"stats":{{"input":{},"output":{}}})",
+                        stats->width, stats->height, stats->channels, json_stats(stats->input),
+                        json_stats(stats->output));
+  line += "}\n";
+  std::fputs(line.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+void Reporter::done(const Job& job, const ImageStats* stats) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++done_;
+  if (stats && options_.stats) {
+    clear_bar();
+    print_stats(job, *stats);
+  }
+  json_line(job, "ok", "", stats);
+  draw(false);
+}
+
+void Reporter::skipped(const Job& job) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++skipped_;
+  json_line(job, "skipped", "", nullptr);
+  draw(false);
+}
+
+void Reporter::failed(const Job& job, const std::string& message, int code) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++failed_;
+  code_ = code;
+  clear_bar();
+  fmt::print(stderr, "lrn-img: error: {}\n", message);
+  json_line(job, "failed", message, nullptr);
+  draw(true);
+}
+
+void Reporter::finish(bool interrupted) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  clear_bar();
+  if (!batch_ && !interrupted) return;
+  if (options_.quiet && !interrupted) return;
+  std::string s = fmt::format("lrn-img: {} done, {} failed", done_, failed_);
+  if (skipped_) s += fmt::format(", {} skipped", skipped_);
+  const std::size_t left = total_ - done_ - failed_ - skipped_;
+  if (interrupted) s += fmt::format(", {} not finished (interrupted)", left);
+  fmt::print(stderr, "{}\n", s);
+}
+
+}  // namespace lrn::cli

@@ -1,0 +1,50 @@
+// Reporter: everything lrn-img says about the images it runs: errors and warnings, the
+// progress bar, --stats, --json lines and the closing summary. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <mutex>
+#include <string>
+
+#include "cli/options.h"
+
+namespace lrn::cli {
+
+struct Job;
+
+class Reporter {
+ public:
+  /// The bar shows only in a batch, on a terminal, without --quiet.
+  Reporter(std::size_t total, const BatchOptions& b);
+  void warning(const std::string& message);
+  void done(const Job& job, const ImageStats* stats);
+  void skipped(const Job& job);
+  /// message is the whole error (it names the file); code 1 or 2 (single mode exit code).
+  void failed(const Job& job, const std::string& message, int code);
+  /// Clears the bar and prints the summary (batch mode, unless --quiet).
+  void finish(bool interrupted);
+  /// 0 when nothing failed; single mode: the failure's own code; batch: 1.
+  int exit_code() const { return failed_ ? (batch_ ? 1 : code_) : 0; }
+
+ private:
+  void draw(bool force);
+  void clear_bar();
+  void json_line(const Job& job, const char* status, const std::string& error,
+                 const ImageStats* stats);
+
+  std::mutex mutex_;
+  const BatchOptions& options_;
+  const std::size_t total_;
+  const bool batch_;
+  const bool bar_;
+  std::size_t done_ = 0, failed_ = 0, skipped_ = 0;
+  int code_ = 0;
+  bool bar_shown_ = false;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+/// JSON string literal for s (quotes included), escaping per RFC 8259.
+std::string json_string(const std::string& s);
+
+}  // namespace lrn::cli
