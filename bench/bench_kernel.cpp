@@ -1,7 +1,12 @@
 // Kernel speed as a ratio to memcpy: 12 MP RGB float image, radius 2, one thread.
 //
 // Usage: bench_kernel [--target scalar|sse4|avx2|avx3] [--runs N] [--width W] [--height H]
+//                     [--section kernel|convert|all]
 // Prints a markdown table of medians. Not a test: nothing is asserted.
+// --section convert (or all) times the sample conversions of lrn/convert.h instead (or as
+// well): the loops pipeline.cpp had, the Scalar target and the SIMD target, over the whole
+// image (memory-bound) and over one cache-sized block again and again (as the pipeline
+// converts them).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -14,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "lrn/convert.h"
 #include "lrn/kernel.h"
 
 namespace {
@@ -23,6 +29,8 @@ struct Options {
   int runs = 9;
   std::size_t width = 4000;
   std::size_t height = 3000;
+  bool kernel = true;    ///< the kernel table
+  bool convert = false;  ///< the conversions table
 };
 
 constexpr std::size_t kChannels = 3;
@@ -37,7 +45,7 @@ std::optional<lrn::Target> parse_target(const std::string& name) {
   std::fprintf(stderr, "bench_kernel: error: %s\n", why.c_str());
   std::fprintf(stderr,
                "usage: bench_kernel [--target scalar|sse4|avx2|avx3] [--runs N] [--width W] "
-               "[--height H]\n");
+               "[--height H] [--section kernel|convert|all]\n");
   std::exit(2);
 }
 
@@ -56,6 +64,11 @@ Options parse_options(int argc, char** argv) {
       o.width = std::strtoull(value.c_str(), nullptr, 10);
     } else if (arg == "--height") {
       o.height = std::strtoull(value.c_str(), nullptr, 10);
+    } else if (arg == "--section") {
+      if (value != "kernel" && value != "convert" && value != "all")
+        usage_error("unknown section '" + value + "'");
+      o.kernel = value != "convert";
+      o.convert = value != "kernel";
     } else {
       usage_error("unknown option '" + arg + "'");
     }
@@ -114,6 +127,128 @@ void print_table(const std::vector<Case>& cases) {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Sample conversions.
+
+// The loops src/image/pipeline.cpp ran before lrn/convert.h, with no alpha (in and out have
+// `channels` samples per pixel, so the strides equal the channel count). Not inlined nor
+// specialised on the constant strides (GCC's IPA-CP would), as they are run-time values there.
+#if defined(__GNUC__) && !defined(__clang__)
+#define LRN_BENCH_OPAQUE __attribute__((noipa))
+#else
+#define LRN_BENCH_OPAQUE __attribute__((noinline))
+#endif
+template <typename T>
+LRN_BENCH_OPAQUE void pipeline_to_floats(const T* src, std::size_t pixels, std::size_t inc,
+                                          std::size_t color, float scale, float* dst) {
+  for (std::size_t i = 0; i < pixels; ++i)
+    for (std::size_t c = 0; c < color; ++c)
+      dst[i * color + c] = static_cast<float>(src[i * inc + c]) * scale;
+}
+
+struct PipelineQuantiser {
+  float scale, offset, full;
+  float operator()(float v) const {
+    float s = v * scale + offset;
+    if (!(s > 0)) return 0;
+    return s < full ? s + 0.5f : full + 0.5f;
+  }
+};
+
+template <typename T>
+LRN_BENCH_OPAQUE void pipeline_quantise(const float* f, std::size_t pixels, std::size_t color,
+                                         std::size_t outc, const PipelineQuantiser& q, T* dst) {
+  for (std::size_t i = 0; i < pixels; ++i)
+    for (std::size_t c = 0; c < color; ++c)
+      dst[i * outc + c] = static_cast<T>(q(f[i * color + c]));
+}
+
+/// Calls f(offset, count) over [0, total) in pieces of `block` (block 0: one piece), or, when
+/// `repeat_first`, over [0, block) total / block times: the same cache-resident data again.
+template <class F>
+void in_blocks(std::size_t total, std::size_t block, bool repeat_first, const F& f) {
+  if (block == 0 || block >= total) return f(std::size_t{0}, total);
+  for (std::size_t at = 0; at < total; at += block)
+    f(repeat_first ? 0 : at, std::min(block, total - at));
+}
+
+void bench_convert(const Options& o, lrn::Target target, const std::vector<float>& in,
+                   std::vector<float>& out) {
+  const std::size_t n = in.size();
+  std::vector<std::uint8_t> u8(n), u8_out(n, 0);
+  std::vector<std::uint16_t> u16(n), u16_out(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    u8[i] = static_cast<std::uint8_t>(in[i]);
+    u16[i] = static_cast<std::uint16_t>(in[i] * 257.0f);
+  }
+  // What the pipeline uses: 1/255 in, 255 out (pixel_scale 1), and a rescale-like affine map.
+  const float to_float = 1.0f / 255, to_float16 = 1.0f / 65535;
+  const float q_scale = 255.0f / 240.0f, q_offset = -3.0f * q_scale;
+  const float q_scale16 = q_scale * 257.0f, q_offset16 = q_offset * 257.0f;
+  const PipelineQuantiser pq{q_scale, q_offset, 255.0f}, pq16{q_scale16, q_offset16, 65535.0f};
+  const char* simd = lrn::target_name(target);
+  const lrn::Target scalar = lrn::Target::Scalar;
+  // The pipeline's row blocks are ~256 KB of floats: ~64 K samples, whole pixels.
+  constexpr std::size_t kBlock = kChannels * 21 * 1024;
+
+  std::printf("\n### Sample conversions: %zu samples (%zux%zu x %zu), target %s, median of %d "
+              "runs\n\n",
+              n, o.width, o.height, kChannels, simd, o.runs);
+  std::printf("| conversion | data | pipeline.cpp loop ms | scalar target ms | %s ms | "
+              "speed-up vs loop |\n|---|---|---:|---:|---:|---:|\n",
+              simd);
+  for (const bool cached : {false, true}) {
+    const std::size_t block = cached ? kBlock : 0;
+    const char* data = cached ? "64 K-sample block, repeated (cache)" : "whole image (memory)";
+    std::vector<Case> cases;
+    auto add3 = [&](const std::string& name, std::function<void(std::size_t, std::size_t)> loop,
+                    std::function<void(std::size_t, std::size_t, lrn::Target)> conv) {
+      cases.push_back({name, [=] { in_blocks(n, block, cached, loop); }, {}});
+      cases.push_back(
+          {name, [=] { in_blocks(n, block, cached, [&](auto a, auto c) { conv(a, c, scalar); }); },
+           {}});
+      cases.push_back(
+          {name, [=] { in_blocks(n, block, cached, [&](auto a, auto c) { conv(a, c, target); }); },
+           {}});
+    };
+    add3("u8 -> f32", [&](std::size_t a, std::size_t c) {
+           pipeline_to_floats(u8.data() + a, c / kChannels, kChannels, kChannels, to_float,
+                              out.data() + a);
+         },
+         [&](std::size_t a, std::size_t c, lrn::Target t) {
+           lrn::u8_to_f32(u8.data() + a, out.data() + a, c, to_float, t);
+         });
+    add3("u16 -> f32", [&](std::size_t a, std::size_t c) {
+           pipeline_to_floats(u16.data() + a, c / kChannels, kChannels, kChannels, to_float16,
+                              out.data() + a);
+         },
+         [&](std::size_t a, std::size_t c, lrn::Target t) {
+           lrn::u16_to_f32(u16.data() + a, out.data() + a, c, to_float16, t);
+         });
+    add3("f32 -> u8", [&](std::size_t a, std::size_t c) {
+           pipeline_quantise(in.data() + a, c / kChannels, kChannels, kChannels, pq,
+                             u8_out.data() + a);
+         },
+         [&](std::size_t a, std::size_t c, lrn::Target t) {
+           lrn::f32_to_u8(in.data() + a, u8_out.data() + a, c, q_scale, q_offset, t);
+         });
+    add3("f32 -> u16", [&](std::size_t a, std::size_t c) {
+           pipeline_quantise(in.data() + a, c / kChannels, kChannels, kChannels, pq16,
+                             u16_out.data() + a);
+         },
+         [&](std::size_t a, std::size_t c, lrn::Target t) {
+           lrn::f32_to_u16(in.data() + a, u16_out.data() + a, c, q_scale16, q_offset16, t);
+         });
+    time_rounds(cases, o.runs);
+    for (std::size_t i = 0; i < cases.size(); i += 3) {
+      const double loop = median(cases[i].ms), ref = median(cases[i + 1].ms),
+                   fast = median(cases[i + 2].ms);
+      std::printf("| %s | %s | %.2f | %.2f | %.2f | %.1fx |\n", cases[i].name.c_str(), data,
+                  loop, ref, fast, loop / fast);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,22 +272,25 @@ int main(int argc, char** argv) {
   const lrn::Kernel general(p, kChannels, target);
   p.beta = 0.75;
 
-  // The same bytes as the kernel reads and writes: all of in, copied over all of out.
-  std::vector<Case> cases = {
-      {"memcpy in -> out",
-       [&] { std::memcpy(out.data(), in.data(), floats * sizeof(float)); }, {}},
-      {"lrn beta 0.75 (sqrt/div path)",
-       [&] { fast.run(in.data(), out.data(), pixels); }, {}},
-      {"lrn beta 0.6 (exp/log in double)",
-       [&] { general.run(in.data(), out.data(), pixels); }, {}},
-      {"naive scalar loop, std::pow (float), beta 0.75",
-       [&] { naive_lrn(p, in.data(), out.data(), pixels); }, {}},
-  };
-  time_rounds(cases, o.runs);
+  if (o.kernel) {
+    // The same bytes as the kernel reads and writes: all of in, copied over all of out.
+    std::vector<Case> cases = {
+        {"memcpy in -> out",
+         [&] { std::memcpy(out.data(), in.data(), floats * sizeof(float)); }, {}},
+        {"lrn beta 0.75 (sqrt/div path)",
+         [&] { fast.run(in.data(), out.data(), pixels); }, {}},
+        {"lrn beta 0.6 (exp/log in double)",
+         [&] { general.run(in.data(), out.data(), pixels); }, {}},
+        {"naive scalar loop, std::pow (float), beta 0.75",
+         [&] { naive_lrn(p, in.data(), out.data(), pixels); }, {}},
+    };
+    time_rounds(cases, o.runs);
 
-  std::printf("%zux%zu, %zu channels float HWC, values 0..255, radius 2, 1 thread, target %s, "
-              "median of %d runs\n\n",
-              o.width, o.height, kChannels, lrn::target_name(target), o.runs);
-  print_table(cases);
+    std::printf("%zux%zu, %zu channels float HWC, values 0..255, radius 2, 1 thread, target %s, "
+                "median of %d runs\n\n",
+                o.width, o.height, kChannels, lrn::target_name(target), o.runs);
+    print_table(cases);
+  }
+  if (o.convert) bench_convert(o, target, in, out);
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "image/codecs.h"
+#include "image/orient.h"
 
 namespace lrn {
 
@@ -56,7 +57,12 @@ std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
   if (!format)
     throw FileError("cannot decode " + quoted(src->name()) + ": not a JPEG, PNG or .npy file");
   switch (*format) {
-    case Format::Jpeg: return open_jpeg_reader(std::move(src), opt);
+    case Format::Jpeg: {
+      auto reader = open_jpeg_reader(std::move(src), opt);
+      if (!opt.auto_orient) return reader;
+      const int orientation = reader->orientation();
+      return oriented(std::move(reader), orientation);
+    }
     case Format::Png: return open_png_reader(std::move(src), opt);
     case Format::Npy: return open_npy_reader(std::move(src), opt);
   }

@@ -42,6 +42,11 @@ struct DecodeOptions {
   /// broken zlib stream) is a FileError by default. lenient: decode what can be decoded and
   /// report the damage through warn instead.
   bool lenient = false;
+  /// Every warning about the file's bytes (libjpeg's "extraneous bytes", a bad CRC on a
+  /// metadata chunk, CMYK converted) is a FileError instead. Not together with lenient.
+  bool strict = false;
+  /// .npy: refuse arrays whose data (H * W * C * sample size) is larger, before reading it.
+  std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;
   /// JPEG: apply the EXIF orientation tag, so rows come out the way the photo is meant to be
   /// seen (as ImageMagick's -auto-orient and libvips' autorot do).
   bool auto_orient = true;
@@ -57,6 +62,8 @@ class ImageReader {
   /// The next `rows` rows into dst (rows * info().row_bytes() bytes). Reading past the last
   /// row is a logic error.
   virtual void read_rows(void* dst, std::size_t rows) = 0;
+  /// EXIF orientation 1..8 of the stored pixels (JPEG); rows are delivered as stored.
+  virtual int orientation() const { return 1; }
 };
 
 struct EncodeOptions {

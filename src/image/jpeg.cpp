@@ -19,6 +19,7 @@
 #include <jerror.h>
 
 #include "image/codecs.h"
+#include "image/orient.h"
 
 namespace lrn {
 namespace {
@@ -242,6 +243,7 @@ class JpegReader final : public ImageReader {
 
   const ImageInfo& info() const override { return info_; }
   void read_rows(void* dst, std::size_t rows) override;
+  int orientation() const override { return orientation_; }
 
  private:
   void choose_output();
@@ -260,6 +262,7 @@ class JpegReader final : public ImageReader {
   std::vector<JSAMPLE> cmyk_row_;
   std::vector<JSAMPROW> row_ptrs_;
   std::size_t rows_done_ = 0;
+  int orientation_ = 1;
   std::exception_ptr failure_;  // once libjpeg has bailed out, every later call repeats it
 };
 
@@ -273,7 +276,11 @@ JpegReader::JpegReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
   install_source(src_, in_.get(), &cinfo_);
   progress_.progress_monitor = check_scan_count;
   cinfo_.progress = &progress_;
+  jpeg_save_markers(&cinfo_, JPEG_APP0 + 1, 0xFFFF);  // EXIF, for the orientation tag
   if (!try_read_header(&cinfo_, &err_)) fail();
+  for (jpeg_saved_marker_ptr m = cinfo_.marker_list; m; m = m->next)
+    if (m->marker == JPEG_APP0 + 1 && orientation_ == 1)
+      orientation_ = exif_orientation(m->data, m->data_length);
   check_dimensions(in_->name(), cinfo_.image_width, cinfo_.image_height, opt.max_pixels);
   choose_output();
   if (!try_start(&cinfo_, &err_)) fail();

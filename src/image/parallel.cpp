@@ -5,9 +5,7 @@
 
 namespace lrn {
 
-WorkerPool::WorkerPool(unsigned threads) {
-  for (unsigned i = 1; i < std::max(1u, threads); ++i) workers_.emplace_back([this, i] { work(i); });
-}
+WorkerPool::WorkerPool(unsigned threads) : threads_(std::max(1u, threads)) {}
 
 WorkerPool::~WorkerPool() {
   {
@@ -50,6 +48,9 @@ void WorkerPool::run(std::size_t n, std::size_t min_part,
     fn(0, n);
     return;
   }
+  // Workers start on the first job that splits: a small image never pays for a thread.
+  if (workers_.empty())
+    for (unsigned i = 1; i < threads_; ++i) workers_.emplace_back([this, i] { work(i); });
   {
     std::lock_guard<std::mutex> lock(mutex_);
     parts_.clear();

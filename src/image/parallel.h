@@ -14,7 +14,7 @@ namespace lrn {
 
 class WorkerPool {
  public:
-  /// threads >= 1; threads - 1 workers are started, the caller's thread is the last one.
+  /// threads >= 1: the caller's thread and threads - 1 workers, started on first need.
   explicit WorkerPool(unsigned threads);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -26,11 +26,12 @@ class WorkerPool {
   void run(std::size_t n, std::size_t min_part,
            const std::function<void(std::size_t, std::size_t)>& fn);
 
-  unsigned threads() const { return static_cast<unsigned>(workers_.size()) + 1; }
+  unsigned threads() const { return threads_; }
 
  private:
   void work(unsigned index);
 
+  const unsigned threads_;
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;

@@ -11,8 +11,10 @@
 #include <mutex>
 #include <vector>
 
+#include "image/block_source.h"
 #include "image/output_file.h"
 #include "image/parallel.h"
+#include "lrn/convert.h"
 #include "lrn/kernel.h"
 
 namespace lrn {
@@ -67,7 +69,8 @@ Plan make_plan(const ImageInfo& in, Format in_format, Format out_format, const s
   return p;
 }
 
-// Input samples of one row block -> the colour channels as floats, for the kernel.
+// Input samples of one row block -> the colour channels as floats, for the kernel. Rows
+// without alpha are one contiguous run of samples: the SIMD conversions of lrn/convert.h.
 template <typename T>
 void to_floats_of(const T* src, std::size_t pixels, const Plan& p, float* dst) {
   const std::size_t inc = p.in.channels, color = p.color;
@@ -78,9 +81,17 @@ void to_floats_of(const T* src, std::size_t pixels, const Plan& p, float* dst) {
 }
 
 void to_floats(const std::uint8_t* raw, std::size_t pixels, const Plan& p, float* dst) {
+  const bool packed = p.in.channels == p.color;
+  const float scale = static_cast<float>(p.to_float);
   switch (p.in.type) {
-    case SampleType::U8: return to_floats_of(raw, pixels, p, dst);
-    case SampleType::U16: return to_floats_of(reinterpret_cast<const std::uint16_t*>(raw), pixels, p, dst);
+    case SampleType::U8:
+      if (packed) return u8_to_f32(raw, dst, pixels * p.color, scale);
+      return to_floats_of(raw, pixels, p, dst);
+    case SampleType::U16: {
+      const auto* src = reinterpret_cast<const std::uint16_t*>(raw);
+      if (packed) return u16_to_f32(src, dst, pixels * p.color, scale);
+      return to_floats_of(src, pixels, p, dst);
+    }
     case SampleType::F32: return to_floats_of(reinterpret_cast<const float*>(raw), pixels, p, dst);
     case SampleType::F64: return to_floats_of(reinterpret_cast<const double*>(raw), pixels, p, dst);
   }
@@ -99,26 +110,32 @@ float alpha_value(const std::uint8_t* raw, std::size_t i, const Plan& p) {
   return static_cast<float>(v * p.to_float);
 }
 
-// Output value -> sample: an affine map (scale, offset), clamped to [0, full], rounded to
-// nearest; NaN becomes 0.
+// Output value -> sample: s = v * scale + offset, clamped to [0, full], rounded to nearest,
+// NaN to 0 (lrn/convert.h's f32_to_u8/u16, the one quantiser on every path).
 struct Quantiser {
   float scale, offset, full;
-  float operator()(float v) const {
-    float s = v * scale + offset;
-    if (!(s > 0)) return 0;  // also NaN
-    return s < full ? s + 0.5f : full + 0.5f;
-  }
 };
+
+void quantise_run(const float* f, std::size_t n, const Quantiser& q, std::uint8_t* dst) {
+  f32_to_u8(f, dst, n, q.scale, q.offset);
+}
+void quantise_run(const float* f, std::size_t n, const Quantiser& q, std::uint16_t* dst) {
+  f32_to_u16(f, dst, n, q.scale, q.offset);
+}
 
 template <typename T>
 void quantise(const float* f, const std::uint8_t* raw, std::size_t pixels, const Plan& p,
               const Quantiser& q, T* dst) {
-  const std::size_t color = p.color, outc = p.out.channels, inc = p.in.channels;
+  const std::size_t color = p.color;
+  if (!p.keep_alpha) return quantise_run(f, pixels * color, q, dst);
+  // With alpha: quantise the colour run, then interleave the alpha samples, which pass
+  // through as stored (input and output have the same sample type here).
+  std::vector<T> colour(pixels * color);
+  quantise_run(f, colour.size(), q, colour.data());
+  const T* alpha = reinterpret_cast<const T*>(raw);
   for (std::size_t i = 0; i < pixels; ++i) {
-    for (std::size_t c = 0; c < color; ++c)
-      dst[i * outc + c] = static_cast<T>(q(f[i * color + c]));
-    // Alpha passes through as stored: input and output have the same sample type here.
-    if (p.keep_alpha) dst[i * outc + color] = reinterpret_cast<const T*>(raw)[i * inc + color];
+    for (std::size_t c = 0; c < color; ++c) dst[i * (color + 1) + c] = colour[i * color + c];
+    dst[i * (color + 1) + color] = alpha[i * p.in.channels + color];
   }
 }
 
@@ -144,56 +161,25 @@ void encode(const float* f, const std::uint8_t* raw, std::size_t pixels, const P
   }
 }
 
-// Rows per block: about 256 KB of floats per thread, so a block stays in cache.
-std::size_t block_rows(const Plan& p, unsigned threads) {
-  const std::size_t row_floats = std::max<std::size_t>(1, p.in.width * p.color);
-  return std::clamp<std::size_t>(threads * (256 * 1024 / 4) / row_floats, 1, p.in.height);
-}
-
 // Rows one thread takes at least: below ~64K pixels a wake-up costs more than it saves, so
 // a small image never gets slower with more threads.
 std::size_t min_rows_per_thread(const Plan& p) {
   return std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, p.in.width));
 }
 
-// Feeds raw input rows block by block: from the reader, or from memory when held.
-class RowFeed {
- public:
-  RowFeed(ImageReader& r, const std::vector<std::uint8_t>* held) : reader_(r), held_(held) {}
-  const std::uint8_t* next(std::size_t rows, std::vector<std::uint8_t>& buf) {
-    const std::size_t bytes = rows * reader_.info().row_bytes();
-    if (held_) {
-      const std::uint8_t* at = held_->data() + offset_;
-      offset_ += bytes;
-      return at;
-    }
-    reader_.read_rows(buf.data(), rows);
-    return buf.data();
-  }
-
- private:
-  ImageReader& reader_;
-  const std::vector<std::uint8_t>* held_;
-  std::size_t offset_ = 0;
-};
-
 // Running per-channel min, max and sum, merged from the parts of every block.
 class StatsAccumulator {
  public:
   explicit StatsAccumulator(std::size_t channels)
       : in_(channels), out_(channels) {}
-  void add(const float* before, const float* after, std::size_t pixels) {
-    std::vector<Sums> in(in_.size()), out(out_.size());
+  /// Adds `pixels` pixels of values to the input or the output statistics.
+  void add(const float* values, std::size_t pixels, bool output) {
+    std::vector<Sums> part(in_.size());
     for (std::size_t i = 0; i < pixels; ++i)
-      for (std::size_t c = 0; c < in.size(); ++c) {
-        in[c].add(before[i * in.size() + c]);
-        out[c].add(after[i * in.size() + c]);
-      }
+      for (std::size_t c = 0; c < part.size(); ++c) part[c].add(values[i * part.size() + c]);
     std::lock_guard<std::mutex> lock(mutex_);
-    for (std::size_t c = 0; c < in.size(); ++c) {
-      in_[c].merge(in[c]);
-      out_[c].merge(out[c]);
-    }
+    std::vector<Sums>& into = output ? out_ : in_;
+    for (std::size_t c = 0; c < part.size(); ++c) into[c].merge(part[c]);
   }
   void fill(ImageStats& s, const Plan& p) const {
     s.width = p.in.width;
@@ -232,47 +218,60 @@ class StatsAccumulator {
   std::mutex mutex_;
 };
 
-// Runs LRN over the image block by block, rows of a block split over the pool; calls
-// each(rows_in, floats, first_row_in_block, rows) on every part, then after(block_rows) once
-// per block on the caller's thread. Checks for cancellation between blocks.
-template <typename Each, typename After>
-void for_each_block(ImageReader& reader, const std::vector<std::uint8_t>* held, const Plan& p,
-                    const Kernel& k, WorkerPool& pool, const RunOptions& opt,
-                    StatsAccumulator* stats, Each each, After after) {
-  const std::size_t rows = block_rows(p, pool.threads()), w = p.in.width;
-  const std::size_t in_row = p.in.row_bytes(), f_row = w * p.color;
-  std::vector<std::uint8_t> raw(held ? 0 : rows * in_row);
-  std::vector<float> f(rows * f_row);
-  std::vector<float> before(stats ? f.size() : 0);
-  RowFeed feed(reader, held);
-  for (std::size_t y = 0; y < p.in.height; y += rows) {
+// Rows per block: about 256 KB of floats per thread (a block stays in cache), and enough
+// rows that every thread of the pool gets a part.
+std::size_t block_rows(const Plan& p, unsigned threads) {
+  const std::size_t row_floats = std::max<std::size_t>(1, p.in.width * p.color);
+  const std::size_t cached = threads * (256 * 1024 / 4) / row_floats;
+  return std::clamp<std::size_t>(std::max(cached, threads * min_rows_per_thread(p)), 1,
+                                 p.in.height);
+}
+
+// One pass of LRN over the image: blocks from `source`, rows of a block split over the pool.
+// Per part: input samples -> floats (skipped when the input already is the floats LRN
+// wants), LRN, then `finish(part_floats, raw_rows, first_row, rows)`; after a block,
+// `after(rows)` on this thread. The kernel writes straight into `direct_out` rows when given
+// (.npy output without alpha: the floats are the output).
+template <typename Finish, typename After>
+void run_pass(BlockSource& source, const Plan& p, const Kernel& k, WorkerPool& pool,
+              const RunOptions& opt, StatsAccumulator* stats, std::uint8_t* direct_out,
+              std::size_t rows_per_block, Finish finish, After after) {
+  const std::size_t w = p.in.width, in_row = p.in.row_bytes(), f_row = w * p.color;
+  const bool direct_in = p.in.type == SampleType::F32 && !p.in.has_alpha && p.to_float == 1.0;
+  std::vector<float> f(direct_in && direct_out ? 0 : rows_per_block * f_row);
+  std::size_t n = 0;
+  while (const std::uint8_t* in = source.next(&n)) {
     if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) throw Cancelled();
-    const std::size_t n = std::min(rows, p.in.height - y);
-    const std::uint8_t* in = feed.next(n, raw);
     pool.run(n, min_rows_per_thread(p), [&](std::size_t b, std::size_t e) {
+      const std::uint8_t* raw = in + b * in_row;
+      const std::size_t pixels = (e - b) * w;
       float* fb = f.data() + b * f_row;
-      to_floats(in + b * in_row, (e - b) * w, p, fb);
-      if (stats) std::copy(fb, fb + (e - b) * f_row, before.data() + b * f_row);
-      k.run(fb, fb, (e - b) * w);
-      if (stats) stats->add(before.data() + b * f_row, fb, (e - b) * w);
-      each(in + b * in_row, fb, b, e - b);
+      const float* x = fb;
+      if (direct_in) x = reinterpret_cast<const float*>(raw);
+      else to_floats(raw, pixels, p, fb);
+      float* y = direct_out ? reinterpret_cast<float*>(direct_out + b * p.out.row_bytes()) : fb;
+      if (stats) stats->add(x, pixels, /*output=*/false);
+      k.run(x, y, pixels);
+      if (stats) stats->add(y, pixels, /*output=*/true);
+      finish(y, raw, b, e - b);
     });
     after(n);
   }
 }
 
 // Min and max of LRN's output over the colour channels, for --rescale (NaN ignored).
-std::pair<float, float> output_range(const std::vector<std::uint8_t>& held, ImageReader& reader,
+std::pair<float, float> output_range(ImageReader& reader, const std::vector<std::uint8_t>& held,
                                      const Plan& p, const Kernel& k, WorkerPool& pool,
-                                     const RunOptions& opt) {
+                                     const RunOptions& opt, std::size_t rows) {
   std::mutex m;
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-  for_each_block(reader, &held, p, k, pool, opt, nullptr,
-      [&](const std::uint8_t*, const float* f, std::size_t, std::size_t rows) {
+  BlockSource source(reader, &held, rows, false);
+  run_pass(source, p, k, pool, opt, nullptr, nullptr, rows,
+      [&](const float* y, const std::uint8_t*, std::size_t, std::size_t n) {
         float l = std::numeric_limits<float>::infinity(), h = -l;
-        for (std::size_t i = 0; i < rows * p.in.width * p.color; ++i) {
-          l = std::min(l, f[i]);  // std::min/max keep the first operand on NaN
-          h = std::max(h, f[i]);
+        for (std::size_t i = 0; i < n * p.in.width * p.color; ++i) {
+          l = std::min(l, y[i]);  // std::min/max keep the first operand on NaN
+          h = std::max(h, y[i]);
         }
         std::lock_guard<std::mutex> lock(m);
         lo = std::min(lo, l);
@@ -293,7 +292,12 @@ Quantiser make_quantiser(const Plan& p, const std::pair<float, float>* range) {
 
 void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOptions& opt) {
   const Kernel kernel(opt.params, p.color);
-  WorkerPool pool(std::max(1u, opt.threads));
+  // With a core to spare, the decoder gets a thread of its own (the codec is the real cost)
+  // and LRN the rest; with one, everything runs on this thread.
+  const unsigned threads = std::max(1u, opt.threads);
+  const bool prefetch = threads >= 2;
+  WorkerPool pool(prefetch ? threads - 1 : 1);
+  const std::size_t rows = block_rows(p, pool.threads());
 
   std::vector<std::uint8_t> held;
   std::pair<float, float> range;
@@ -301,20 +305,22 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   if (rescale) {
     held.resize(p.in.height * p.in.row_bytes());
     reader.read_rows(held.data(), p.in.height);
-    range = output_range(held, reader, p, kernel, pool, opt);
+    range = output_range(reader, held, p, kernel, pool, opt, rows);
   }
   const Quantiser q = make_quantiser(p, rescale ? &range : nullptr);
 
-  const std::size_t out_row = p.out.row_bytes(), w = p.in.width;
-  std::vector<std::uint8_t> out(block_rows(p, pool.threads()) * out_row);
+  const std::size_t out_row = p.out.row_bytes();
+  std::vector<std::uint8_t> out(rows * out_row);
+  const bool direct_out = p.out.type == SampleType::F32 && !p.keep_alpha;
   std::optional<StatsAccumulator> stats;
   if (opt.stats) stats.emplace(p.color);
-  for_each_block(reader, rescale ? &held : nullptr, p, kernel, pool, opt,
-      stats ? &*stats : nullptr,
-      [&](const std::uint8_t* in, const float* f, std::size_t first, std::size_t rows) {
-        encode(f, in, rows * w, p, q, out.data() + first * out_row);
+  BlockSource source(reader, rescale ? &held : nullptr, rows, prefetch);
+  run_pass(source, p, kernel, pool, opt, stats ? &*stats : nullptr,
+      direct_out ? out.data() : nullptr, rows,
+      [&](const float* y, const std::uint8_t* raw, std::size_t first, std::size_t n) {
+        if (!direct_out) encode(y, raw, n * p.in.width, p, q, out.data() + first * out_row);
       },
-      [&](std::size_t rows) { writer.write_rows(out.data(), rows); });
+      [&](std::size_t n) { writer.write_rows(out.data(), n); });
   writer.finish();
   if (stats) stats->fill(*opt.stats, p);
 }

@@ -7,6 +7,7 @@
 // hwy::Abort would be one, and we would then have to define it ourselves).
 #include "lrn/hwy_config.h"  // before any Highway header: same HWY_TARGETS as kernel_hwy.cpp
 
+#include <cpuid.h>
 #include <hwy/detect_targets.h>
 
 #include "lrn/kernel.h"
@@ -60,11 +61,18 @@ bool has_sse4() {
          __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("aes");
 }
 
+// F16C (CPUID 1, ECX bit 29) and LZCNT (CPUID 0x80000001, ECX bit 5) straight from CPUID:
+// clang 14's __builtin_cpu_supports knows neither name (the fuzz build uses clang).
+bool cpuid_ecx_bit(unsigned leaf, unsigned bit) {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  return __get_cpuid(leaf, &a, &b, &c, &d) && ((c >> bit) & 1u);
+}
+
 bool has_avx2() {
   return has_sse4() && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
-         __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c") &&
+         __builtin_cpu_supports("fma") && cpuid_ecx_bit(1, 29) &&
          __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-         __builtin_cpu_supports("lzcnt");
+         cpuid_ecx_bit(0x80000001u, 5);
 }
 
 bool has_avx3() {

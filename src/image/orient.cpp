@@ -1,0 +1,94 @@
+// EXIF orientation tag parsing and the reader that applies it.
+#include "image/orient.h"
+
+#include <cstring>
+#include <vector>
+
+namespace lrn {
+
+int exif_orientation(const std::uint8_t* d, std::size_t size) {
+  if (size < 6 + 8 || std::memcmp(d, "Exif\0\0", 6) != 0) return 1;
+  const std::uint8_t* t = d + 6;  // the TIFF header; offsets count from here
+  const std::size_t n = size - 6;
+  const bool little = t[0] == 'I' && t[1] == 'I';
+  if (!little && !(t[0] == 'M' && t[1] == 'M')) return 1;
+  auto u16 = [&](std::size_t at) -> unsigned {
+    return little ? t[at] | t[at + 1] << 8 : t[at] << 8 | t[at + 1];
+  };
+  auto u32 = [&](std::size_t at) -> std::uint32_t {
+    return little ? u16(at) | std::uint32_t{u16(at + 2)} << 16
+                  : std::uint32_t{u16(at)} << 16 | u16(at + 2);
+  };
+  const std::uint32_t ifd = u32(4);
+  if (ifd > n - 2) return 1;
+  const unsigned entries = u16(ifd);
+  for (unsigned i = 0; i < entries; ++i) {
+    const std::size_t e = ifd + 2 + std::size_t{i} * 12;
+    if (e + 12 > n) return 1;
+    if (u16(e) == 0x0112 && u16(e + 2) == 3 /* SHORT */) {
+      const unsigned v = u16(e + 8);
+      return v >= 1 && v <= 8 ? static_cast<int>(v) : 1;
+    }
+  }
+  return 1;
+}
+
+namespace {
+
+class OrientedReader final : public ImageReader {
+ public:
+  OrientedReader(std::unique_ptr<ImageReader> stored, int orientation)
+      : stored_(std::move(stored)), orientation_(orientation) {
+    const ImageInfo& s = stored_->info();
+    info_ = s;
+    if (orientation_ >= 5) std::swap(info_.width, info_.height);
+  }
+  const ImageInfo& info() const override { return info_; }
+
+  void read_rows(void* dst, std::size_t rows) override {
+    if (pixels_.empty()) {
+      const ImageInfo& s = stored_->info();
+      pixels_.resize(s.height * s.row_bytes());
+      stored_->read_rows(pixels_.data(), s.height);
+    }
+    const std::size_t px = info_.channels * sample_size(info_.type);
+    auto* out = static_cast<std::uint8_t*>(dst);
+    for (std::size_t r = 0; r < rows; ++r, ++next_row_)
+      for (std::size_t x = 0; x < info_.width; ++x)
+        std::memcpy(out + (r * info_.width + x) * px, source(x, next_row_), px);
+  }
+
+ private:
+  // The stored pixel shown at display position (x, y), as EXIF defines orientations 1..8.
+  const std::uint8_t* source(std::size_t x, std::size_t y) const {
+    const ImageInfo& s = stored_->info();
+    const std::size_t w = s.width, h = s.height;
+    std::size_t sx = x, sy = y;
+    switch (orientation_) {
+      case 2: sx = w - 1 - x; break;                     // mirrored left-right
+      case 3: sx = w - 1 - x; sy = h - 1 - y; break;     // rotated 180
+      case 4: sy = h - 1 - y; break;                     // mirrored top-bottom
+      case 5: sx = y; sy = x; break;                     // transposed
+      case 6: sx = y; sy = h - 1 - x; break;             // needs 90 clockwise
+      case 7: sx = w - 1 - y; sy = h - 1 - x; break;     // transversed
+      case 8: sx = w - 1 - y; sy = x; break;             // needs 90 counter-clockwise
+      default: break;
+    }
+    return pixels_.data() + (sy * w + sx) * s.channels * sample_size(s.type);
+  }
+
+  std::unique_ptr<ImageReader> stored_;
+  const int orientation_;
+  ImageInfo info_;
+  std::vector<std::uint8_t> pixels_;
+  std::size_t next_row_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ImageReader> oriented(std::unique_ptr<ImageReader> stored, int orientation) {
+  if (orientation <= 1 || orientation > 8) return stored;
+  return std::make_unique<OrientedReader>(std::move(stored), orientation);
+}
+
+}  // namespace lrn
