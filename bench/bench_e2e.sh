@@ -144,6 +144,14 @@ say "figure 5: rocket.jpg, $SMALL_ROUNDS rounds x $SMALL_RUNS runs"
 interleave small "$SMALL_ROUNDS" "$SMALL_RUNS" 3 "$(q "$lrn") $(q "$rocket") rocket-out.jpg" \
   "$(q "$jcopy") $(q "$rocket") rocket-copy.jpg" "$(q "$lrn") $(q "$rocket") rocket-out-t1.jpg -t 1"
 
+say "batch figure: 32 photos (rocket.jpg copies), -j 1 vs -j 2, $ROUNDS rounds"
+mkdir -p photos batch1 batch2
+for i in $(seq -w 1 32); do cp "$rocket" "photos/p$i.jpg"; done
+ls "$work"/photos/*.jpg >photos.txt
+interleave batch "$ROUNDS" 1 1 \
+  "$(q "$lrn") --files-from photos.txt -O batch1 -j 1 -t 1 --quiet" \
+  "$(q "$lrn") --files-from photos.txt -O batch2 -j 2 -t 1 --quiet"
+
 say "peak RSS, $RSS_RUNS runs each"
 rss_lrn=$(peak_rss "$lrn" big.jpg out.jpg -q 90)
 rss_lrn1=$(peak_rss "$lrn" big.jpg out-t1.jpg -q 90 -t 1)
@@ -205,6 +213,8 @@ echo "| 4 (info) | peak RSS, default / \`-t 1\` | dd | | $(mb "$rss_npy") / $(mb
 echo "| 5 | \`samples/rocket.jpg out.jpg\` (640x427), process start included | jpeg_copy, same | <= 1.05x | $(ms "$s_lrn") | $(ms "$s_copy") | $r5 | $(verdict "$r5" "<=" 1.05) |"
 echo "| 5 (info) | same, \`-t 1\` | jpeg_copy | (<= 1.05x) | $(ms "$s_lrn1") | $(ms "$s_copy") | $r5t | info |"
 echo "| 5 (info) | peak RSS | jpeg_copy | | $(mb "$rss_small") | $(mb "$rss_small_copy") | | info |"
+b_j1=$(w batch.0); b_j2=$(w batch.1); rb=$(ratio "$b_j1" "$b_j2")
+echo "| batch | 32 photos 640x427, \`-j 2 -t 1\` vs \`-j 1 -t 1\` | throughput ratio (time -j 1 / time -j 2) | >= 1.7x | $(ms "$b_j2") | $(ms "$b_j1") | $rb | $(awk -v r="$rb" 'BEGIN { print r >= 1.7 ? "PASS" : "FAIL" }') |"
 if [[ -n $kernel_table ]]; then
   echo
   echo "### Kernel alone (bench_kernel --runs $KERNEL_RUNS)"
