@@ -57,6 +57,12 @@ void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes
 bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
 RunResult run_cli(const std::vector<std::string>& args, const std::string& input) {
+  std::vector<std::string> argv{binary_path()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, input);
+}
+
+RunResult run_program(const std::vector<std::string>& args, const std::string& input) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
@@ -68,12 +74,10 @@ RunResult run_cli(const std::vector<std::string>& args, const std::string& input
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
       close(fd);
     std::vector<char*> argv;
-    std::string bin = binary_path();
-    argv.push_back(bin.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
+    execv(argv[0], argv.data());
     _exit(127);
   }
   close(in_pipe[0]);

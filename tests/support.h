@@ -38,6 +38,9 @@ struct RunResult {
 /// Runs the lrn-img binary with args (no shell), stdin from /dev/null or `input`.
 RunResult run_cli(const std::vector<std::string>& args, const std::string& input = {});
 
+/// Runs any program: argv[0] is its path (no PATH search). Otherwise as run_cli.
+RunResult run_program(const std::vector<std::string>& argv, const std::string& input = {});
+
 /// Paths of the project's files used by tests.
 std::string binary_path();
 std::string data_path(const std::string& name);     ///< tests/data/<name>

@@ -121,7 +121,7 @@ TEST_CASE("batch conflicts are refused before any work", "[batch]") {
   }
 }
 
-TEST_CASE("--skip-existing resumes an interrupted batch", "[batch]") {
+TEST_CASE("option --skip-existing resumes an interrupted batch", "[batch]") {
   BatchDir b;
   write_bytes(b.out("a.jpg"), {'o', 'l', 'd'});
   const RunResult r = run_cli({b.in("a.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "--skip-existing"});
@@ -132,7 +132,7 @@ TEST_CASE("--skip-existing resumes an interrupted batch", "[batch]") {
   CHECK_THAT(r.err, Contains("1 done, 0 failed, 1 skipped"));
 }
 
-TEST_CASE("--files-from reads lines or NUL-separated paths, from a file or stdin", "[batch]") {
+TEST_CASE("option --files-from reads lines or NUL-separated paths, from a file or stdin", "[batch]") {
   BatchDir b;
   SECTION("lines in a file") {
     write_bytes(b.in("list.txt"), [&] {
@@ -169,7 +169,7 @@ TEST_CASE("outputs are byte-identical whatever -j and -t are", "[batch]") {
   }
 }
 
-TEST_CASE("--json prints one object per image on stdout; --stats prints to stderr", "[batch]") {
+TEST_CASE("option --json prints one object per image on stdout; --stats prints to stderr", "[batch]") {
   BatchDir b;
   write_bytes(b.in("bad.png"), {0x89, 'P', 'N', 'G'});
   const RunResult r = run_cli({b.in("a.jpg"), b.in("bad.png"), "-O", b.dir.file("out"), "--json", "--stats", "-j", "1"});
@@ -255,4 +255,29 @@ TEST_CASE("README recipes: xargs -P, GNU parallel, a pipe", "[batch][recipes]") 
     CHECK(r.exit_code == 0);
     CHECK(decode_file(b.out("pipe.png")).info.height == 427);
   }
+}
+
+TEST_CASE("a terminal gets a progress bar; a pipe and --quiet do not", "[batch]") {
+  if (!have("script")) {
+    WARN("util-linux 'script' is missing: the terminal case is skipped");
+    return;
+  }
+  BatchDir b;
+  // script(1) gives lrn-img a pseudo-terminal as stdout and stderr.
+  const RunResult tty = sh("script -qec \"'$LRN_IMG' " + b.in("a.jpg") + " " + b.in("b.png") + " -O " +
+                           b.dir.file("out") + " -j 1\" /dev/null");
+  INFO(tty.out);
+  CHECK(tty.exit_code == 0);
+  CHECK_THAT(tty.out, Contains("/2 "));
+  CHECK_THAT(tty.out, Contains("img/s"));
+  CHECK_THAT(tty.out, Contains("ETA"));
+  CHECK_THAT(tty.out, Contains("2 done, 0 failed"));
+
+  const RunResult piped = run_cli({b.in("a.jpg"), "-O", b.dir.file("out"), "--skip-existing"});
+  CHECK_THAT(piped.err, !Contains("img/s"));
+  const RunResult quiet = sh("script -qec \"'$LRN_IMG' " + b.in("c.jpg") + " -O " + b.dir.file("out") +
+                             " --quiet\" /dev/null");
+  CHECK(quiet.exit_code == 0);
+  CHECK_THAT(quiet.out, !Contains("img/s"));
+  CHECK_THAT(quiet.out, !Contains("done"));
 }

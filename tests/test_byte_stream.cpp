@@ -118,6 +118,32 @@ TEST_CASE("a memory source peeks and reads", "[io]") {
   CHECK(src->peek(3).empty());
 }
 
+TEST_CASE("sources know the bytes left only where a size exists", "[io]") {
+  TempDir dir;
+  lrn_test::write_bytes(dir.file("in.bin"), pattern(100000));
+  auto file = lrn::open_source(dir.file("in.bin"));
+  CHECK(file->remaining() == 100000u);
+  file->peek(8);
+  CHECK(file->remaining() == 100000u);
+  std::vector<std::uint8_t> buf(70000);
+  file->read_exact(buf.data(), 10, "test data");
+  CHECK(file->remaining() == 99990u);
+  file->read_exact(buf.data(), buf.size(), "test data");  // past the buffer: read() direct
+  CHECK(file->remaining() == 29990u);
+  drain(*file);
+  CHECK(file->remaining() == 0u);
+  auto mem = lrn::memory_source(pattern(10), "mem");
+  mem->read(buf.data(), 4);
+  CHECK(mem->remaining() == 6u);
+  const std::string fifo = dir.file("pipe");
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  std::thread writer([&] { lrn_test::write_bytes(fifo, pattern(3)); });
+  auto pipe = lrn::open_source(fifo);
+  CHECK_FALSE(pipe->remaining());
+  drain(*pipe);
+  writer.join();
+}
+
 TEST_CASE("read_exact names the source and what was cut short", "[io]") {
   auto src = lrn::memory_source(pattern(10), "x.npy");
   std::uint8_t buf[16];

@@ -127,7 +127,7 @@ TEST_CASE("image output rounds to nearest and clamps, .npy input is not scaled",
   CHECK(d.at(4) == 255);
 }
 
-TEST_CASE("--pixel-scale 1 feeds LRN values in 0..1", "[cli]") {
+TEST_CASE("option --pixel-scale 1 feeds LRN values in 0..1", "[cli]") {
   TempDir dir;
   const RunResult r = run_cli({kCoffee, dir.file("s1.npy"), "--pixel-scale", "1", "--alpha", "50",
                                "--beta", "1"});
@@ -144,7 +144,7 @@ TEST_CASE("--pixel-scale 1 feeds LRN values in 0..1", "[cli]") {
   }
 }
 
-TEST_CASE("--rescale stretches the output to the full range", "[cli]") {
+TEST_CASE("option --rescale stretches the output to the full range", "[cli]") {
   TempDir dir;
   const RunResult r = run_cli({kRocket, dir.file("r.png"), "--rescale"});
   INFO(r.err);
@@ -359,7 +359,7 @@ TEST_CASE("missing operands and unknown output extensions are usage errors", "[c
   CHECK_THAT(r.err, Contains("out.bmp"));
 }
 
-TEST_CASE("--help shows the formula, defaults and examples; --version", "[cli]") {
+TEST_CASE("option --help shows the formula, defaults and examples; --version", "[cli]") {
   const RunResult h = run_cli({"--help"});
   CHECK(h.exit_code == 0);
   CHECK_THAT(h.out, Contains("(bias + alpha * sqr_sum[c]) ^ beta"));
@@ -370,7 +370,7 @@ TEST_CASE("--help shows the formula, defaults and examples; --version", "[cli]")
   CHECK_THAT(v.out, Contains("lrn-img 1."));
 }
 
-TEST_CASE("--alpha accepts a quotient and numbers ignore the locale", "[cli]") {
+TEST_CASE("option --alpha accepts a quotient and numbers ignore the locale", "[cli]") {
   TempDir dir;
   write_npy(dir.file("in.npy"), 1, 1, 3, {100, 150, 200});
   REQUIRE(run_cli({dir.file("in.npy"), dir.file("a.npy"), "--alpha", "0.001/9"}).exit_code == 0);

@@ -247,6 +247,19 @@ TEST_CASE("JPEG benign warnings do not stop decoding", "[image][jpeg]") {
   CHECK_THAT(d.warnings[0], Catch::StartsWith("'t.jpg': corrupt JPEG data: 3 extraneous bytes"));
 }
 
+TEST_CASE("JPEG strict: benign warnings and CMYK conversion are errors", "[image][jpeg]") {
+  DecodeOptions strict;
+  strict.strict = true;
+  Bytes jpg = fixture("jpeg_baseline.jpg");
+  CHECK(decode(jpg, strict).warnings.empty());
+  const std::size_t dqt = find_marker(jpg, 0xDB);
+  jpg.insert(jpg.begin() + static_cast<std::ptrdiff_t>(dqt), {0x00, 0x11, 0x22});
+  CHECK_THROWS_WITH(decode(jpg, strict), "cannot decode 't.jpg': corrupt JPEG data: 3 "
+                                         "extraneous bytes before marker 0xdb");
+  CHECK_THROWS_WITH(decode(fixture("jpeg_cmyk.jpg"), strict),
+                    Catch::Contains("CMYK would be converted to RGB"));
+}
+
 TEST_CASE("JPEG header sizes: huge refused before allocating, zero refused", "[image][jpeg]") {
   const Bytes jpg = fixture("jpeg_baseline.jpg");
   CHECK_THROWS_WITH(decode(with_size(jpg, 65000, 65000)),

@@ -223,13 +223,36 @@ TEST_CASE("arrays that are not images are refused with the reason", "[npy]") {
 
 TEST_CASE("damaged files give a clear error", "[npy]") {
   const Bytes good = encode_npy(2, 3, 4, ramp(24));
-  SECTION("truncated pixel data") {
+  SECTION("truncated pixel data, size known: refused when opened") {
     const Bytes cut(good.begin(), good.end() - 5);
-    auto r = open_bytes(cut);
+    CHECK_THROWS_MATCHES(open_bytes(cut), FileError,
+                         Message("cannot decode 'x.npy': pixel data is truncated (the header "
+                                 "declares 96 bytes, the file holds 91)"));
+  }
+  SECTION("truncated pixel data, size unknown (a pipe): refused where it ends") {
+    // The memory source without its size, as a pipe or FIFO would be.
+    struct Unsized : lrn::ByteSource {
+      std::unique_ptr<lrn::ByteSource> in;
+      std::size_t read(void* dst, std::size_t n) override { return in->read(dst, n); }
+      std::vector<std::uint8_t> peek(std::size_t n) override { return in->peek(n); }
+      const std::string& name() const override { return in->name(); }
+    };
+    auto src = std::make_unique<Unsized>();
+    src->in = lrn::memory_source(Bytes(good.begin(), good.end() - 5), "x.npy");
+    auto r = lrn::open_reader(std::move(src), {});
     std::vector<float> row(12);
     r->read_rows(row.data(), 1);
     CHECK_THROWS_MATCHES(r->read_rows(row.data(), 1), FileError,
                          Message("cannot decode 'x.npy': pixel data is truncated"));
+  }
+  SECTION("over --max-npy-bytes, before any pixel is read") {
+    lrn::DecodeOptions opt;
+    opt.max_npy_bytes = 95;
+    CHECK_THROWS_MATCHES(lrn::open_reader(lrn::memory_source(good, "x.npy"), opt), FileError,
+                         Message("cannot decode 'x.npy': the array holds 96 bytes, over the "
+                                 "limit of 95 (raise it with --max-npy-bytes)"));
+    opt.max_npy_bytes = 96;
+    CHECK(lrn::open_reader(lrn::memory_source(good, "x.npy"), opt)->info().channels == 4);
   }
   SECTION("truncated header") {
     const std::size_t keep = GENERATE(7, 9, 50, 127);

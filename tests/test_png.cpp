@@ -363,6 +363,40 @@ TEST_CASE("PNG bad CRC: an error by default, decoded with a warning when lenient
   }
 }
 
+TEST_CASE("PNG bad CRC on an ancillary chunk: a warning, an error for tRNS or when strict",
+          "[image][png]") {
+  // A tEXt chunk with a wrong CRC after IHDR; spng drops it, we say so.
+  Bytes png = lrn_test::read_bytes(lrn_test::data_path("png_rgb8.png"));
+  const Bytes text = {0, 0, 0, 4, 't', 'E', 'X', 't', 'a', 0, 'b', 'c', 0xDE, 0xAD, 0xBE, 0xEF};
+  png.insert(png.begin() + 33, text.begin(), text.end());
+  const auto d = decode(png);
+  CHECK(d.pixels == decode_fixture("png_rgb8.png").pixels);
+  REQUIRE(d.warnings.size() == 1);
+  CHECK(d.warnings[0] == "'t.png': bad CRC in tEXt chunk (ignored; the pixels are intact)");
+  DecodeOptions strict;
+  strict.strict = true;
+  CHECK_THROWS_WITH(decode(png, strict),
+                    "cannot decode 't.png': bad CRC in tEXt chunk (damaged data)");
+  CHECK(decode(lrn_test::read_bytes(lrn_test::data_path("png_rgb8.png")), strict).warnings.empty());
+
+  // Without its tRNS the image would lose its alpha channel: damage, not metadata.
+  Bytes trns = lrn_test::read_bytes(lrn_test::data_path("png_rgb_trns.png"));
+  const std::size_t at = find_chunk(trns, "tRNS");
+  trns[at + 8 + be32(trns, at)] ^= 0x01;
+  CHECK_THROWS_WITH(decode(trns), "cannot decode 't.png': bad CRC in tRNS chunk (damaged data)");
+  DecodeOptions lenient;
+  lenient.lenient = true;
+  CHECK(decode(trns, lenient).info.channels == 4);
+}
+
+TEST_CASE("PNG interlaced: a file too small for its declared size is refused up front",
+          "[image][png]") {
+  Bytes png = with_size(lrn_test::read_bytes(lrn_test::data_path("png_plasma_adam7.png")),
+                        16000, 16000);
+  CHECK_THROWS_WITH(decode(png), Catch::Contains("truncated image data (") &&
+                                     Catch::Contains("cannot hold a 16000x16000 interlaced image"));
+}
+
 TEST_CASE("PNG header sizes: huge refused before allocating, zero refused", "[image][png]") {
   const Bytes png = lrn_test::read_bytes(lrn_test::data_path("png_rgb8.png"));
   SECTION("100000x100000 is over the default budget") {

@@ -133,7 +133,12 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o) {
   run.cancel = &g_cancel;
 
   Reporter report(jobs.size(), b);
-  run.warn = [&report](const std::string& m) { report.warning(m); };
+  // --strict: codecs refuse their own warnings as decode errors; any other warning (alpha
+  // dropped for JPEG output) fails the image here.
+  run.warn = [&report, strict = run.strict](const std::string& m) {
+    if (strict) throw FileError("cannot process " + m + "; --strict makes warnings errors");
+    report.warning(m);
+  };
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (;;) {

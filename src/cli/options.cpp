@@ -85,6 +85,7 @@ struct Raw {  // option text as typed, parsed by our own locale-independent pars
   std::string radius, size, bias, alpha, beta, pixel_scale, convention, preset, format;
   int quality = 90;
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
+  std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;
   unsigned threads = 0;
   unsigned jobs = 0;
   std::vector<std::string> files;
@@ -94,34 +95,49 @@ struct Raw {  // option text as typed, parsed by our own locale-independent pars
 void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_option("FILES", raw.files,
                  "IN OUT, or with -O: IN... (JPEG, PNG or .npy in; .jpg, .png or .npy out; - is "
-                 "stdin/stdout)");
-  app.add_option("-r,--radius", raw.radius, "depth_radius (tf convention), integer >= 0 [2]");
-  app.add_option("-k,--bias", raw.bias, "bias k, >= 0 [1]");
-  app.add_option("-a,--alpha", raw.alpha, "alpha, >= 0; a quotient like 0.001/9 is fine [0.001/9]");
-  app.add_option("-b,--beta", raw.beta, "beta, the exponent [0.75]");
+                 "stdin/stdout)")
+      ->type_name("");
+  app.add_option("-r,--radius", raw.radius, "depth_radius (tf convention), integer >= 0 [2]")
+      ->type_name("INT");
+  app.add_option("-k,--bias", raw.bias, "bias k, >= 0 [1]")->type_name("NUM");
+  app.add_option("-a,--alpha", raw.alpha, "alpha, >= 0; a quotient like 0.001/9 is fine [0.001/9]")
+      ->type_name("NUM");
+  app.add_option("-b,--beta", raw.beta, "beta, the exponent [0.75]")->type_name("NUM");
   app.add_option("--convention", raw.convention,
                  "how window and alpha are stated: tf (radius, alpha as given), torch, onnx, "
-                 "caffe (--size N, alpha divided by N) [tf]");
-  app.add_option("--size", raw.size, "window size N, for --convention torch|onnx|caffe");
-  app.add_option("--preset", raw.preset, "named parameter set; explicit flags win:" + preset_list());
+                 "caffe (--size N, alpha divided by N) [tf]")
+      ->type_name("NAME");
+  app.add_option("--size", raw.size, "window size N, for --convention torch|onnx|caffe")
+      ->type_name("N");
+  app.add_option("--preset", raw.preset, "named parameter set; explicit flags win:" + preset_list())
+      ->type_name("NAME");
   app.add_flag("--print-params", o.print_params,
                "print the resolved parameters in every convention and exit (no files needed)");
   app.add_option("--format", raw.format,
-                 "output format jpg|png|npy, when OUT's extension does not say (e.g. /dev/null)");
+                 "output format jpg|png|npy, when OUT's extension does not say (e.g. /dev/null)")
+      ->type_name("FMT");
   app.add_option("-q,--quality", raw.quality, "JPEG quality 1..100, 4:2:0 chroma [90]")
       ->check(CLI::Range(1, 100));
   app.add_flag("--rescale", o.run.rescale,
                "map the output's min..max to the full range instead of clamping (image outputs)");
   app.add_option("--pixel-scale", raw.pixel_scale,
-                 "value of a full-scale pixel as LRN sees it: 255 or 1 [255]; .npy values are never scaled");
+                 "value of a full-scale pixel as LRN sees it: 255 or 1 [255]; .npy values are never scaled")
+      ->type_name("255|1");
   app.add_option("--max-pixels", raw.max_pixels, "refuse larger images, checked from the header [268435456]")
       ->check(CLI::PositiveNumber);
+  app.add_option("--max-npy-bytes", raw.max_npy_bytes,
+                 "refuse .npy arrays with more data (H*W*C*sample size) [4294967296]")
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--lenient", o.run.lenient,
+               "decode what can be decoded from damaged files, with a warning (exit 0)");
+  app.add_flag("--strict", o.run.strict, "every warning is an error (exit 1)");
   app.add_option("-t,--threads", raw.threads, "threads inside one image [the usable cores]")
       ->check(CLI::PositiveNumber);
-  app.add_option("-O,--output-dir", o.batch.out_dir, "batch: write each output into DIR");
-  app.add_option("--files-from", o.batch.files_from, "batch: read input paths from FILE (- is stdin), one per line");
+  app.add_option("-O,--output-dir", o.batch.out_dir, "batch: write each output into DIR")->type_name("DIR");
+  app.add_option("--files-from", o.batch.files_from, "batch: read input paths from FILE (- is stdin), one per line")
+      ->type_name("FILE");
   app.add_flag("-0,--null", o.batch.nul, "with --files-from: paths are NUL-separated (find -print0)");
-  app.add_option("--suffix", o.batch.suffix, "batch: added to each output's stem [none]");
+  app.add_option("--suffix", o.batch.suffix, "batch: added to each output's stem [none]")->type_name("TEXT");
   app.add_flag("--skip-existing", o.batch.skip_existing, "batch: skip inputs whose output exists");
   app.add_option("-j,--jobs", raw.jobs, "batch: images processed in parallel [the usable cores]")
       ->check(CLI::PositiveNumber);
@@ -221,6 +237,9 @@ void resolve(const Raw& raw, CliOptions& o) {
   o.run.params = *p;
   o.run.quality = raw.quality;
   o.run.max_pixels = raw.max_pixels;
+  o.run.max_npy_bytes = raw.max_npy_bytes;
+  if (o.run.lenient && o.run.strict)
+    throw UsageError("--lenient and --strict contradict each other: give one of them");
   o.run.auto_orient = !raw.no_auto_orient;
   if (!raw.pixel_scale.empty()) {
     const double s = parse_number(raw.pixel_scale, "--pixel-scale");

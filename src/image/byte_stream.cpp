@@ -32,8 +32,8 @@ constexpr std::size_t kBufferSize = 64 * 1024;
 // keeps what it read in the buffer and later reads are served from there first.
 class FdSource : public ByteSource {
  public:
-  FdSource(int fd, bool owns_fd, std::string name)
-      : fd_(fd), owns_fd_(owns_fd), name_(std::move(name)), buffer_(kBufferSize) {}
+  FdSource(int fd, bool owns_fd, std::string name, std::optional<std::uint64_t> size = {})
+      : fd_(fd), owns_fd_(owns_fd), name_(std::move(name)), size_(size), buffer_(kBufferSize) {}
   ~FdSource() override {
     if (owns_fd_) ::close(fd_);
   }
@@ -44,14 +44,14 @@ class FdSource : public ByteSource {
     if (n == 0) return 0;
     if (begin_ == end_) {
       // A large request bypasses the buffer: one copy fewer for whole rows.
-      if (n >= buffer_.size()) return read_fd(dst, n);
+      if (n >= buffer_.size()) return consumed(read_fd(dst, n));
       begin_ = 0;
       end_ = read_fd(buffer_.data(), buffer_.size());
     }
     const std::size_t take = std::min(n, end_ - begin_);
     std::memcpy(dst, buffer_.data() + begin_, take);
     begin_ += take;
-    return take;
+    return consumed(take);
   }
 
   std::vector<std::uint8_t> peek(std::size_t n) override {
@@ -69,7 +69,17 @@ class FdSource : public ByteSource {
 
   const std::string& name() const override { return name_; }
 
+  std::optional<std::uint64_t> remaining() const override {
+    if (!size_) return std::nullopt;
+    return *size_ > consumed_ ? *size_ - consumed_ : 0;
+  }
+
  private:
+  std::size_t consumed(std::size_t n) {
+    consumed_ += n;
+    return n;
+  }
+
   std::size_t read_fd(void* dst, std::size_t n) {
     for (;;) {
       const ssize_t got = ::read(fd_, dst, n);
@@ -81,6 +91,8 @@ class FdSource : public ByteSource {
   int fd_;
   bool owns_fd_;
   std::string name_;
+  std::optional<std::uint64_t> size_;  // regular files: the size when opened
+  std::uint64_t consumed_ = 0;         // bytes handed out by read()
   std::vector<std::uint8_t> buffer_;
   std::size_t begin_ = 0;  // next unread byte in buffer_
   std::size_t end_ = 0;    // one past the last valid byte in buffer_
@@ -105,6 +117,8 @@ class MemorySource : public ByteSource {
   }
 
   const std::string& name() const override { return name_; }
+
+  std::optional<std::uint64_t> remaining() const override { return bytes_.size() - pos_; }
 
  private:
   std::vector<std::uint8_t> bytes_;
@@ -137,7 +151,9 @@ std::unique_ptr<ByteSource> open_source(const std::string& path) {
     ::close(fd);
     throw_read_error(path, EISDIR);
   }
-  return std::make_unique<FdSource>(fd, true, path);
+  std::optional<std::uint64_t> size;
+  if (S_ISREG(st.st_mode)) size = static_cast<std::uint64_t>(st.st_size);
+  return std::make_unique<FdSource>(fd, true, path, size);
 }
 
 std::unique_ptr<ByteSource> memory_source(std::vector<std::uint8_t> bytes, std::string name) {

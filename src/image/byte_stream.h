@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ class ByteSource {
   virtual std::vector<std::uint8_t> peek(std::size_t n) = 0;
   /// The name used in messages: the path as given, or "<stdin>".
   virtual const std::string& name() const = 0;
+  /// Bytes left to read when the source knows it (a regular file opened by path, memory);
+  /// nullopt for pipes, FIFOs and stdin. A hint for refusing a truncated file before
+  /// allocating for it: the file can still change, so reads must check for the end anyway.
+  virtual std::optional<std::uint64_t> remaining() const { return std::nullopt; }
   /// Reads exactly n bytes or throws FileError "cannot decode 'name': <what> is truncated".
   void read_exact(void* dst, std::size_t n, const char* what);
 };

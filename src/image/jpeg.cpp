@@ -38,6 +38,7 @@ struct ErrorMgr {
   std::exception_ptr cause;  // an exception from our side (ByteSource, ByteSink, warning sink)
   // Decoder only: how to treat warnings.
   bool lenient = false;
+  bool strict = false;  // every warning is an error, benign ones included
   WarningSink warn;
   std::string name;
   std::bitset<256> warned;  // message codes already reported, so a warning appears once
@@ -70,12 +71,13 @@ bool is_benign(int code) {
          code == JWRN_BOGUS_ICC;
 }
 
-// Returns false when decoding must stop (damage while strict, or the sink threw).
+// Returns false when decoding must stop (damage unless lenient, any warning when strict, or
+// the sink threw); e->message then says why.
 bool handle_warning(j_common_ptr c, ErrorMgr* e) noexcept {
   const int code = c->err->msg_code;
   const bool damage = !is_benign(code);
   (*c->err->format_message)(c, e->message);
-  if (damage && !e->lenient) return false;
+  if (e->strict || (damage && !e->lenient)) return false;
   const std::size_t slot = static_cast<std::size_t>(code) % e->warned.size();
   if (e->warned.test(slot) || (damage && e->damage_reported) || !e->warn) return true;
   e->warned.set(slot);
@@ -269,6 +271,7 @@ class JpegReader final : public ImageReader {
 JpegReader::JpegReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
     : in_(std::move(in)) {
   err_.lenient = opt.lenient;
+  err_.strict = opt.strict;
   err_.warn = opt.warn;
   err_.name = in_->name();
   install_error_mgr(err_, cinfo_, true);
@@ -307,6 +310,9 @@ void JpegReader::choose_output() {
       info_.channels = 3;
       cmyk_ = true;
       cmyk_row_.resize(std::size_t{cinfo_.image_width} * 4);
+      if (err_.strict)
+        throw FileError("cannot decode " + quoted(err_.name) +
+                        ": CMYK would be converted to RGB (a warning; --strict refuses it)");
       if (err_.warn) err_.warn(quoted(err_.name) + ": CMYK converted to RGB");
       return;
     default:

@@ -228,6 +228,18 @@ void swap_bytes(void* data, std::size_t count, SampleType type) {
   }
 }
 
+// The data's size against --max-npy-bytes and, when the source knows, the bytes it has left:
+// both refused before the pipeline allocates a single row.
+void check_data_size(const ByteSource& src, std::uint64_t bytes, std::uint64_t max_bytes) {
+  if (bytes > max_bytes)
+    fail(src.name(), "the array holds " + std::to_string(bytes) + " bytes, over the limit of " +
+                         std::to_string(max_bytes) + " (raise it with --max-npy-bytes)");
+  const auto left = src.remaining();
+  if (left && *left < bytes)
+    fail(src.name(), "pixel data is truncated (the header declares " + std::to_string(bytes) +
+                         " bytes, the file holds " + std::to_string(*left) + ")");
+}
+
 // Magic, version and header text; leaves src at the first byte of the data.
 std::string read_header_text(ByteSource& src) {
   unsigned char pre[kMagicSize + 2];
@@ -329,6 +341,7 @@ std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
     fail(src->name(), "dtype '" + h.descr + "' is not supported; want float32 ('<f4'), "
                       "float64 ('<f8') or uint8 ('|u1')");
   const ImageInfo info = info_from_shape(src->name(), h.shape, dtype->type, opt.max_pixels);
+  check_data_size(*src, info.height * info.row_bytes(), opt.max_npy_bytes);
   return std::make_unique<NpyReader>(std::move(src), info, dtype->swap);
 }
 

@@ -1,6 +1,7 @@
 // EXIF orientation tag parsing and the reader that applies it.
 #include "image/orient.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -46,11 +47,7 @@ class OrientedReader final : public ImageReader {
   const ImageInfo& info() const override { return info_; }
 
   void read_rows(void* dst, std::size_t rows) override {
-    if (pixels_.empty()) {
-      const ImageInfo& s = stored_->info();
-      pixels_.resize(s.height * s.row_bytes());
-      stored_->read_rows(pixels_.data(), s.height);
-    }
+    if (pixels_.empty()) read_stored();
     const std::size_t px = info_.channels * sample_size(info_.type);
     auto* out = static_cast<std::uint8_t*>(dst);
     for (std::size_t r = 0; r < rows; ++r, ++next_row_)
@@ -59,6 +56,21 @@ class OrientedReader final : public ImageReader {
   }
 
  private:
+  // The whole stored image, grown block by block as it decodes: a small file that declares a
+  // huge image fails when its data runs out, before the image's memory is all touched
+  // (reserve() allocates without writing).
+  void read_stored() {
+    const ImageInfo& s = stored_->info();
+    const std::size_t row_bytes = s.row_bytes();
+    const std::size_t block = std::max<std::size_t>(1, (std::size_t{1} << 20) / row_bytes);
+    pixels_.reserve(s.height * row_bytes);
+    for (std::size_t y = 0; y < s.height; y += block) {
+      const std::size_t n = std::min(block, s.height - y);
+      pixels_.resize((y + n) * row_bytes);
+      stored_->read_rows(pixels_.data() + y * row_bytes, n);
+    }
+  }
+
   // The stored pixel shown at display position (x, y), as EXIF defines orientations 1..8.
   const std::uint8_t* source(std::size_t x, std::size_t y) const {
     const ImageInfo& s = stored_->info();

@@ -49,6 +49,8 @@ Plan make_plan(const ImageInfo& in, Format in_format, Format out_format, const s
   if (out_format == Format::Npy) {
     p.keep_alpha = in.has_alpha;
     p.out.type = SampleType::F32;
+    if (opt.rescale && opt.warn)
+      opt.warn(quoted(out_name) + ": --rescale applies to image outputs; .npy gets the exact values");
   } else {
     if (p.color > 4 || (out_format == Format::Jpeg && p.color != 1 && p.color != 3))
       throw FileError("cannot write " + quoted(out_name) + ": " + std::to_string(p.color) +
@@ -292,10 +294,11 @@ Quantiser make_quantiser(const Plan& p, const std::pair<float, float>* range) {
 
 void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOptions& opt) {
   const Kernel kernel(opt.params, p.color);
-  // With a core to spare, the decoder gets a thread of its own (the codec is the real cost)
-  // and LRN the rest; with one, everything runs on this thread.
+  // With a core to spare, the decoder of a large image gets a thread of its own (the codec
+  // is the real cost) and LRN the rest; a small image (under a megapixel) is done before a
+  // thread would pay off, so it runs on this thread alone.
   const unsigned threads = std::max(1u, opt.threads);
-  const bool prefetch = threads >= 2;
+  const bool prefetch = threads >= 2 && p.in.width * p.in.height >= (std::size_t{1} << 20);
   WorkerPool pool(prefetch ? threads - 1 : 1);
   const std::size_t rows = block_rows(p, pool.threads());
 
@@ -340,6 +343,9 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   dec.max_pixels = opt.max_pixels;
   dec.warn = opt.warn;
   dec.auto_orient = opt.auto_orient;
+  dec.lenient = opt.lenient;
+  dec.strict = opt.strict;
+  dec.max_npy_bytes = opt.max_npy_bytes;
   const std::string in_name = src->name();
   const auto in_format = sniff_format(src->peek(8));
   auto reader = open_reader(std::move(src), dec);

@@ -1,6 +1,7 @@
 // PNG through libspng: rows streamed in both directions, spng's error codes turned into
 // FileError and, when lenient, into warnings.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -15,9 +16,17 @@ namespace {
 
 // spng keeps ancillary chunks (text, ICC, EXIF) in memory; these caps bound what a hostile
 // file can make it hold. Real ICC profiles and XMP packets are well under a megabyte.
+// libspng 0.7 applies the first to what a compressed chunk (zTXt, iTXt, iCCP) inflates to,
+// the second to everything it stores; it also stores at most 1000 chunks.
 constexpr std::size_t kChunkLimit = 16u << 20;  // one chunk
 constexpr std::size_t kCacheLimit = 64u << 20;  // all stored chunks together
 constexpr std::uint32_t kSpngMaxSide = 0x7FFFFFFF;  // PNG's own limit, and spng's
+// DEFLATE's best case: a 258-byte match coded in 2 bits. No zlib stream of n bytes inflates
+// to more than n * 1032.
+constexpr std::uint64_t kMaxDeflateRatio = 1032;
+// Compressed bytes spng may have read ahead of what it inflated (it reads IDAT data in
+// small pieces); counted as if still in the file, so the size check never refuses too much.
+constexpr std::uint64_t kReadAheadSlack = 1u << 16;
 
 struct SpngFree {
   void operator()(spng_ctx* ctx) const { spng_ctx_free(ctx); }
@@ -35,9 +44,10 @@ std::string describe(int rc) {
     case SPNG_EZLIB: return "damaged image data (broken zlib stream)";
     case SPNG_EFILTER: return "damaged image data (invalid scanline filter)";
     case SPNG_EIDAT_TOO_SHORT: return "truncated image data (IDAT stream too short)";
-    case SPNG_ECHUNK_LIMITS:
-      return "a metadata chunk is over the limit of " + std::to_string(kChunkLimit >> 20) +
-             " MiB (" + std::to_string(kCacheLimit >> 20) + " MiB for all of them)";
+    case SPNG_ECHUNK_LIMITS:  // ours, and libspng's own cap of 1000 stored chunks
+      return "too much metadata (limits: " + std::to_string(kChunkLimit >> 20) +
+             " MiB inflated per compressed chunk, " + std::to_string(kCacheLimit >> 20) +
+             " MiB in all, 1000 chunks)";
     case SPNG_EMEM: return "out of memory";
     default: return spng_strerror(rc);
   }
@@ -48,8 +58,8 @@ std::string describe(int rc) {
 // What spng's read callback reads from, and what went wrong on our side.
 struct Input {
   ByteSource* in = nullptr;
-  ChunkCrcCheck* crc = nullptr;  // lenient mode only
-  std::exception_ptr cause;      // an exception from the ByteSource or the warning sink
+  ChunkCrcCheck* crc = nullptr;
+  std::exception_ptr cause;  // an exception from the ByteSource, the CRC check or the sink
 };
 
 // spng wants exactly n bytes or SPNG_IO_EOF. Exceptions must not cross spng's C frames.
@@ -113,7 +123,9 @@ class PngReader final : public ImageReader {
   void read_header();
   void stream_row(std::uint8_t* dst);
   void decode_interlaced();
+  void check_interlaced_size(const spng_ihdr& h);
   void read_trailer();
+  void bad_crc(const std::string& type);
   void damaged(int rc, const std::string& where, bool rows_lost);
   [[noreturn]] void fail(int rc);
 
@@ -124,31 +136,51 @@ class PngReader final : public ImageReader {
   Context ctx_;
   ImageInfo info_;
   bool interlaced_ = false;
-  std::vector<std::uint8_t> image_;  // interlaced images only
+  // Interlaced images only. calloc: the pages of a large image stay untouched (not resident)
+  // until a pass writes them, so memory grows with the data rather than with the header.
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<std::uint8_t[], Free> image_;
   std::size_t rows_done_ = 0;
   bool broken_ = false;  // lenient: spng gave up; the remaining rows are zero
   std::exception_ptr failure_;  // strict: once spng has failed, every later call repeats it
 };
 
 PngReader::PngReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
-    : in_(std::move(in)), opt_(opt), crc_([this](const std::string& type) {
-        if (opt_.warn)
-          opt_.warn(quoted(in_->name()) + ": bad CRC in " + type +
-                    " chunk (decoded anyway, the image may be damaged)");
-      }) {
+    : in_(std::move(in)), opt_(opt),
+      crc_(opt.lenient, [this](const std::string& type) { bad_crc(type); }) {
   open_context();
   read_header();
+}
+
+// A chunk whose stored CRC does not match, seen by crc_ inside read_fn (which passes an
+// exception on to spng's caller). Critical chunks arrive here only when lenient: otherwise
+// spng refuses them itself.
+void PngReader::bad_crc(const std::string& type) {
+  const std::string file = quoted(in_->name());
+  if (opt_.lenient) {
+    if (opt_.warn)
+      opt_.warn(file + ": bad CRC in " + type + " chunk (decoded anyway, the image may be damaged)");
+    return;
+  }
+  // spng drops such a chunk without a word; without its tRNS an image would quietly lose
+  // its transparency, which is damage, not lost metadata.
+  if (opt_.strict || type == "tRNS")
+    throw FileError("cannot decode " + file + ": bad CRC in " + type + " chunk (damaged data)");
+  if (opt_.warn) opt_.warn(file + ": bad CRC in " + type + " chunk (ignored; the pixels are intact)");
 }
 
 void PngReader::open_context() {
   ctx_.reset(spng_ctx_new(0));
   if (!ctx_) throw FileError("cannot decode " + quoted(in_->name()) + ": out of memory");
   input_.in = in_.get();
-  // Strict: a bad CRC on a critical chunk is an error. Lenient: spng uses the data and our
-  // own CRC check (spng has no "use but tell me") reports it. A bad CRC on an ancillary
-  // chunk drops only metadata we do not use, so spng discards that chunk silently.
-  if (opt_.lenient) input_.crc = &crc_;
-  spng_set_crc_action(ctx_.get(), opt_.lenient ? SPNG_CRC_USE : SPNG_CRC_ERROR, SPNG_CRC_DISCARD);
+  input_.crc = &crc_;
+  // By default a bad CRC on a critical chunk is an error, and spng drops an ancillary chunk
+  // with a bad CRC (bad_crc() tells the user). Lenient: spng uses every chunk and bad_crc()
+  // warns (spng has no "use but tell me").
+  if (opt_.lenient) spng_set_crc_action(ctx_.get(), SPNG_CRC_USE, SPNG_CRC_USE);
+  else spng_set_crc_action(ctx_.get(), SPNG_CRC_ERROR, SPNG_CRC_DISCARD);
   const std::uint32_t side =
       static_cast<std::uint32_t>(std::min<std::uint64_t>(opt_.max_pixels, kSpngMaxSide));
   spng_set_image_limits(ctx_.get(), std::max<std::uint32_t>(side, 1), std::max<std::uint32_t>(side, 1));
@@ -173,6 +205,7 @@ void PngReader::read_header() {
   const Layout layout = choose_layout(ihdr, trns_rc == 0);
   info_ = {ihdr.width, ihdr.height, layout.channels, layout.has_alpha, layout.type};
   interlaced_ = ihdr.interlace_method == SPNG_INTERLACE_ADAM7;
+  if (interlaced_) check_interlaced_size(ihdr);
   if (int rc = spng_decode_image(ctx_.get(), nullptr, 0, layout.fmt,
                                  layout.flags | SPNG_DECODE_PROGRESSIVE))
     fail(rc);
@@ -183,10 +216,10 @@ void PngReader::read_rows(void* dst, std::size_t rows) {
   if (rows > info_.height - rows_done_) throw std::logic_error("PNG: read past the last row");
   auto* out = static_cast<std::uint8_t*>(dst);
   const std::size_t row_bytes = info_.row_bytes();
-  if (interlaced_ && image_.empty() && rows > 0) decode_interlaced();
+  if (interlaced_ && !image_ && rows > 0) decode_interlaced();
   for (std::size_t i = 0; i < rows; ++i, ++rows_done_) {
     std::uint8_t* row = out + i * row_bytes;
-    if (interlaced_) std::memcpy(row, image_.data() + rows_done_ * row_bytes, row_bytes);
+    if (interlaced_) std::memcpy(row, image_.get() + rows_done_ * row_bytes, row_bytes);
     else stream_row(row);
   }
   if (rows > 0 && rows_done_ == info_.height && !broken_) read_trailer();
@@ -211,15 +244,35 @@ void PngReader::stream_row(std::uint8_t* dst) {
 // memory; spng_decode_row puts each pass's pixels into their places in the full-size row.
 void PngReader::decode_interlaced() {
   const std::size_t row_bytes = info_.row_bytes();
-  image_.assign(row_bytes * info_.height, 0);
+  image_.reset(static_cast<std::uint8_t*>(std::calloc(info_.height, row_bytes)));
+  if (!image_) throw std::bad_alloc();
   for (;;) {
     spng_row_info ri{};
     if (int rc = spng_get_row_info(ctx_.get(), &ri)) return damaged(rc, " (interlaced)", true);
-    const int rc = spng_decode_row(ctx_.get(), image_.data() + ri.row_num * row_bytes, row_bytes);
+    const int rc = spng_decode_row(ctx_.get(), image_.get() + ri.row_num * row_bytes, row_bytes);
     if (rc == SPNG_EOI) return;
     if (rc != 0)
       return damaged(rc, " in interlace pass " + std::to_string(ri.pass + 1) + " of 7", true);
   }
+}
+
+// An interlaced image is held whole (decode_interlaced), so a small file declaring a huge one
+// would cost the whole image's memory before its data ran out. When the file's size is known
+// and its bytes cannot inflate to the declared image, it is truncated: refuse it now. (From a
+// pipe the size is unknown; memory then grows with the data, within the pixel budget.)
+void PngReader::check_interlaced_size(const spng_ihdr& h) {
+  const auto left = in_->remaining();
+  if (opt_.lenient || !left) return;
+  const std::uint64_t channels = h.color_type == SPNG_COLOR_TYPE_TRUECOLOR ? 3
+                                 : h.color_type == SPNG_COLOR_TYPE_GRAYSCALE_ALPHA ? 2
+                                 : h.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA ? 4 : 1;
+  // At least this many bytes of filtered scanlines (in double: --max-pixels may be huge).
+  const double raw = double(h.width) * h.height * double(channels * h.bit_depth) / 8;
+  if (double(*left + kReadAheadSlack) * kMaxDeflateRatio >= raw) return;
+  throw FileError("cannot decode " + quoted(in_->name()) + ": truncated image data (" +
+                  std::to_string(*left) + " bytes left cannot hold a " +
+                  std::to_string(h.width) + "x" + std::to_string(h.height) +
+                  " interlaced image)");
 }
 
 // Reads the chunks after the image up to IEND: the CRC of the last IDAT chunk, and whether

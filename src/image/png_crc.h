@@ -1,8 +1,10 @@
-// Checks PNG chunk CRCs in the bytes libspng reads, for lenient decoding. Internal to png.cpp.
+// Checks PNG chunk CRCs in the bytes libspng reads. Internal to png.cpp.
 //
-// Lenient decoding tells libspng to use chunks whose CRC does not match (SPNG_CRC_USE), and
-// libspng then says nothing; following the chunk structure of the bytes it reads is the only
-// way to still warn that the data was damaged. Header-only because only png.cpp includes it.
+// libspng either fails on a bad CRC, or uses or drops the chunk and says nothing
+// (SPNG_CRC_USE, SPNG_CRC_DISCARD). Following the chunk structure of the bytes it reads is the
+// only way to still tell the user: lenient decoding uses damaged chunks and warns; otherwise
+// a dropped ancillary chunk is reported (or refused, see png.cpp). Header-only because only
+// png.cpp includes it.
 #pragma once
 
 #include <array>
@@ -31,11 +33,13 @@ inline std::uint32_t png_crc_update(std::uint32_t crc, const std::uint8_t* p, st
 }
 
 /// Fed the stream from its first byte (the signature), in any split, it calls on_bad with a
-/// chunk's type ("IDAT") when the chunk's stored CRC does not match; once per type.
+/// chunk's type ("IDAT") when the chunk's stored CRC does not match; once per type. With
+/// critical_too false only ancillary chunks (lowercase first letter) are checked, which
+/// costs nothing on the image data. on_bad may throw; the check is then in an unknown state.
 class ChunkCrcCheck {
  public:
-  explicit ChunkCrcCheck(std::function<void(const std::string&)> on_bad)
-      : on_bad_(std::move(on_bad)) {}
+  ChunkCrcCheck(bool critical_too, std::function<void(const std::string&)> on_bad)
+      : critical_too_(critical_too), on_bad_(std::move(on_bad)) {}
 
   void feed(const std::uint8_t* p, std::size_t n) {
     while (n > 0) {
@@ -61,7 +65,9 @@ class ChunkCrcCheck {
       case Part::Header:
         for (std::size_t i = 0; i < n; ++i) header_[8 - left_ + i] = p[i];
         break;
-      case Part::Data: crc_ = png_crc_update(crc_, p, n); break;
+      case Part::Data:
+        if (checking_) crc_ = png_crc_update(crc_, p, n);
+        break;
       case Part::Crc:
         for (std::size_t i = 0; i < n; ++i) stored_[4 - left_ + i] = p[i];
         break;
@@ -72,6 +78,7 @@ class ChunkCrcCheck {
     switch (part_) {
       case Part::Signature: start(Part::Header, 8); break;
       case Part::Header: {
+        checking_ = critical_too_ || (header_[4] & 0x20) != 0;  // bit 5 of byte 0: ancillary
         crc_ = png_crc_update(0xFFFFFFFFu, header_ + 4, 4);  // the CRC covers type and data
         const std::uint32_t length = be32(header_);
         if (length > 0) start(Part::Data, length);
@@ -80,7 +87,7 @@ class ChunkCrcCheck {
       }
       case Part::Data: start(Part::Crc, 4); break;
       case Part::Crc:
-        if ((crc_ ^ 0xFFFFFFFFu) != be32(stored_)) report();
+        if (checking_ && (crc_ ^ 0xFFFFFFFFu) != be32(stored_)) report();
         start(Part::Header, 8);
         break;
     }
@@ -99,7 +106,9 @@ class ChunkCrcCheck {
     on_bad_(type);
   }
 
+  bool critical_too_;
   std::function<void(const std::string&)> on_bad_;
+  bool checking_ = false;  // the current chunk's CRC is being computed
   Part part_ = Part::Signature;
   std::uint64_t left_ = 8;
   std::uint8_t header_[8] = {};

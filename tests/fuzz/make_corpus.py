@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Remakes the fuzz seed corpus in tests/fuzz/corpus/ from the project's own files.
+
+decode/: every JPEG and PNG fixture in tests/data (and tests/data/hostile), tiny .npy files,
+and cut or bit-flipped variants; npy/: .npy headers of every kind the reader accepts or
+refuses; options/: command lines, one argument per line. Deterministic: run it again and
+nothing changes. Usage: python3 tests/fuzz/make_corpus.py (from anywhere).
+"""
+import glob
+import os
+import shutil
+import struct
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(ROOT, '..', 'data')
+OUT = os.path.join(ROOT, 'corpus')
+
+
+def npy(dict_text, data=b'', major=1):
+    len_size = 2 if major == 1 else 4
+    header = dict_text
+    while (6 + 2 + len_size + len(header) + 1) % 64:
+        header += ' '
+    header += '\n'
+    length = struct.pack('<H' if major == 1 else '<I', len(header))
+    return b'\x93NUMPY' + bytes([major, 0]) + length + header.encode() + data
+
+
+def npy_dict(descr, shape, order='False'):
+    return "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }" % (descr, order, shape)
+
+
+NPY = {
+    'f4_2x3x4.npy': npy(npy_dict('<f4', '(2, 3, 4)'), struct.pack('<24f', *range(24))),
+    'f8_be_2x2x1.npy': npy(npy_dict('>f8', '(2, 2, 1)'), struct.pack('>4d', 0.5, 1, 2, -3)),
+    'u1_gray_3x2.npy': npy(npy_dict('|u1', '(3, 2)'), bytes(range(6))),
+    'f4_batch_1x2x2x3.npy': npy(npy_dict('<f4', '(1, 2, 2, 3)'), bytes(48)),
+    'v2_f4_1x1x2.npy': npy("{'shape': (1,1,2), 'descr': \"<f4\", 'fortran_order': False}",
+                           bytes(8), major=2),
+    'v3_u1_1x1x1.npy': npy(npy_dict('u1', '(1, 1, 1)'), b'\x07', major=3),
+    'fortran.npy': npy(npy_dict('<f4', '(2, 2, 1)', 'True'), bytes(16)),
+    'bad_dtype.npy': npy(npy_dict('<i4', '(1, 1, 1)'), bytes(4)),
+    'structured.npy': npy("{'descr': [('r', '<f4')], 'fortran_order': False, 'shape': (1,), }"),
+    'huge_shape.npy': npy(npy_dict('<f4', '(60000, 60000, 3)')),
+    'many_channels.npy': npy(npy_dict('<f4', '(1, 1, 70000)')),
+    'zero_dim.npy': npy(npy_dict('<f4', '(0, 3, 3)')),
+    'truncated_data.npy': npy(npy_dict('<f4', '(4, 4, 3)'), bytes(100)),
+    'long_ints.npy': npy(npy_dict('<f4', '(1L, 2L, 1L)'), bytes(8)),
+}
+
+OPTIONS = [
+    'in.jpg\nout.jpg',
+    'in.jpg\nout.png\n--rescale\n--pixel-scale\n1\n-q\n75',
+    'in.png\nout.npy\n--radius\n3\n--alpha\n0.001/9\n--beta\n0.75\n--bias\n2',
+    'fmap.npy\nout.npy\n--convention\ntorch\n--size\n4\n--alpha\n1e-4',
+    '--preset\ncaffe-alexnet\n--print-params',
+    '--preset\ntorch-defaults\n--size\n5\n--print-params',
+    '--convention\nonnx\n--size\n6\n--bias\n0\n--alpha\n1\n--print-params',
+    '--preset\ncaffe-alexnet\n--radius\n3',
+    'a.jpg\nb.png\nc.npy\n-O\nout\n-j\n2\n-t\n1\n--suffix\n_lrn\n--skip-existing\n--quiet',
+    '--files-from\n-\n-0\n-O\nout\n--format\nnpy\n--json\n--stats',
+    '-\n-\n--format\npng',
+    'in.jpg\nout\n--format\njpg\n--no-auto-orient',
+    'in.jpg\nout.jpg\n--max-pixels\n1000\n--max-npy-bytes\n4096',
+    'in.jpg\nout.jpg\n--lenient',
+    'in.jpg\nout.jpg\n--strict',
+    'in.jpg\nout.jpg\n--lenient\n--strict',
+    '--help',
+    '--version',
+    'in.jpg\0out.jpg\0--alpha=0.5/0\0-r\0-1',
+]
+
+
+def write(folder, name, data):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), 'wb') as f:
+        f.write(data)
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    decode = os.path.join(OUT, 'decode')
+    images = sorted(glob.glob(os.path.join(DATA, '*.jpg')) + glob.glob(os.path.join(DATA, '*.png')))
+    images += sorted(glob.glob(os.path.join(DATA, 'hostile', '*.jpg')) +
+                     glob.glob(os.path.join(DATA, 'hostile', '*.png')))
+    for path in images:
+        data = open(path, 'rb').read()
+        if len(data) > 20000:
+            continue
+        base = os.path.basename(path)
+        prefix = 'hostile_' if os.path.basename(os.path.dirname(path)) == 'hostile' else ''
+        write(decode, prefix + base, data)
+        if prefix:
+            continue
+        write(decode, 'cut_' + base, data[:len(data) * 2 // 3])
+        flipped = bytearray(data)
+        flipped[len(data) // 2] ^= 0x10
+        write(decode, 'flip_' + base, bytes(flipped))
+    for name, data in NPY.items():
+        write(decode, name, data)
+        write(os.path.join(OUT, 'npy'), name, data)
+    for i, line in enumerate(OPTIONS):
+        write(os.path.join(OUT, 'options'), 'args%02d' % i, line.encode())
+
+
+if __name__ == '__main__':
+    main()
