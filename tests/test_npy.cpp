@@ -335,8 +335,15 @@ np.save(d + '/batch.npy', a[np.newaxis])
 b = np.load(d + '/ours.npy')
 sys.exit(0 if b.dtype == np.float32 and b.shape == (4, 5, 3) and (b == a).all() else 3)
 )";
-  const std::string cmd = "python3 " + dir.file("make.py") + " " + dir.path();
+  // Debian's python3 first (.ci/install-deps installs python3-numpy for it); a python3 earlier
+  // on PATH (pyenv, a venv) may lack numpy.
+  const std::string python = lrn_test::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  const std::string cmd = python + " " + dir.file("make.py") + " " + dir.path() + " 2>&1";
   const int status = std::system(cmd.c_str());
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+    WARN("python3 is not installed: NumPy compatibility not checked");
+    return;
+  }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
     WARN("numpy is not installed (python3 cannot import it): NumPy compatibility not "
          "checked; apt-get install python3-numpy to run it");
