@@ -2,7 +2,7 @@
 # End-to-end figures of lrn-img against codec-only floors (bench/README.md says what each means).
 #
 # Usage: bash bench/bench_e2e.sh [BUILD_DIR]        (BUILD_DIR defaults to "build")
-# Builds nothing: BUILD_DIR must hold src/lrn-img, bench/jpeg_copy and, optionally,
+# Builds nothing: BUILD_DIR must hold lrn-img, bench/jpeg_copy and, optionally,
 # bench/tj_copy and bench/bench_kernel. Needs hyperfine, ImageMagick's convert and GNU time
 # (bash .ci/install-deps --bench).
 #
@@ -28,8 +28,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-build}
 [[ $build = /* ]] || build=$PWD/$build
 [[ -d $build ]] || die "no build folder '$build' (cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2)"
-lrn=$build/src/lrn-img
-[[ -x $lrn ]] || lrn=$build/lrn-img
+lrn=$build/lrn-img
+
 [[ -x $lrn ]] || die "no lrn-img in '$build' (build it first)"
 jcopy=$build/bench/jpeg_copy
 [[ -x $jcopy ]] || die "no bench/jpeg_copy in '$build' (configure with -DLRN_IMG_BUILD_BENCH=ON and build)"
