@@ -142,6 +142,14 @@ std::string sample_path(const std::string& name) { return std::string(LRN_SAMPLE
 
 namespace lrn_test {
 
+std::size_t FailingSource::read(void*, std::size_t) {
+  throw lrn::FileError("cannot read '" + n_ + "': boom");
+}
+
+void FailingSink::write(const void*, std::size_t) {
+  throw lrn::FileError("cannot write '" + n_ + "': disk full");
+}
+
 double Decoded::at(std::size_t i) const {
   switch (info.type) {
     case lrn::SampleType::U8: return bytes[i];
@@ -161,18 +169,23 @@ Decoded decode_file(const std::string& path) {
   return d;
 }
 
+void write_image(const std::string& path, lrn::Format format, const lrn::ImageInfo& info,
+                 const void* pixels) {
+  lrn::OutputFile file(path);
+  auto writer = lrn::open_writer(format, file, info, lrn::EncodeOptions{});
+  writer->write_rows(pixels, info.height);
+  writer->finish();
+  file.commit();
+}
+
 void write_npy(const std::string& path, std::size_t h, std::size_t w, std::size_t c,
                const std::vector<float>& values) {
-  lrn::OutputFile file(path);
   lrn::ImageInfo info;
   info.width = w;
   info.height = h;
   info.channels = c;
   info.type = lrn::SampleType::F32;
-  auto writer = lrn::open_writer(lrn::Format::Npy, file, info, lrn::EncodeOptions{});
-  writer->write_rows(values.data(), h);
-  writer->finish();
-  file.commit();
+  write_image(path, lrn::Format::Npy, info, values.data());
 }
 
 }  // namespace lrn_test

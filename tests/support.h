@@ -61,8 +61,29 @@ struct Decoded {
   std::size_t samples() const { return info.height * info.row_samples(); }
 };
 
+/// A source whose every read throws FileError "cannot read '<name>': boom".
+struct FailingSource : lrn::ByteSource {
+  explicit FailingSource(std::string n) : n_(std::move(n)) {}
+  std::size_t read(void*, std::size_t) override;
+  std::vector<std::uint8_t> peek(std::size_t) override { return {}; }
+  const std::string& name() const override { return n_; }
+  std::string n_;
+};
+
+/// A sink whose every write throws FileError "cannot write '<name>': disk full".
+struct FailingSink : lrn::ByteSink {
+  explicit FailingSink(std::string n) : n_(std::move(n)) {}
+  void write(const void*, std::size_t) override;
+  const std::string& name() const override { return n_; }
+  std::string n_;
+};
+
 /// Decodes a file with lrn-img's own readers (default options).
 Decoded decode_file(const std::string& path);
+
+/// Writes an image file with lrn-img's own writer: `height` rows of packed `info` samples.
+void write_image(const std::string& path, lrn::Format format, const lrn::ImageInfo& info,
+                 const void* pixels);
 
 /// Writes float32 HWC values as a .npy file with lrn-img's writer.
 void write_npy(const std::string& path, std::size_t h, std::size_t w, std::size_t c,

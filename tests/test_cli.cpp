@@ -184,19 +184,13 @@ TEST_CASE("alpha passes through to PNG and .npy, and is dropped from JPEG with a
           "[cli]") {
   TempDir dir;
   // A 2x1 RGBA PNG made by our own writer.
-  {
-    lrn::OutputFile f(dir.file("rgba.png"));
-    lrn::ImageInfo info;
-    info.width = 2;
-    info.height = 1;
-    info.channels = 4;
-    info.has_alpha = true;
-    auto w = lrn::open_writer(lrn::Format::Png, f, info, {});
-    const std::uint8_t px[8] = {200, 100, 50, 7, 10, 20, 30, 255};
-    w->write_rows(px, 1);
-    w->finish();
-    f.commit();
-  }
+  lrn::ImageInfo rgba;
+  rgba.width = 2;
+  rgba.height = 1;
+  rgba.channels = 4;
+  rgba.has_alpha = true;
+  const std::uint8_t px[8] = {200, 100, 50, 7, 10, 20, 30, 255};
+  write_image(dir.file("rgba.png"), lrn::Format::Png, rgba, px);
   REQUIRE(run_cli({dir.file("rgba.png"), dir.file("o.png")}).exit_code == 0);
   const Decoded p = decode_file(dir.file("o.png"));
   REQUIRE(p.info.channels == 4);
@@ -217,19 +211,13 @@ TEST_CASE("alpha passes through to PNG and .npy, and is dropped from JPEG with a
 
 TEST_CASE("16-bit PNG stays 16-bit and is mapped to 0..255 for LRN", "[cli]") {
   TempDir dir;
-  {
-    lrn::OutputFile f(dir.file("deep.png"));
-    lrn::ImageInfo info;
-    info.width = 1;
-    info.height = 1;
-    info.channels = 3;
-    info.type = lrn::SampleType::U16;
-    auto w = lrn::open_writer(lrn::Format::Png, f, info, {});
-    const std::uint16_t px[3] = {65535, 32768, 0};
-    w->write_rows(px, 1);
-    w->finish();
-    f.commit();
-  }
+  lrn::ImageInfo deep;
+  deep.width = 1;
+  deep.height = 1;
+  deep.channels = 3;
+  deep.type = lrn::SampleType::U16;
+  const std::uint16_t px[3] = {65535, 32768, 0};
+  write_image(dir.file("deep.png"), lrn::Format::Png, deep, px);
   REQUIRE(run_cli({dir.file("deep.png"), dir.file("o.png"), "--alpha", "0"}).exit_code == 0);
   const Decoded d = decode_file(dir.file("o.png"));
   CHECK(d.info.type == lrn::SampleType::U16);

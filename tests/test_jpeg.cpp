@@ -297,21 +297,10 @@ TEST_CASE("JPEG refuses a progressive file with absurdly many scans", "[image][j
 }
 
 TEST_CASE("JPEG passes on the source's and the sink's own errors", "[image][jpeg]") {
-  struct Failing : lrn::ByteSource {
-    std::string n = "bad.jpg";
-    std::size_t read(void*, std::size_t) override { throw FileError("cannot read 'bad.jpg': boom"); }
-    std::vector<std::uint8_t> peek(std::size_t) override { return {}; }
-    const std::string& name() const override { return n; }
-  };
-  CHECK_THROWS_WITH(lrn::open_jpeg_reader(std::make_unique<Failing>(), {}),
+  CHECK_THROWS_WITH(lrn::open_jpeg_reader(std::make_unique<lrn_test::FailingSource>("bad.jpg"), {}),
                     "cannot read 'bad.jpg': boom");
 
-  struct FailingSink : lrn::ByteSink {
-    std::string n = "full.jpg";
-    void write(const void*, std::size_t) override { throw FileError("cannot write 'full.jpg': disk full"); }
-    const std::string& name() const override { return n; }
-  };
-  FailingSink sink;
+  lrn_test::FailingSink sink("full.jpg");
   const ImageInfo info{64, 64, 3, false, SampleType::U8};
   const Bytes pixels = gradient(info);
   CHECK_THROWS_WITH(

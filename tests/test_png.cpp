@@ -433,21 +433,10 @@ TEST_CASE("PNG reader refuses empty and garbage input", "[image][png]") {
 }
 
 TEST_CASE("PNG passes on the source's and the sink's own errors", "[image][png]") {
-  struct Failing : lrn::ByteSource {
-    std::string n = "bad.png";
-    std::size_t read(void*, std::size_t) override { throw FileError("cannot read 'bad.png': boom"); }
-    std::vector<std::uint8_t> peek(std::size_t) override { return {}; }
-    const std::string& name() const override { return n; }
-  };
-  CHECK_THROWS_WITH(lrn::open_png_reader(std::make_unique<Failing>(), {}),
+  CHECK_THROWS_WITH(lrn::open_png_reader(std::make_unique<lrn_test::FailingSource>("bad.png"), {}),
                     "cannot read 'bad.png': boom");
 
-  struct FailingSink : lrn::ByteSink {
-    std::string n = "full.png";
-    void write(const void*, std::size_t) override { throw FileError("cannot write 'full.png': disk full"); }
-    const std::string& name() const override { return n; }
-  };
-  FailingSink sink;
+  lrn_test::FailingSink sink("full.png");
   const ImageInfo info = rgb8(300, 300);
   const Bytes pixels = random_pixels(info, 3);
   CHECK_THROWS_WITH(
