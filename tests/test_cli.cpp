@@ -8,7 +8,6 @@
 #include <cmath>
 #include <thread>
 
-#include "image/output_file.h"
 #include "reference.h"
 #include "support.h"
 #include "tf_blog_examples.h"
