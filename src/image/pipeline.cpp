@@ -225,8 +225,8 @@ class StatsAccumulator {
 std::size_t block_rows(const Plan& p, unsigned threads) {
   const std::size_t row_floats = std::max<std::size_t>(1, p.in.width * p.color);
   const std::size_t cached = threads * (256 * 1024 / 4) / row_floats;
-  return std::clamp<std::size_t>(std::max(cached, threads * min_rows_per_thread(p)), 1,
-                                 p.in.height);
+  const std::size_t split = threads > 1 ? threads * min_rows_per_thread(p) : 1;
+  return std::clamp<std::size_t>(std::max(cached, split), 1, p.in.height);
 }
 
 // One pass of LRN over the image: blocks from `source`, rows of a block split over the pool.
