@@ -306,8 +306,15 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   std::pair<float, float> range;
   const bool rescale = opt.rescale && p.out_format != Format::Npy;
   if (rescale) {
-    held.resize(p.in.height * p.in.row_bytes());
-    reader.read_rows(held.data(), p.in.height);
+    // Grow with the data, block by block: a small file that declares a huge image fails when
+    // its data runs out, before the whole image is zero-filled (reserve() touches nothing).
+    const std::size_t row_bytes = p.in.row_bytes();
+    held.reserve(p.in.height * row_bytes);
+    for (std::size_t y = 0; y < p.in.height; y += rows) {
+      const std::size_t n = std::min(rows, p.in.height - y);
+      held.resize((y + n) * row_bytes);
+      reader.read_rows(held.data() + y * row_bytes, n);
+    }
     range = output_range(reader, held, p, kernel, pool, opt, rows);
   }
   const Quantiser q = make_quantiser(p, rescale ? &range : nullptr);
