@@ -31,7 +31,8 @@ struct ImageInfo {
   SampleType type = SampleType::U8;
 
   std::size_t row_samples() const { return width * channels; }
-  std::size_t row_bytes() const { return row_samples() * sample_size(type); }
+  std::size_t pixel_bytes() const { return channels * sample_size(type); }
+  std::size_t row_bytes() const { return width * pixel_bytes(); }
 };
 
 struct DecodeOptions {
