@@ -7,7 +7,6 @@
 // hwy::Abort would be one, and we would then have to define it ourselves).
 #include "lrn/hwy_config.h"  // before any Highway header: same HWY_TARGETS as kernel_hwy.cpp
 
-#include <cpuid.h>
 #include <hwy/detect_targets.h>
 
 #include "lrn/kernel.h"
@@ -53,36 +52,53 @@ constexpr Entry kCompiled[] = {
 };
 
 // Highway's groups (hwy/targets.cc), each including the one below it, because the code for a
-// target is compiled with all of these instruction sets enabled (HWY_TARGET_STR). libgcc's
-// __builtin_cpu_supports only reports avx* when XGETBV says the OS saves those registers.
-bool has_sse4() {
-  return __builtin_cpu_supports("sse3") && __builtin_cpu_supports("ssse3") &&
-         __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse4.2") &&
-         __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("aes");
-}
-
-// F16C (CPUID 1, ECX bit 29) and LZCNT (CPUID 0x80000001, ECX bit 5) straight from CPUID:
-// clang 14's __builtin_cpu_supports knows neither name (the fuzz build uses clang).
-bool cpuid_ecx_bit(unsigned leaf, unsigned bit) {
+// target is compiled with all of these instruction sets enabled (HWY_TARGET_STR); AVX and
+// AVX-512 also need the OS to save their registers (XGETBV).
+#if __has_include(<sys/platform/x86.h>)
+// glibc (2.33+) asked the CPU and XGETBV once at start-up, for its own string functions;
+// reading its answers costs no CPUID. That matters in a VM, where every CPUID traps to the
+// hypervisor (~6 us each here), and libgcc's __builtin_cpu_supports would add a constructor
+// running a dozen of them at every process start: ~0.1 ms, 2% of a small image's run.
+#include <sys/platform/x86.h>
+#define LRN_CPU_HAS(feature) CPU_FEATURE_ACTIVE(feature)
+#define LRN_HAS_SSE4_FEATURES                                                        \
+  (LRN_CPU_HAS(SSE3) && LRN_CPU_HAS(SSSE3) && LRN_CPU_HAS(SSE4_1) && LRN_CPU_HAS(SSE4_2) && \
+   LRN_CPU_HAS(PCLMULQDQ) && LRN_CPU_HAS(AES))
+#define LRN_HAS_AVX2_FEATURES                                                           \
+  (LRN_CPU_HAS(AVX) && LRN_CPU_HAS(AVX2) && LRN_CPU_HAS(FMA) && LRN_CPU_HAS(F16C) &&    \
+   LRN_CPU_HAS(BMI1) && LRN_CPU_HAS(BMI2) && LRN_CPU_HAS(LZCNT))
+#define LRN_HAS_AVX3_FEATURES                                                           \
+  (LRN_CPU_HAS(AVX512F) && LRN_CPU_HAS(AVX512VL) && LRN_CPU_HAS(AVX512DQ) &&            \
+   LRN_CPU_HAS(AVX512BW))
+#else
+#include <cpuid.h>
+// Other C libraries: libgcc's __builtin_cpu_supports, which also checks XGETBV for avx*.
+// F16C (CPUID 1, ECX bit 29) and LZCNT (CPUID 0x80000001, ECX bit 5) come straight from
+// CPUID: clang 14's __builtin_cpu_supports knows neither name.
+inline bool cpuid_ecx_bit(unsigned leaf, unsigned bit) {
   unsigned a = 0, b = 0, c = 0, d = 0;
   return __get_cpuid(leaf, &a, &b, &c, &d) && ((c >> bit) & 1u);
 }
+#define LRN_CPU_HAS(feature) __builtin_cpu_supports(feature)
+#define LRN_HAS_SSE4_FEATURES                                                              \
+  (LRN_CPU_HAS("sse3") && LRN_CPU_HAS("ssse3") && LRN_CPU_HAS("sse4.1") &&                 \
+   LRN_CPU_HAS("sse4.2") && LRN_CPU_HAS("pclmul") && LRN_CPU_HAS("aes"))
+#define LRN_HAS_AVX2_FEATURES                                                              \
+  (LRN_CPU_HAS("avx") && LRN_CPU_HAS("avx2") && LRN_CPU_HAS("fma") && cpuid_ecx_bit(1, 29) && \
+   LRN_CPU_HAS("bmi") && LRN_CPU_HAS("bmi2") && cpuid_ecx_bit(0x80000001u, 5))
+#define LRN_HAS_AVX3_FEATURES                                                                \
+  (LRN_CPU_HAS("avx512f") && LRN_CPU_HAS("avx512vl") && LRN_CPU_HAS("avx512dq") &&           \
+   LRN_CPU_HAS("avx512bw"))
+#endif
 
-bool has_avx2() {
-  return has_sse4() && __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
-         __builtin_cpu_supports("fma") && cpuid_ecx_bit(1, 29) &&
-         __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-         cpuid_ecx_bit(0x80000001u, 5);
-}
-
-bool has_avx3() {
-  return has_avx2() && __builtin_cpu_supports("avx512f") &&
-         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-         __builtin_cpu_supports("avx512bw");
-}
+bool has_sse4() { return LRN_HAS_SSE4_FEATURES; }
+bool has_avx2() { return has_sse4() && LRN_HAS_AVX2_FEATURES; }
+bool has_avx3() { return has_avx2() && LRN_HAS_AVX3_FEATURES; }
 
 bool cpu_supports(Target t) {
+#if !__has_include(<sys/platform/x86.h>)
   __builtin_cpu_init();  // needed if we run before libgcc's own constructor
+#endif
   switch (t) {
     case Target::Scalar: return true;
     case Target::SSE4: return has_sse4();
