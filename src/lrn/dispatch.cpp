@@ -59,7 +59,13 @@ constexpr Entry kCompiled[] = {
 // reading its answers costs no CPUID. That matters in a VM, where every CPUID traps to the
 // hypervisor (~6 us each here), and libgcc's __builtin_cpu_supports would add a constructor
 // running a dozen of them at every process start: ~0.1 ms, 2% of a small image's run.
+#if defined(__clang__)  // the header's inline functions return C's _Bool, which g++ accepts
+#define _Bool bool
 #include <sys/platform/x86.h>
+#undef _Bool
+#else
+#include <sys/platform/x86.h>
+#endif
 #define LRN_CPU_HAS(feature) CPU_FEATURE_ACTIVE(feature)
 #define LRN_HAS_SSE4_FEATURES                                                        \
   (LRN_CPU_HAS(SSE3) && LRN_CPU_HAS(SSSE3) && LRN_CPU_HAS(SSE4_1) && LRN_CPU_HAS(SSE4_2) && \
