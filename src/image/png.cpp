@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include <spng.h>
+#include <spng_on_demand.h>
 
 #include "image/codecs.h"
 #include "image/png_crc.h"
@@ -172,6 +173,8 @@ void PngReader::bad_crc(const std::string& type) {
 }
 
 void PngReader::open_context() {
+  if (const char* why = lrn_glue::spng_load_error())
+    throw FileError("cannot decode " + quoted(in_->name()) + ": PNG support unavailable: " + why);
   ctx_.reset(spng_ctx_new(0));
   if (!ctx_) throw FileError("cannot decode " + quoted(in_->name()) + ": out of memory");
   input_.in = in_.get();
@@ -360,6 +363,8 @@ class PngWriter final : public ImageWriter {
 PngWriter::PngWriter(ByteSink& sink, const ImageInfo& info) : sink_(sink), info_(info) {
   const std::string why = unsupported(info);
   if (!why.empty()) throw FileError("cannot write " + quoted(sink.name()) + ": " + why);
+  if (const char* why = lrn_glue::spng_load_error())
+    throw FileError("cannot write " + quoted(sink.name()) + ": PNG support unavailable: " + why);
   ctx_.reset(spng_ctx_new(SPNG_CTX_ENCODER));
   if (!ctx_) throw FileError("cannot write " + quoted(sink.name()) + ": out of memory");
   output_.out = &sink;
