@@ -2,12 +2,17 @@
 //
 // Highway's own HWY_EXPORT/HWY_DYNAMIC_DISPATCH need hwy::GetChosenTarget from libhwy.so,
 // whose static initializer costs ~4 ms at every process start (Highway 1.0.3). So this file
-// keeps its own table of the per-target entry points and asks the CPU itself. The header-only
-// code we use references no libhwy symbol (checked with nm on liblrn_core.a; HWY_ASSERT's
-// hwy::Abort would be one, and we would then have to define it ourselves).
+// keeps its own table of the per-target entry points and detects the CPU itself. The header-only
+// code we use references no libhwy symbol (checked with nm on liblrn_core.a) except, in
+// debug builds, hwy::Abort: defined below.
 #include "lrn/hwy_config.h"  // before any Highway header: same HWY_TARGETS as kernel_hwy.cpp
 
+#include <hwy/base.h>  // declarations only; hwy::Abort is defined below when needed
 #include <hwy/detect_targets.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
 
 #include "lrn/kernel.h"
 #include "lrn/plan.h"
@@ -27,6 +32,22 @@ LRN_DECLARE_RUN(N_AVX2)
 LRN_DECLARE_RUN(N_SSE4)
 #endif
 #undef LRN_DECLARE_RUN
+
+#if HWY_IS_DEBUG_BUILD
+// Highway's debug assertions (on in clang's sanitizer builds, where HWY_IS_ASAN is set)
+// report through hwy::Abort, which lives in libhwy.so: this is the one we link instead.
+namespace hwy {
+HWY_NORETURN void Abort(const char* file, int line, const char* format, ...) {
+  std::fprintf(stderr, "Highway assertion failed at %s:%d: ", file, line);
+  va_list args;
+  va_start(args, format);
+  std::vfprintf(stderr, format, args);
+  va_end(args);
+  std::fputc('\n', stderr);
+  std::abort();
+}
+}  // namespace hwy
+#endif
 
 namespace lrn {
 
