@@ -43,6 +43,10 @@ struct ParseResult {
 /// wrong on the command line, CLI11's own parse errors included.
 ParseResult parse_command_line(int argc, char** argv);
 
+/// The same, always through CLI11 (parse_command_line skips it for a plain `IN OUT`); for
+/// tests that check both paths agree.
+ParseResult parse_command_line_with_cli11(int argc, char** argv);
+
 /// The resolved parameters in every convention, one per line (for --print-params).
 std::string describe_params(const LrnParams& p);
 
