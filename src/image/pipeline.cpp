@@ -220,8 +220,9 @@ class StatsAccumulator {
   std::mutex mutex_;
 };
 
-// Rows per block: about 256 KB of floats per thread (a block stays in cache), and enough
-// rows that every thread of the pool gets a part.
+// Rows per block: about 64K samples per thread (the unit the decoder hands over and the
+// encoder takes; LRN works through it in chunks), and enough rows that every thread of the
+// pool gets a part.
 std::size_t block_rows(const Plan& p, unsigned threads) {
   const std::size_t row_floats = std::max<std::size_t>(1, p.in.width * p.color);
   const std::size_t cached = threads * (256 * 1024 / 4) / row_floats;
