@@ -3,7 +3,8 @@
 // Usage: jpeg_copy IN.jpg OUT.jpg [-q QUALITY]
 //
 // Same library (libjpeg-turbo through its libjpeg API) and the same settings as
-// src/image/jpeg_read.cpp and jpeg_write.cpp, so that the only difference left is the LRN work in between:
+// src/image/jpeg_read.cpp and jpeg_write.cpp, so that the only difference left is the LRN
+// work in between:
 //   decode: libjpeg's defaults for everything lrn-img leaves alone: JDCT_ISLOW (accurate
 //           integer IDCT), fancy upsampling on, block smoothing on, no scaling, no quantising
 //           of colours; out_color_space JCS_RGB for YCbCr/RGB files, JCS_GRAYSCALE for grey.
