@@ -169,6 +169,20 @@ Decoded decode_file(const std::string& path) {
   return d;
 }
 
+DecodedImage decode_in_two_reads(ReaderFactory open, const std::vector<std::uint8_t>& bytes,
+                                 lrn::DecodeOptions opt, const std::string& name,
+                                 std::size_t split) {
+  DecodedImage d;
+  opt.warn = [&](const std::string& w) { d.warnings.push_back(w); };
+  auto reader = open(lrn::memory_source(bytes, name), opt);
+  d.info = reader->info();
+  d.pixels.resize(d.info.row_bytes() * d.info.height);
+  const std::size_t first = d.info.height / split;
+  reader->read_rows(d.pixels.data(), first);
+  reader->read_rows(d.pixels.data() + first * d.info.row_bytes(), d.info.height - first);
+  return d;
+}
+
 void write_image(const std::string& path, lrn::Format format, const lrn::ImageInfo& info,
                  const void* pixels) {
   lrn::OutputFile file(path);

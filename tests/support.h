@@ -81,6 +81,24 @@ struct FailingSink : lrn::ByteSink {
 /// Decodes a file with lrn-img's own readers (default options).
 Decoded decode_file(const std::string& path);
 
+/// An image decoded by one codec's reader, with the warnings the reader gave.
+struct DecodedImage {
+  lrn::ImageInfo info;
+  std::vector<std::uint8_t> pixels;
+  std::vector<std::string> warnings;
+};
+
+/// A codec's reader factory, such as lrn::open_jpeg_reader (image/codecs.h).
+using ReaderFactory = std::unique_ptr<lrn::ImageReader> (*)(std::unique_ptr<lrn::ByteSource>,
+                                                            const lrn::DecodeOptions&);
+
+/// Decodes `bytes` (named `name` in messages) with `open`, collecting warnings instead of
+/// opt.warn, in two read_rows calls of different sizes as the pipeline reads in strips: the
+/// first takes height / split rows.
+DecodedImage decode_in_two_reads(ReaderFactory open, const std::vector<std::uint8_t>& bytes,
+                                 lrn::DecodeOptions opt, const std::string& name,
+                                 std::size_t split);
+
 /// Writes an image file with lrn-img's own writer: `height` rows of packed `info` samples.
 void write_image(const std::string& path, lrn::Format format, const lrn::ImageInfo& info,
                  const void* pixels);

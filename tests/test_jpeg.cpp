@@ -17,26 +17,14 @@ using lrn::ImageInfo;
 using lrn::SampleType;
 using Bytes = std::vector<std::uint8_t>;
 
-struct Decoded {
-  ImageInfo info;
-  Bytes pixels;
-  std::vector<std::string> warnings;
-
+struct Decoded : lrn_test::DecodedImage {
   int at(std::size_t x, std::size_t y, std::size_t c) const {
     return pixels[(y * info.width + x) * info.channels + c];
   }
 };
 
 Decoded decode(const Bytes& bytes, DecodeOptions opt = {}, const std::string& name = "t.jpg") {
-  Decoded d;
-  opt.warn = [&](const std::string& w) { d.warnings.push_back(w); };
-  auto reader = lrn::open_jpeg_reader(lrn::memory_source(bytes, name), opt);
-  d.info = reader->info();
-  d.pixels.resize(d.info.row_bytes() * d.info.height);
-  const std::size_t first = d.info.height / 3;
-  reader->read_rows(d.pixels.data(), first);
-  reader->read_rows(d.pixels.data() + first * d.info.row_bytes(), d.info.height - first);
-  return d;
+  return {lrn_test::decode_in_two_reads(lrn::open_jpeg_reader, bytes, std::move(opt), name, 3)};
 }
 
 Bytes fixture(const std::string& name) { return lrn_test::read_bytes(lrn_test::data_path(name)); }

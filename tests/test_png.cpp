@@ -18,23 +18,10 @@ using lrn::ImageInfo;
 using lrn::SampleType;
 using Bytes = std::vector<std::uint8_t>;
 
-struct Decoded {
-  ImageInfo info;
-  Bytes pixels;
-  std::vector<std::string> warnings;
-};
+using Decoded = lrn_test::DecodedImage;
 
 Decoded decode(const Bytes& bytes, DecodeOptions opt = {}, const std::string& name = "t.png") {
-  Decoded d;
-  opt.warn = [&](const std::string& w) { d.warnings.push_back(w); };
-  auto reader = lrn::open_png_reader(lrn::memory_source(bytes, name), opt);
-  d.info = reader->info();
-  d.pixels.resize(d.info.row_bytes() * d.info.height);
-  // Two calls of different sizes, as the pipeline reads in strips.
-  const std::size_t first = d.info.height / 2;
-  reader->read_rows(d.pixels.data(), first);
-  reader->read_rows(d.pixels.data() + first * d.info.row_bytes(), d.info.height - first);
-  return d;
+  return lrn_test::decode_in_two_reads(lrn::open_png_reader, bytes, std::move(opt), name, 2);
 }
 
 Decoded decode_fixture(const std::string& name) {
