@@ -112,6 +112,24 @@ TEST_CASE("every format converts to every other", "[cli]") {
   }
 }
 
+TEST_CASE("libspng is loaded only by runs that read or write a PNG", "[cli]") {
+  // Start-up cost (README, "Why libjpeg-turbo and libspng"): a JPEG or .npy run must not map
+  // libspng and its zlib. The dynamic loader lists every object it loads under LD_DEBUG=files.
+  TempDir dir;
+  auto loaded_spng = [&](const std::string& in, const std::string& out) {
+    const RunResult r = run_program({"/usr/bin/env", "LD_DEBUG=files", binary_path(), in,
+                                     dir.file(out)});
+    INFO(in << " -> " << out);
+    REQUIRE(r.exit_code == 0);
+    return r.err.find("libspng") != std::string::npos;
+  };
+  CHECK_FALSE(loaded_spng(kRocket, "a.jpg"));
+  CHECK_FALSE(loaded_spng(kRocket, "a.npy"));
+  CHECK_FALSE(loaded_spng(dir.file("a.npy"), "b.jpg"));
+  CHECK(loaded_spng(kRocket, "a.png"));
+  CHECK(loaded_spng(kCoffee, "c.jpg"));
+}
+
 TEST_CASE("image output rounds to nearest and clamps, .npy input is not scaled", "[cli]") {
   TempDir dir;
   // alpha 0, bias 1, beta 0.75: y = x; values outside 0..255 clamp, halves round up.
