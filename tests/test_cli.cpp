@@ -130,6 +130,26 @@ TEST_CASE("libspng is loaded only by runs that read or write a PNG", "[cli]") {
   CHECK(loaded_spng(kCoffee, "c.jpg"));
 }
 
+TEST_CASE("without a usable libspng, PNG fails with a clear error and JPEG still works",
+          "[cli]") {
+  // A broken libspng.so.0 found first on LD_LIBRARY_PATH: dlopen fails as for a missing one.
+  TempDir dir;
+  write_bytes(dir.file("libspng.so.0"), {'n', 'o', 't', ' ', 'E', 'L', 'F'});
+  auto run = [&](const std::string& in, const std::string& out) {
+    return run_program({"/usr/bin/env", "LD_LIBRARY_PATH=" + dir.path(), binary_path(), in,
+                        dir.file(out)});
+  };
+  const RunResult png_in = run(kCoffee, "a.jpg");
+  INFO(png_in.err);
+  require_failure(png_in, 1, kCoffee);
+  CHECK_THAT(png_in.err, Contains("PNG support unavailable"));
+  const RunResult png_out = run(kRocket, "b.png");
+  INFO(png_out.err);
+  require_failure(png_out, 1, dir.file("b.png"));
+  CHECK_FALSE(exists(dir.file("b.png")));
+  CHECK(run(kRocket, "c.jpg").exit_code == 0);
+}
+
 TEST_CASE("image output rounds to nearest and clamps, .npy input is not scaled", "[cli]") {
   TempDir dir;
   // alpha 0, bias 1, beta 0.75: y = x; values outside 0..255 clamp, halves round up.

@@ -173,8 +173,8 @@ void PngReader::bad_crc(const std::string& type) {
 }
 
 void PngReader::open_context() {
-  if (const char* why = lrn_glue::spng_load_error())
-    throw FileError("cannot decode " + quoted(in_->name()) + ": PNG support unavailable: " + why);
+  if (const char* missing = lrn_glue::spng_load_error())
+    throw FileError("cannot decode " + quoted(in_->name()) + ": PNG support unavailable: " + missing);
   ctx_.reset(spng_ctx_new(0));
   if (!ctx_) throw FileError("cannot decode " + quoted(in_->name()) + ": out of memory");
   input_.in = in_.get();
@@ -363,8 +363,8 @@ class PngWriter final : public ImageWriter {
 PngWriter::PngWriter(ByteSink& sink, const ImageInfo& info) : sink_(sink), info_(info) {
   const std::string why = unsupported(info);
   if (!why.empty()) throw FileError("cannot write " + quoted(sink.name()) + ": " + why);
-  if (const char* why = lrn_glue::spng_load_error())
-    throw FileError("cannot write " + quoted(sink.name()) + ": PNG support unavailable: " + why);
+  if (const char* missing = lrn_glue::spng_load_error())
+    throw FileError("cannot write " + quoted(sink.name()) + ": PNG support unavailable: " + missing);
   ctx_.reset(spng_ctx_new(SPNG_CTX_ENCODER));
   if (!ctx_) throw FileError("cannot write " + quoted(sink.name()) + ": out of memory");
   output_.out = &sink;
