@@ -25,12 +25,13 @@ std::vector<std::uint8_t> pattern(std::size_t n) {
   return v;
 }
 
-// Writes bytes in pieces of varied size so that both the buffered and the direct path run.
+// Writes bytes in pieces of varied size so that both the buffered and the direct path run,
+// with sizes on both sides of where one turns into the other (half the 256 KB buffer).
 void write_in_pieces(OutputFile& out, const std::vector<std::uint8_t>& bytes) {
-  const std::size_t sizes[] = {1, 100, 300000, 7, 262144, 4096};
+  const std::size_t sizes[] = {1, 100, 300000, 7, 262144, 4096, 131071, 131072, 200000, 65536};
   std::size_t done = 0;
   for (std::size_t i = 0; done < bytes.size(); ++i) {
-    const std::size_t n = std::min(sizes[i % 6], bytes.size() - done);
+    const std::size_t n = std::min(sizes[i % std::size(sizes)], bytes.size() - done);
     out.write(bytes.data() + done, n);
     done += n;
   }
@@ -53,7 +54,7 @@ mode_t process_umask() {
 TEST_CASE("a new file appears only on commit, under its own name", "[io]") {
   TempDir dir;
   const std::string path = dir.file("x.bin");
-  const auto bytes = pattern(1000000);
+  const auto bytes = pattern(1500000);
   {
     OutputFile out(path);
     CHECK_FALSE(out.direct());

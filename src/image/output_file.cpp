@@ -127,9 +127,12 @@ OutputFile::~OutputFile() {
 void OutputFile::write(const void* src, std::size_t n) {
   if (committed_) throw std::logic_error("OutputFile::write after commit()");
   const char* p = static_cast<const char*>(src);
-  if (buffer_.size() + n > kBufferSize) flush_buffer();
-  // Big blocks (whole rows of a wide float image) skip the copy into the buffer.
-  if (n >= kBufferSize) {
+  // Big blocks (row blocks of a float image) skip the copy into the buffer: what is buffered
+  // goes first, then the block in one write. Half the buffer is the line, so the 64 KB pieces
+  // the JPEG encoder hands over are still gathered.
+  const bool direct = n >= kBufferSize / 2;
+  if (direct || buffer_.size() + n > kBufferSize) flush_buffer();
+  if (direct) {
     write_all(fd_, p, n, path_);
     return;
   }
