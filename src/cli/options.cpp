@@ -303,7 +303,7 @@ ParseResult parse_command_line(int argc, char** argv) {
   // `lrn-img IN OUT` with no option (the blog's experiment, and what most scripts run) needs
   // no CLI11: building its parser for our ~30 options costs ~0.2 ms of CPU, 4% of a whole
   // 640x427 photo (bench/, figure 5). Two arguments that do not start with '-' can only be
-  // the two FILES positionals, so the result is CLI11's (tests/test_cli.cpp compares them).
+  // the two FILES positionals, so the result is CLI11's (tests/test_options.cpp compares them).
   if (argc == 3 && is_plain_argument(argv[1]) && is_plain_argument(argv[2])) {
     ParseResult result;
     Raw raw;
