@@ -224,10 +224,11 @@ class StatsAccumulator {
 // encoder takes; LRN works through it in chunks), and enough rows that every thread of the
 // pool gets a part.
 std::size_t block_rows(const Plan& p, unsigned threads) {
-  const std::size_t row_floats = std::max<std::size_t>(1, p.in.width * p.color);
-  const std::size_t cached = threads * (256 * 1024 / 4) / row_floats;
+  constexpr std::size_t kSamplesPerThread = 64 * 1024;
+  const std::size_t row_samples = std::max<std::size_t>(1, p.in.width * p.color);
+  const std::size_t sized = threads * kSamplesPerThread / row_samples;
   const std::size_t split = threads > 1 ? threads * min_rows_per_thread(p) : 1;
-  return std::clamp<std::size_t>(std::max(cached, split), 1, p.in.height);
+  return std::clamp<std::size_t>(std::max(sized, split), 1, p.in.height);
 }
 
 // Floats converted, normalised and quantised at a time: one chunk (32 KB) stays in the L1/L2
