@@ -390,6 +390,7 @@ TEST_CASE("option --help shows the formula, defaults and examples; --version", "
   CHECK_THAT(h.out, Contains("(bias + alpha * sqr_sum[c]) ^ beta"));
   CHECK_THAT(h.out, Contains("Examples:"));
   CHECK_THAT(h.out, Contains("0.001/9"));
+  CHECK_THAT(h.out, Contains("threads inside one image, 1..1024"));
   const RunResult v = run_cli({"--version"});
   CHECK(v.exit_code == 0);
   CHECK_THAT(v.out, Contains("lrn-img 1."));

@@ -139,7 +139,7 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_option("-t,--threads", raw.threads, "threads inside one image, 1..1024 [the usable cores]")
       ->type_name("INT");
   app.add_option("-O,--output-dir", o.batch.out_dir, "batch: write each output into DIR")->type_name("DIR");
-  app.add_option("--files-from", o.batch.files_from, "batch: read input paths from FILE (- is stdin), one per line")
+  app.add_option("--files-from", o.batch.files_from, "batch: read input paths from FILE (- is stdin), one per line; no - lines")
       ->type_name("FILE");
   app.add_flag("-0,--null", o.batch.nul, "with --files-from: paths are NUL-separated (find -print0)");
   app.add_option("--suffix", o.batch.suffix, "batch: added to each output's stem [none]")->type_name("TEXT");
