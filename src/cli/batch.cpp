@@ -77,7 +77,7 @@ std::vector<std::string> read_file_list(const std::string& path, bool nul) {
     if (cur == "-") {
       if (f != stdin) std::fclose(f);
       throw UsageError(fmt::format("{} {} {}: - (stdin) cannot be an input of a batch; write ./- for a file named -",
-                                   quoted(path == "-" ? "(stdin)" : path), nul ? "entry" : "line", line));
+                                   path == "-" ? "the list on stdin," : quoted(path), nul ? "entry" : "line", line));
     }
     if (!cur.empty()) list.push_back(std::move(cur));
     cur.clear();
