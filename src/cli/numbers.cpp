@@ -73,7 +73,7 @@ double to_double(const std::string& text, const Decimal& d, const std::string& o
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data() + skip, end, v, std::chars_format::general);
   if (ec == std::errc::result_out_of_range) {
-    if (d.point > 0) refuse(option, text, "is too large (it overflows a double)");
+    if (d.point > 0) refuse(option, text, "is too large (it overflows a double, max ~1.8e308)");
     refuse(option, text, kUnderflows);
   }
   if (ec != std::errc() || ptr != end) refuse(option, text, fmt::format("is not a decimal number; give {}", kReal));
@@ -96,7 +96,7 @@ double parse_real_or_quotient(const std::string& text, const std::string& option
   const double num = to_double(a, *scan(a), option), den = to_double(b, *scan(b), option);
   if (den == 0) refuse(option, text, "divides by 0");
   const double v = num / den;
-  if (!std::isfinite(v)) refuse(option, text, "is too large (it overflows a double)");
+  if (!std::isfinite(v)) refuse(option, text, "is too large (it overflows a double, max ~1.8e308)");
   if (v == 0 && num != 0)
     refuse(option, text, kUnderflows);
   return v;

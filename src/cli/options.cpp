@@ -49,8 +49,8 @@ std::string preset_list() {
   return s;
 }
 
-// -t and -j: more threads than this are a typo (-t 4294967295), not a machine; the
-// kernel would refuse to start them anyway. README and --help state it.
+// -t and -j: more threads than this are a typo (-t 4294967295), not a machine; the OS
+// would refuse to start them anyway. README and --help state it.
 constexpr unsigned kMaxThreads = 1024;
 constexpr int kMaxWindow = 1 << 20;  // --radius, --size: far beyond any channel count
 
@@ -199,11 +199,10 @@ void resolve_framework(const Raw& raw, CliOptions& o) {
 }
 
 // Single mode (IN OUT) or batch mode (-O / --files-from), jobs and threads per image.
-void resolve_files(const Raw& raw, CliOptions& o) {
+// threads, jobs: as given, 0 when not.
+void resolve_files(const Raw& raw, unsigned threads, unsigned jobs, CliOptions& o) {
   BatchOptions& b = o.batch;
   const unsigned cores = std::min(usable_cores(), kMaxThreads);
-  const unsigned threads = raw.threads.empty() ? 0 : parse_whole(raw.threads, "--threads", 1, kMaxThreads);
-  const unsigned jobs = raw.jobs.empty() ? 0 : parse_whole(raw.jobs, "--jobs", 1, kMaxThreads);
   if (!b.batch()) {
     if (raw.files.size() != 2)
       throw UsageError(raw.files.size() > 2
@@ -261,8 +260,10 @@ void resolve(const Raw& raw, CliOptions& o) {
     if (!f) throw UsageError(fmt::format("--format wants jpg, png or npy, not {}", quoted(raw.format)));
     o.run.out_format = f;
   }
+  const unsigned threads = raw.threads.empty() ? 0 : parse_whole(raw.threads, "--threads", 1, kMaxThreads);
+  const unsigned jobs = raw.jobs.empty() ? 0 : parse_whole(raw.jobs, "--jobs", 1, kMaxThreads);
   if (o.print_params) return;
-  resolve_files(raw, o);
+  resolve_files(raw, threads, jobs, o);
 }
 
 // Not an option, not "-" (stdin/stdout, which needs --format) and not empty.
