@@ -127,6 +127,13 @@ TEST_CASE("a .npy dtype or key holding an escape sequence is escaped", "[cli][me
   CHECK_THAT(k.err, Contains("unexpected key '\\x1b]0;t\\x07'"));
   CHECK_FALSE(has_raw_control(k.err));
 
+  // A NUL used to end the message there: the rest of it was lost.
+  write_text(dir.file("nul.npy"), npy_with("{'descr': '" + std::string("<f\0\x1b", 4) +
+                                           "', 'fortran_order': False, 'shape': (1, 1, 3), }"));
+  const RunResult n = run_cli({dir.file("nul.npy"), dir.file("o.npy")});
+  CHECK_THAT(n.err, Contains("dtype '<f\\x00\\x1b' is not supported; want float32"));
+  CHECK_FALSE(has_raw_control(n.err));
+
   const RunResult json = run_cli({dir.file("descr.npy"), dir.file("key.npy"), "-O", dir.file("out"), "--json"});
   CHECK_FALSE(has_raw_control(json.out));
   CHECK(json_lines_parse(json.out));
