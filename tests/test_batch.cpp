@@ -281,3 +281,40 @@ TEST_CASE("a terminal gets a progress bar; a pipe and --quiet do not", "[batch]"
   CHECK_THAT(quiet.out, !Contains("img/s"));
   CHECK_THAT(quiet.out, !Contains("done"));
 }
+
+TEST_CASE("an empty -O or --files-from never falls back to IN OUT (no input overwritten)", "[batch]") {
+  BatchDir b;
+  for (const std::string option : {"-O", "--output-dir", "--files-from"}) {
+    const RunResult r = run_cli({b.in("a.jpg"), b.in("c.jpg"), option, ""});
+    INFO(option << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("the value is empty"));
+    CHECK(read_bytes(b.in("c.jpg")) == read_bytes(kRocket));
+  }
+  // The same through a shell script with an unset variable.
+  const RunResult sh_run = sh("cd '" + b.dir.path() + "' && \"$LRN_IMG\" a.jpg c.jpg -O \"$OUTDIR\"");
+  CHECK(sh_run.exit_code == 2);
+  CHECK(read_bytes(b.in("c.jpg")) == read_bytes(kRocket));
+}
+
+TEST_CASE("option -O naming a regular file says it is not a directory", "[batch]") {
+  BatchDir b;
+  const RunResult r = run_cli({b.in("a.jpg"), "-O", b.in("c.jpg")});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("'" + b.in("c.jpg") + "' is not a directory"));
+  CHECK(read_bytes(b.in("c.jpg")) == read_bytes(kRocket));
+}
+
+TEST_CASE("a - line in a --files-from list is an error naming the list and the line", "[batch]") {
+  BatchDir b;
+  write_bytes(b.in("list.txt"), [&] {
+    const std::string s = b.in("a.jpg") + "\n\n-\n" + b.in("b.png") + "\n";
+    return std::vector<std::uint8_t>(s.begin(), s.end());
+  }());
+  const RunResult r = run_cli({"--files-from", b.in("list.txt"), "-O", b.dir.file("out")}, "stdin data");
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("'" + b.in("list.txt") + "' line 3: - (stdin) cannot be an input"));
+  CHECK(TempDir::entries_of(b.dir.file("out")).empty());
+}

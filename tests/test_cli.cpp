@@ -390,6 +390,7 @@ TEST_CASE("option --help shows the formula, defaults and examples; --version", "
   CHECK_THAT(h.out, Contains("(bias + alpha * sqr_sum[c]) ^ beta"));
   CHECK_THAT(h.out, Contains("Examples:"));
   CHECK_THAT(h.out, Contains("0.001/9"));
+  CHECK_THAT(h.out, Contains("threads inside one image, 1..1024"));
   const RunResult v = run_cli({"--version"});
   CHECK(v.exit_code == 0);
   CHECK_THAT(v.out, Contains("lrn-img 1."));
@@ -402,4 +403,52 @@ TEST_CASE("option --alpha accepts a quotient and numbers ignore the locale", "[c
   REQUIRE(run_cli({dir.file("in.npy"), dir.file("b.npy"), "--alpha", "1.1111111111111112e-04"}).exit_code == 0);
   CHECK(read_bytes(dir.file("a.npy")) == read_bytes(dir.file("b.npy")));
   CHECK(run_cli({dir.file("in.npy"), dir.file("c.npy"), "--alpha", "0,001"}).exit_code == 2);
+}
+
+TEST_CASE("an empty value for any option is a usage error naming the option", "[cli]") {
+  const std::string option = GENERATE(as<std::string>{}, "--alpha", "--beta", "--bias", "--radius",
+                                      "--size", "--preset", "--convention", "--format",
+                                      "--pixel-scale", "--quality", "--max-pixels",
+                                      "--max-npy-bytes", "--threads", "--jobs", "--output-dir",
+                                      "--files-from");
+  TempDir dir;
+  const RunResult r = run_cli({kRocket, dir.file("o.jpg"), option, ""});
+  INFO(option << ": " << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Contains("lrn-img: error: " + option + ": the value is empty"));
+  CHECK(TempDir::entries_of(dir.path()).empty());
+}
+
+TEST_CASE("numeric options share one grammar and say what is allowed", "[cli]") {
+  TempDir dir;
+  const std::string out = dir.file("o.jpg");
+  auto run = [&](const std::string& option, const std::string& value) {
+    return run_cli({kRocket, out, option, value});
+  };
+  SECTION("a leading + is accepted, hexadecimal is not, for reals and integers alike") {
+    CHECK(run("--alpha", "+1").exit_code == 0);
+    CHECK(run("--max-pixels", "+1e9").exit_code == 0);
+    CHECK_THAT(run("--alpha", "0x10").err,
+               Contains("lrn-img: error: --alpha: '0x10' is not a decimal number"));
+    const RunResult hex = run("--max-pixels", "0x10");
+    CHECK(hex.exit_code == 2);
+    CHECK_THAT(hex.err, Contains("--max-pixels: '0x10' is not a decimal number"));
+  }
+  SECTION("underflow and overflow are named as such") {
+    const RunResult under = run("--alpha", "1e-400");
+    CHECK(under.exit_code == 2);
+    CHECK_THAT(under.err, Contains("--alpha: '1e-400' underflows"));
+    const RunResult over = run("--max-pixels", "18446744073709551616");
+    CHECK(over.exit_code == 2);
+    CHECK_THAT(over.err, Contains("--max-pixels: '18446744073709551616' is out of range"));
+  }
+  SECTION("-t and -j stop at 1024 threads, before starting any") {
+    const RunResult t = run("-t", "4294967295");
+    CHECK(t.exit_code == 2);
+    CHECK_THAT(t.err, Contains("--threads: '4294967295' is out of range; give a whole number from 1 to 1024"));
+    const RunResult j = run_cli({kRocket, "-O", dir.path(), "-j", "1025"});
+    CHECK(j.exit_code == 2);
+    CHECK_THAT(j.err, Contains("--jobs: '1025' is out of range"));
+  }
+  CHECK_FALSE(exists(dir.file("rocket.jpg")));
 }

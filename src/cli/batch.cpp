@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -67,18 +68,30 @@ std::vector<std::string> read_file_list(const std::string& path, bool nul) {
   if (!f) throw FileError("cannot read " + quoted(path) + ": " + errno_phrase(errno));
   std::vector<std::string> list;
   std::string cur;
+  std::size_t line = 1;
   const int sep = nul ? '\0' : '\n';
+  // "-" in the list would read stdin, which may be the list itself; the README says they
+  // do not mix. A file named - is ./- there.
+  auto add = [&] {
+    if (!nul && !cur.empty() && cur.back() == '\r') cur.pop_back();
+    if (cur == "-") {
+      if (f != stdin) std::fclose(f);
+      throw UsageError(fmt::format("{} {} {}: - (stdin) cannot be an input of a batch; write ./- for a file named -",
+                                   path == "-" ? "the list on stdin," : quoted(path), nul ? "entry" : "line", line));
+    }
+    if (!cur.empty()) list.push_back(std::move(cur));
+    cur.clear();
+  };
   for (int ch; (ch = std::getc(f)) != EOF;) {
     if (ch == sep) {
-      if (!nul && !cur.empty() && cur.back() == '\r') cur.pop_back();
-      if (!cur.empty()) list.push_back(std::move(cur));
-      cur.clear();
+      add();
+      ++line;
     } else {
       cur.push_back(static_cast<char>(ch));
     }
   }
   const bool failed = std::ferror(f);
-  if (!cur.empty()) list.push_back(std::move(cur));
+  add();
   if (f != stdin) std::fclose(f);
   if (failed) throw FileError("cannot read " + quoted(path) + ": read error");
   return list;
@@ -87,10 +100,13 @@ std::vector<std::string> read_file_list(const std::string& path, bool nul) {
 std::vector<Job> plan_batch(const std::vector<std::string>& inputs, const BatchOptions& b,
                             const RunOptions& run) {
   struct stat st {};
-  if (stat(b.out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+  if (stat(b.out_dir.c_str(), &st) != 0)
     throw FileError("cannot write to " + quoted(b.out_dir) + ": " +
-                    (errno == ENOENT || S_ISDIR(st.st_mode) ? std::string("no such folder")
-                                                            : std::string("not a folder")));
+                    (errno == ENOENT ? std::string("no such folder; create it first (mkdir -p)")
+                                     : errno_phrase(errno)));
+  if (!S_ISDIR(st.st_mode))
+    throw FileError(quoted(b.out_dir) + " is not a directory; -O wants a folder (for one input and "
+                    "one output, give IN OUT without -O)");
   std::string dir = b.out_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
 
@@ -162,6 +178,8 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o) {
         report.failed(job, "cannot process " + quoted(job.in) + ": out of memory", 1);
       } catch (const UsageError& e) {
         report.failed(job, e.what(), 2);
+      } catch (const std::system_error& e) {  // threads could not start (ulimit -u)
+        report.failed(job, "cannot process " + quoted(job.in) + ": " + errno_phrase(e.code().value()), 1);
       } catch (const std::exception& e) {
         report.failed(job, e.what(), 1);
       }

@@ -15,7 +15,8 @@ struct Job {
 };
 
 /// Reads --files-from (one path per line, or NUL-separated); "-" is stdin. Empty entries are
-/// ignored. Throws FileError when the list cannot be read.
+/// ignored. Throws FileError when the list cannot be read, UsageError (naming the list and the
+/// line) for an entry "-".
 std::vector<std::string> read_file_list(const std::string& path, bool nul);
 
 /// The output path of each input in a batch: DIR/<stem><suffix>.<ext>, ext from --format or

@@ -6,12 +6,12 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <optional>
 
 #include "cli/cores.h"
+#include "cli/numbers.h"
 #include "lrn_version.h"
 
 namespace lrn::cli {
@@ -49,13 +49,22 @@ std::string preset_list() {
   return s;
 }
 
-int parse_int(const std::string& text, const std::string& option) {
-  int v = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (ec != std::errc() || ptr != end || text.empty())
-    throw UsageError(fmt::format("{} wants a whole number, not '{}'", option, text));
-  return v;
+// -t and -j: more threads than this are a typo (-t 4294967295), not a machine; the OS
+// would refuse to start them anyway. README and --help state it.
+constexpr unsigned kMaxThreads = 1024;
+constexpr int kMaxWindow = 1 << 20;  // --radius, --size: far beyond any channel count
+
+// CLI11 takes every value as text; the numeric ones go through numbers.h. A value given
+// empty (-O "$UNSET") is an error naming the option: taken as "not given" it would turn
+// `a.jpg b.jpg -O ""` into `IN OUT` and overwrite b.jpg. --suffix "" is its default: none.
+void refuse_empty_values(const CLI::App& app) {
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_positional() || opt->get_type_size() == 0 || opt->get_lnames().empty()) continue;
+    const std::string name = "--" + opt->get_lnames().front();
+    if (name == "--suffix") continue;
+    for (const std::string& v : opt->results())
+      if (v.empty()) throw UsageError(fmt::format("{}: the value is empty; give one or leave the option out", name));
+  }
 }
 
 const char* kDescription =
@@ -83,11 +92,7 @@ const char* kFooter =
 
 struct Raw {  // option text as typed, parsed by our own locale-independent parser
   std::string radius, size, bias, alpha, beta, pixel_scale, convention, preset, format;
-  int quality = 90;
-  std::uint64_t max_pixels = std::uint64_t{1} << 28;
-  std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;
-  unsigned threads = 0;
-  unsigned jobs = 0;
+  std::string quality, max_pixels, max_npy_bytes, threads, jobs;
   std::vector<std::string> files;
   bool no_auto_orient = false;
 };
@@ -117,30 +122,30 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
                  "output format jpg|png|npy, when OUT's extension does not say (e.g. /dev/null)")
       ->type_name("FMT");
   app.add_option("-q,--quality", raw.quality, "JPEG quality 1..100, 4:2:0 chroma [90]")
-      ->check(CLI::Range(1, 100));
+      ->type_name("INT");
   app.add_flag("--rescale", o.run.rescale,
                "map the output's min..max to the full range instead of clamping (image outputs)");
   app.add_option("--pixel-scale", raw.pixel_scale,
                  "value of a full-scale pixel as LRN sees it: 255 or 1 [255]; .npy values are never scaled")
       ->type_name("255|1");
   app.add_option("--max-pixels", raw.max_pixels, "refuse larger images, checked from the header [268435456]")
-      ->check(CLI::PositiveNumber);
+      ->type_name("INT");
   app.add_option("--max-npy-bytes", raw.max_npy_bytes,
                  "refuse .npy arrays with more data (H*W*C*sample size) [4294967296]")
-      ->check(CLI::PositiveNumber);
+      ->type_name("INT");
   app.add_flag("--lenient", o.run.lenient,
                "decode what can be decoded from damaged files, with a warning (exit 0)");
   app.add_flag("--strict", o.run.strict, "every warning is an error (exit 1)");
-  app.add_option("-t,--threads", raw.threads, "threads inside one image [the usable cores]")
-      ->check(CLI::PositiveNumber);
+  app.add_option("-t,--threads", raw.threads, "threads inside one image, 1..1024 [the usable cores]")
+      ->type_name("INT");
   app.add_option("-O,--output-dir", o.batch.out_dir, "batch: write each output into DIR")->type_name("DIR");
-  app.add_option("--files-from", o.batch.files_from, "batch: read input paths from FILE (- is stdin), one per line")
+  app.add_option("--files-from", o.batch.files_from, "batch: read input paths from FILE (- is stdin), one per line; no - lines")
       ->type_name("FILE");
   app.add_flag("-0,--null", o.batch.nul, "with --files-from: paths are NUL-separated (find -print0)");
   app.add_option("--suffix", o.batch.suffix, "batch: added to each output's stem [none]")->type_name("TEXT");
   app.add_flag("--skip-existing", o.batch.skip_existing, "batch: skip inputs whose output exists");
-  app.add_option("-j,--jobs", raw.jobs, "batch: images processed in parallel [the usable cores]")
-      ->check(CLI::PositiveNumber);
+  app.add_option("-j,--jobs", raw.jobs, "batch: images processed in parallel, 1..1024 [the usable cores]")
+      ->type_name("INT");
   app.add_flag("--quiet", o.batch.quiet, "no progress bar and no summary line");
   app.add_flag("--stats", o.batch.stats, "print per-channel min, max, mean of input and output (stderr)");
   app.add_flag("--json", o.batch.json, "print one JSON object per image on stdout as it finishes");
@@ -152,23 +157,24 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
 void resolve_framework(const Raw& raw, CliOptions& o) {
   const Preset* preset = find_preset(raw.preset.empty() ? "blog" : raw.preset);
   if (!preset)
-    throw UsageError(fmt::format("unknown preset '{}'; known presets:{}", raw.preset, preset_list()));
+    throw UsageError(fmt::format("unknown preset {}; known presets:{}", quoted(raw.preset), preset_list()));
   FrameworkParams& f = o.framework;
   f.convention = preset->convention;
   if (!raw.convention.empty()) {
     const auto c = parse_convention(raw.convention);
-    if (!c) throw UsageError(fmt::format("unknown convention '{}'; use tf, torch, onnx or caffe", raw.convention));
+    if (!c)
+      throw UsageError(fmt::format("unknown convention {}; use tf, torch, onnx or caffe", quoted(raw.convention)));
     if (!raw.preset.empty() && *c != preset->convention)
       throw UsageError(fmt::format("--preset {} uses --convention {}, not {}", preset->name,
-                                   convention_name(preset->convention), raw.convention));
+                                   convention_name(preset->convention), escaped(raw.convention)));
     f.convention = *c;
   }
   f.bias = preset->bias;
   f.alpha = preset->alpha;
   f.beta = preset->beta;
-  if (!raw.bias.empty()) f.bias = parse_number(raw.bias, "--bias");
-  if (!raw.alpha.empty()) f.alpha = parse_number(raw.alpha, "--alpha");
-  if (!raw.beta.empty()) f.beta = parse_number(raw.beta, "--beta");
+  if (!raw.bias.empty()) f.bias = parse_real(raw.bias, "--bias");
+  if (!raw.alpha.empty()) f.alpha = parse_real_or_quotient(raw.alpha, "--alpha");
+  if (!raw.beta.empty()) f.beta = parse_real(raw.beta, "--beta");
 
   const bool tf = f.convention == Convention::Tf;
   const char* where = raw.preset.empty() ? "" : " (from --preset)";
@@ -183,7 +189,7 @@ void resolve_framework(const Raw& raw, CliOptions& o) {
         convention_name(f.convention), where, convention_name(f.convention)));
   const std::string& window_text = tf ? raw.radius : raw.size;
   if (!window_text.empty()) {
-    f.window = parse_int(window_text, tf ? "--radius" : "--size");
+    f.window = static_cast<int>(parse_whole(window_text, tf ? "--radius" : "--size", 0, kMaxWindow));
   } else if (preset->window && preset->convention == f.convention) {
     f.window = *preset->window;
   } else if (!tf) {
@@ -193,9 +199,10 @@ void resolve_framework(const Raw& raw, CliOptions& o) {
 }
 
 // Single mode (IN OUT) or batch mode (-O / --files-from), jobs and threads per image.
-void resolve_files(const Raw& raw, CliOptions& o) {
+// threads, jobs: as given, 0 when not.
+void resolve_files(const Raw& raw, unsigned threads, unsigned jobs, CliOptions& o) {
   BatchOptions& b = o.batch;
-  const unsigned cores = usable_cores();
+  const unsigned cores = std::min(usable_cores(), kMaxThreads);
   if (!b.batch()) {
     if (raw.files.size() != 2)
       throw UsageError(raw.files.size() > 2
@@ -209,18 +216,18 @@ void resolve_files(const Raw& raw, CliOptions& o) {
       throw UsageError("--json writes to stdout, which - as OUT already uses");
     if (b.output == "-" && isatty(1))
       throw UsageError("refusing to write binary image data to a terminal; redirect stdout");
-    if (raw.jobs > 1) throw UsageError("-j/--jobs needs a batch (-O DIR)");
+    if (jobs > 1) throw UsageError("-j/--jobs needs a batch (-O DIR)");
     b.jobs = 1;
-    o.run.threads = raw.threads ? raw.threads : cores;
+    o.run.threads = threads ? threads : cores;
     return;
   }
   if (b.out_dir.empty()) throw UsageError("--files-from needs -O DIR for the outputs");
   b.inputs = raw.files;
   for (const std::string& in : b.inputs)
     if (in == "-") throw UsageError("- (stdin) cannot be an input of a batch (-O or --files-from)");
-  b.jobs = raw.jobs ? raw.jobs : cores;
+  b.jobs = jobs ? jobs : cores;
   // Threads per image are filled in by the batch runner, which knows how many images there are.
-  o.run.threads = raw.threads;
+  o.run.threads = threads;
 }
 
 void resolve(const Raw& raw, CliOptions& o) {
@@ -235,52 +242,34 @@ void resolve(const Raw& raw, CliOptions& o) {
     throw UsageError(all);
   }
   o.run.params = *p;
-  o.run.quality = raw.quality;
-  o.run.max_pixels = raw.max_pixels;
-  o.run.max_npy_bytes = raw.max_npy_bytes;
+  constexpr auto kMax64 = std::numeric_limits<std::uint64_t>::max();
+  if (!raw.quality.empty()) o.run.quality = static_cast<int>(parse_whole(raw.quality, "--quality", 1, 100));
+  if (!raw.max_pixels.empty()) o.run.max_pixels = parse_whole(raw.max_pixels, "--max-pixels", 1, kMax64);
+  if (!raw.max_npy_bytes.empty())
+    o.run.max_npy_bytes = parse_whole(raw.max_npy_bytes, "--max-npy-bytes", 1, kMax64);
   if (o.run.lenient && o.run.strict)
     throw UsageError("--lenient and --strict contradict each other: give one of them");
   o.run.auto_orient = !raw.no_auto_orient;
   if (!raw.pixel_scale.empty()) {
-    const double s = parse_number(raw.pixel_scale, "--pixel-scale");
-    if (s != 255 && s != 1) throw UsageError("--pixel-scale must be 255 or 1");
+    const double s = parse_real(raw.pixel_scale, "--pixel-scale");
+    if (s != 255 && s != 1) throw UsageError(fmt::format("--pixel-scale: {} is not 255 or 1", quoted(raw.pixel_scale)));
     o.run.pixel_scale = s;
   }
   if (!raw.format.empty()) {
     const auto f = format_from_extension("." + raw.format);
-    if (!f) throw UsageError(fmt::format("--format wants jpg, png or npy, not '{}'", raw.format));
+    if (!f) throw UsageError(fmt::format("--format wants jpg, png or npy, not {}", quoted(raw.format)));
     o.run.out_format = f;
   }
+  const unsigned threads = raw.threads.empty() ? 0 : parse_whole(raw.threads, "--threads", 1, kMaxThreads);
+  const unsigned jobs = raw.jobs.empty() ? 0 : parse_whole(raw.jobs, "--jobs", 1, kMaxThreads);
   if (o.print_params) return;
-  resolve_files(raw, o);
+  resolve_files(raw, threads, jobs, o);
 }
 
 // Not an option, not "-" (stdin/stdout, which needs --format) and not empty.
 bool is_plain_argument(const char* arg) { return arg[0] != '-' && arg[0] != '\0'; }
 
 }  // namespace
-
-double parse_number(const std::string& text, const std::string& option) {
-  auto one = [&](const std::string& t, double* v) {
-    const char* end = t.data() + t.size();
-    auto [ptr, ec] = std::from_chars(t.data(), end, *v);
-    return !t.empty() && ec == std::errc() && ptr == end;
-  };
-  double v = 0;
-  const auto slash = text.find('/');
-  bool ok;
-  if (slash == std::string::npos) {
-    ok = one(text, &v);
-  } else {
-    double num = 0, den = 0;
-    ok = one(text.substr(0, slash), &num) && one(text.substr(slash + 1), &den) && den != 0;
-    v = num / den;
-  }
-  if (!ok || !std::isfinite(v))
-    throw UsageError(fmt::format("{} wants a finite number (like 0.75 or 0.001/9), not '{}'",
-                                 option, text));
-  return v;
-}
 
 std::string describe_params(const LrnParams& p) {
   std::string s = fmt::format("window: {} channel(s) before c, {} after c\n", p.before, p.after);
@@ -333,8 +322,10 @@ ParseResult parse_command_line_with_cli11(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string msg = e.what();
     if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-    throw UsageError(msg + "; run 'lrn-img --help' for usage");
+    // CLI11 repeats arguments as typed (a file name, from a glob, can hold any byte).
+    throw UsageError(escaped(msg) + "; run 'lrn-img --help' for usage");
   }
+  refuse_empty_values(app);
   resolve(raw, result.options);
   result.proceed = true;
   return result;

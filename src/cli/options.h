@@ -50,8 +50,4 @@ ParseResult parse_command_line_with_cli11(int argc, char** argv);
 /// The resolved parameters in every convention, one per line (for --print-params).
 std::string describe_params(const LrnParams& p);
 
-/// A locale-independent number: a decimal, or a quotient "a/b" such as "0.001/9".
-/// Throws UsageError naming the option when the text is not a finite number.
-double parse_number(const std::string& text, const std::string& option);
-
 }  // namespace lrn::cli

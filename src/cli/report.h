@@ -44,7 +44,10 @@ class Reporter {
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
-/// JSON string literal for s (quotes included), escaping per RFC 8259.
+/// JSON string literal for s (quotes included), escaping per RFC 8259; also DEL and the C1
+/// controls as \u00XX, so a terminal showing the line runs no escape sequence. A byte that is
+/// not valid UTF-8 (a file name can hold any byte) becomes \ufffd, so the line stays valid
+/// JSON in UTF-8: lossy, but no parser rejects it and no other real name is shown instead.
 std::string json_string(const std::string& s);
 
 }  // namespace lrn::cli

@@ -1,9 +1,11 @@
 // The error model of the codec and CLI layers: a small hierarchy on std::runtime_error.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace lrn {
 
@@ -24,8 +26,20 @@ class UsageError : public std::runtime_error {
 /// Receives non-fatal messages (already naming the file), e.g. "'x.png': alpha dropped ...".
 using WarningSink = std::function<void(const std::string&)>;
 
-/// 'path' quoted as every message quotes it.
-std::string quoted(const std::string& path);
+/// Bytes from a file or a path, made safe for a one-line message on a terminal: newline and
+/// tab as the two characters \n and \t, other control bytes (below 0x20, 0x7f, and the C1
+/// controls U+0080..U+009F) and bytes that are not valid UTF-8 as \xNN; valid UTF-8 as it is.
+/// Idempotent: its output has no control bytes and is valid UTF-8. A backslash stays as it is.
+std::string escaped(std::string_view bytes);
+
+/// 'path' quoted and escaped as every message quotes a path or any text taken from a file
+/// (a .npy dtype, a PNG chunk type): escape each such string exactly once, through here or
+/// escaped().
+std::string quoted(const std::string& path);  // not string_view: std::quoted would win by ADL
+
+/// The length (1..4) of the valid UTF-8 sequence starting at s[i], or 0 when the bytes there
+/// are not one (stray continuation, overlong form, surrogate, above U+10FFFF, truncated).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
 /// errno as a lowercase phrase ("no such file or directory").
 std::string errno_phrase(int err);

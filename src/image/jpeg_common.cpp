@@ -11,7 +11,7 @@ std::string tidy(const char* text) {
   if (s.size() > 1 && !std::isupper(static_cast<unsigned char>(s[1])))
     s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
   while (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
+  return escaped(s);  // libjpeg's messages can quote bytes from the file
 }
 
 [[noreturn]] void error_exit(j_common_ptr c) {

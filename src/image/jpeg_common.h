@@ -43,7 +43,8 @@ inline ErrorMgr* error_mgr(j_common_ptr c) { return static_cast<ErrorMgr*>(c->cl
 inline ErrorMgr* error_mgr(j_decompress_ptr c) { return static_cast<ErrorMgr*>(c->client_data); }
 inline ErrorMgr* error_mgr(j_compress_ptr c) { return static_cast<ErrorMgr*>(c->client_data); }
 
-/// libjpeg's own text with our voice: lowercase start (unless an acronym), no "Warning: ".
+/// libjpeg's own text with our voice: lowercase start (unless an acronym), no "Warning: ",
+/// escaped (it can quote bytes from the file, e.g. a marker's text).
 std::string tidy(const char* text);
 
 /// libjpeg's error_exit: formats the message into the ErrorMgr and longjmps to its jump.

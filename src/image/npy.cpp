@@ -58,7 +58,7 @@ class HeaderParser {
         h.shape = parse_shape();
         seen_shape = true;
       } else {
-        malformed("unexpected key '" + key + "'");
+        malformed("unexpected key " + quoted(key));
       }
       if (!accept(',')) {
         expect('}');
@@ -338,7 +338,7 @@ std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
                       "(numpy.ascontiguousarray)");
   const auto dtype = parse_dtype(h.descr);
   if (!dtype)
-    fail(src->name(), "dtype '" + h.descr + "' is not supported; want float32 ('<f4'), "
+    fail(src->name(), "dtype " + quoted(h.descr) + " is not supported; want float32 ('<f4'), "
                       "float64 ('<f8') or uint8 ('|u1')");
   const ImageInfo info = info_from_shape(src->name(), h.shape, dtype->type, opt.max_pixels);
   check_data_size(*src, info.height * info.row_bytes(), opt.max_npy_bytes);

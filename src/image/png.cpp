@@ -160,16 +160,17 @@ PngReader::PngReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
 // spng refuses them itself.
 void PngReader::bad_crc(const std::string& type) {
   const std::string file = quoted(in_->name());
+  const std::string chunk = escaped(type);  // the file's own bytes: any of the 256 values
   if (opt_.lenient) {
     if (opt_.warn)
-      opt_.warn(file + ": bad CRC in " + type + " chunk (decoded anyway, the image may be damaged)");
+      opt_.warn(file + ": bad CRC in " + chunk + " chunk (decoded anyway, the image may be damaged)");
     return;
   }
   // spng drops such a chunk without a word; without its tRNS an image would quietly lose
   // its transparency, which is damage, not lost metadata.
   if (opt_.strict || type == "tRNS")
-    throw FileError("cannot decode " + file + ": bad CRC in " + type + " chunk (damaged data)");
-  if (opt_.warn) opt_.warn(file + ": bad CRC in " + type + " chunk (ignored; the pixels are intact)");
+    throw FileError("cannot decode " + file + ": bad CRC in " + chunk + " chunk (damaged data)");
+  if (opt_.warn) opt_.warn(file + ": bad CRC in " + chunk + " chunk (ignored; the pixels are intact)");
 }
 
 void PngReader::open_context() {
