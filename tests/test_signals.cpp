@@ -88,9 +88,10 @@ TEST_CASE("SIGTERM ends a read of a stalled pipe and leaves nothing in OUT's fol
   TempDir dir;
   mkdir(dir.file("out").c_str(), 0755);
   // fd 3 holds the FIFO open for writing, so lrn-img reads the first bytes and then waits.
-  const RunResult r = bash(kind + "mkfifo " + dir.file("in.png") + "; exec 3<>" + dir.file("in.png") + "\n"
+  const std::string fifo = dir.file("in.png");
+  const RunResult r = bash(kind + "mkfifo " + fifo + "; exec 3<>" + fifo + "\n"
                            "head -c 3000 " + sample_path("coffee.png") + " >&3\n"
-                           "timeout -s KILL 20 \"$LRN_IMG\" " + dir.file("in.png") + " " +
+                           "timeout -s KILL 20 \"$LRN_IMG\" " + fifo + " " +
                            dir.file("out/x.png") + " & t=$!; pid=$(child_of $t)\n"
                            "waitfor asleep_in $pid pipe_read || echo 'never blocked'\n"
                            "kill -TERM $pid; wait $t; echo \"exit=$?\"; exec 3>&-");
@@ -109,9 +110,9 @@ TEST_CASE("past ulimit -f (SIGXFSZ) one file fails and the batch goes on", "[sig
   write_npy(dir.file("c.npy"), 4, 4, 3, std::vector<float>(48, 3.0f));
   // `ulimit -f 100`: files up to 100 KiB; lrn-img's inputs are already written.
   const RunResult r = bash(kind + "ulimit -f 100\n"
-                           "timeout -s KILL 20 \"$LRN_IMG\" -j 1 --quiet -O " + dir.file("out") + " " +
-                           dir.file("a.npy") + " " + dir.file("big.npy") + " " + dir.file("c.npy") +
-                           "; echo \"exit=$?\"");
+                           "timeout -s KILL 20 \"$LRN_IMG\" -j 1 --quiet -O " + dir.file("out") +
+                           " " + dir.file("a.npy") + " " + dir.file("big.npy") + " " +
+                           dir.file("c.npy") + "; echo \"exit=$?\"");
   INFO(r.out << r.err);
   CHECK_THAT(r.out, Contains("exit=1"));
   CHECK_THAT(r.err, Contains("lrn-img: error: cannot write '" + dir.file("out/big.npy") +
@@ -119,7 +120,7 @@ TEST_CASE("past ulimit -f (SIGXFSZ) one file fails and the batch goes on", "[sig
   CHECK(sorted_entries(dir.file("out")) == std::vector<std::string>{"a.npy", "c.npy"});
 }
 
-TEST_CASE("a batch with --json into a closed pipe stops the batch quietly with 141 and no temporary file",
+TEST_CASE("a batch with --json into a closed pipe stops quietly with 141, no temporary file",
           "[signals]") {
   const std::string kind = temporary_kind();
   TempDir dir;
@@ -132,10 +133,12 @@ TEST_CASE("a batch with --json into a closed pipe stops the batch quietly with 1
     REQUIRE(symlink(sample_path("coffee.png").c_str(), link.c_str()) == 0);
     inputs += " " + link;
   }
-  const RunResult r = bash(kind + "mkfifo " + dir.file("stall.png") + "; exec 3<>" + dir.file("stall.png") + "\n"
+  const std::string fifo = dir.file("stall.png");
+  const RunResult r = bash(kind + "mkfifo " + fifo + "; exec 3<>" + fifo + "\n"
                            "head -c 3000 " + sample_path("coffee.png") + " >&3\n"
-                           "timeout -s KILL 20 \"$LRN_IMG\" --json -j 2 -t 1 -O " + dir.file("out") +
-                           " " + inputs + " | head -c 10 >/dev/null; echo \"exit=${PIPESTATUS[0]}\"\n"
+                           "timeout -s KILL 20 \"$LRN_IMG\" --json -j 2 -t 1 -O " +
+                           dir.file("out") + " " + inputs +
+                           " | head -c 10 >/dev/null; echo \"exit=${PIPESTATUS[0]}\"\n"
                            "exec 3>&-");
   INFO(r.out << r.err);
   CHECK_THAT(r.out, Contains("exit=141"));
@@ -162,9 +165,10 @@ TEST_CASE("SIGKILL mid-write leaves no hidden file (O_TMPFILE)", "[signals]") {
   mkdir(dir.file("out").c_str(), 0755);
   write_npy(dir.file("big.npy"), 1000, 1000, 3, std::vector<float>(3000000, 0.5f));  // 12 MB
   // Half the input goes through a FIFO that then stalls: half the output is written by then.
-  const RunResult r = bash("mkfifo " + dir.file("in.npy") + "; exec 3<>" + dir.file("in.npy") + "\n"
+  const std::string fifo = dir.file("in.npy");
+  const RunResult r = bash("mkfifo " + fifo + "; exec 3<>" + fifo + "\n"
                            "head -c 6000000 " + dir.file("big.npy") + " >&3 & h=$!\n"
-                           "timeout -s KILL 20 \"$LRN_IMG\" " + dir.file("in.npy") + " " +
+                           "timeout -s KILL 20 \"$LRN_IMG\" " + fifo + " " +
                            dir.file("out/x.npy") + " & t=$!; pid=$(child_of $t)\n"
                            "waitfor writing $pid " + dir.file("out") + " || echo 'never wrote'\n"
                            "kill -KILL $pid; wait $t; echo \"exit=$?\"; kill $h; exec 3>&-");

@@ -114,7 +114,8 @@ void Reporter::json_line(const Job& job, const char* status, const std::string& 
   std::fputs(line.c_str(), stdout);
   // A reader that went away (`--json | head`) ends the run quietly, as it would end `cat`;
   // SIGPIPE is ignored so that images in flight can remove their temporary files first.
-  if (std::fflush(stdout) != 0 && errno == EPIPE) request_stop(SIGPIPE);
+  const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (failed && errno == EPIPE) request_stop(SIGPIPE);
   std::clearerr(stdout);
 }
 
