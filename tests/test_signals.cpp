@@ -23,13 +23,17 @@ namespace {
 // Shell helpers for the scripts:
 //   waitfor CMD...  polls CMD for up to 20 s (fails the script's wait, not the assertion)
 //   asleep_in PID F some thread of PID sleeps in a kernel function matching F
-//   child_of PID    the pid of PID's child (lrn-img under timeout)
+//   child_of PID    the pid of PID's child (lrn-img under timeout), from /proc (no procps)
 //   writing PID DIR PID has a file in DIR open for writing at a non-zero offset
 const char* const kHelpers = R"sh(
 waitfor() { local i; for i in $(seq 2000); do "$@" && return 0; sleep 0.01; done; return 1; }
 asleep_in() { grep -qs "$2" /proc/$1/task/*/wchan; }
 child_of() {
-  local i c; for i in $(seq 2000); do c=$(pgrep -P $1) && { echo $c; return 0; }; sleep 0.01; done
+  local i c
+  for i in $(seq 2000); do
+    read -r c _ </proc/$1/task/$1/children  # no newline at its end: read fails, c is set
+    [ -n "$c" ] && { echo $c; return 0; }; sleep 0.01
+  done
 }
 writing() {
   local fd
