@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -331,6 +332,26 @@ TEST_CASE("a successful run replaces OUT and keeps its permissions", "[cli]") {
   REQUIRE(stat(dir.file("out.jpg").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0640);
   CHECK(dir.entries().size() == 1);
+}
+
+TEST_CASE("a symlink OUT: its target is replaced in place, a dangling one is refused", "[cli]") {
+  TempDir dir;
+  mkdir(dir.file("real").c_str(), 0755);
+  write_bytes(dir.file("real/out.jpg"), {'o', 'l', 'd'});
+  REQUIRE(symlink("real/out.jpg", dir.file("link.jpg").c_str()) == 0);
+  REQUIRE(symlink("real/missing.jpg", dir.file("dangling.jpg").c_str()) == 0);
+  REQUIRE(run_cli({kRocket, dir.file("link.jpg")}).exit_code == 0);
+  CHECK(decode_file(dir.file("real/out.jpg")).info.width == 640);
+  const RunResult r = run_cli({kRocket, dir.file("dangling.jpg")});
+  require_failure(r, 1, dir.file("dangling.jpg"));
+  CHECK_THAT(r.err, Contains("dangling symlink"));
+  struct stat st {};
+  for (const char* link : {"link.jpg", "dangling.jpg"}) {
+    REQUIRE(lstat(dir.file(link).c_str(), &st) == 0);
+    CHECK(S_ISLNK(st.st_mode));  // never replaced by a regular file
+  }
+  CHECK(TempDir::entries_of(dir.file("real")) == std::vector<std::string>{"out.jpg"});
+  CHECK(dir.entries().size() == 3);
 }
 
 TEST_CASE("a device or FIFO as OUT is written directly, never renamed over", "[cli]") {

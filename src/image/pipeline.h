@@ -10,6 +10,7 @@
 
 #include "image/errors.h"
 #include "image/format.h"
+#include "image/stop.h"  // Cancelled, thrown when RunOptions::cancel is raised
 #include "lrn/params.h"
 
 namespace lrn {
@@ -22,12 +23,6 @@ struct ChannelStats {
 struct ImageStats {
   std::size_t width = 0, height = 0, channels = 0;
   ChannelStats input, output;
-};
-
-/// Thrown when RunOptions::cancel is raised while an image is in flight; nothing is written.
-class Cancelled : public std::runtime_error {
- public:
-  Cancelled() : std::runtime_error("cancelled") {}
 };
 
 struct RunOptions {
