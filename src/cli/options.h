@@ -47,6 +47,10 @@ ParseResult parse_command_line(int argc, char** argv);
 /// tests that check both paths agree.
 ParseResult parse_command_line_with_cli11(int argc, char** argv);
 
+/// Every option given to CLI11, as "-r,--radius" (short names first), so tests can hold
+/// --help's table (help.h) to what is parsed.
+std::vector<std::string> parsed_option_names();
+
 /// The resolved parameters in every convention, one per line (for --print-params).
 std::string describe_params(const LrnParams& p);
 
