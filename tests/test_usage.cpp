@@ -5,8 +5,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <fstream>
+#include <set>
 #include <sstream>
 
+#include "cli/help.h"
 #include "cli/options.h"
 #include "support.h"
 
@@ -191,4 +194,38 @@ TEST_CASE("help: --help fits COLUMNS=80, or the terminal when wider, and shows e
     }
   }
   CHECK_THAT(at80, Contains("\nExamples:\n"));
+}
+
+TEST_CASE("usage: the README's table of which options apply where is the one the checks use", "[cli][usage]") {
+  std::ifstream readme(sample_path("../README.md"));
+  REQUIRE(readme);
+  std::string line;
+  while (std::getline(readme, line) && line != "### Which options apply where") {
+  }
+  const unsigned columns[] = {lrn::cli::kSingle, lrn::cli::kBatch, lrn::cli::kStream, lrn::cli::kPrint};
+  std::set<std::string> seen;
+  while (std::getline(readme, line) && line.rfind("## ", 0) != 0) {
+    if (line.rfind("| `", 0) != 0) continue;
+    std::vector<std::string> cells;
+    std::istringstream row(line.substr(1));
+    for (std::string cell; std::getline(row, cell, '|');) cells.push_back(cell);
+    REQUIRE(cells.size() == 5);
+    // Every `-x` or `--name` in the first cell gets the row's answers.
+    std::istringstream names(cells[0]);
+    for (std::string skip, name; std::getline(names, skip, '`') && std::getline(names, name, '`');) {
+      if (name.empty() || name[0] != '-') continue;
+      const lrn::cli::OptionDoc* doc = lrn::cli::find_option_doc(name);
+      INFO(name << ": " << line);
+      REQUIRE(doc);
+      seen.insert(doc->names);
+      for (int c = 0; c < 4; ++c) {
+        const bool yes = cells[c + 1].find(" yes") == 0;
+        CHECK(yes == ((doc->uses & columns[c]) != 0));
+      }
+    }
+  }
+  for (const auto& d : lrn::cli::option_docs()) {
+    INFO(d.names);
+    if (!d.pending) CHECK(seen.count(d.names) == 1);
+  }
 }
