@@ -158,7 +158,7 @@ TEST_CASE("command line: each mistake gets its own message", "[cli][usage]") {
   CHECK_THROWS_WITH(normalized({"a", "--alpha"}), StartsWith("--alpha needs a value"));
   CHECK_THROWS_WITH(normalized({"--alpha", "--rescale"}),
                     Contains("but '--rescale' is an option; if it is the value, write --alpha=--rescale"));
-  CHECK_THROWS_WITH(normalized({"-a", "-r"}), Contains("but '-r' is an option; if it is the value, write -a=-r"));
+  CHECK_THROWS_WITH(normalized({"-a", "-r"}), Contains("but '-r' is an option; if it is the value, write --alpha=-r"));
   CHECK_THROWS_WITH(normalized({"--alpha="}), "--alpha: the value is empty; give one or leave the option out");
   CHECK_THROWS_WITH(normalized({"-a", ""}), "--alpha: the value is empty; give one or leave the option out");
   CHECK_THROWS_WITH(normalized({"-a", "1", "--alpha=2"}), "--alpha is given twice, as '1' and as '2'; give it once");

@@ -44,6 +44,12 @@ class Reader {
   std::vector<std::string> read(const std::vector<std::string>& args);
 
  private:
+  // Reads the option(s) in args[i] and the value of the last; i moves on past a value taken
+  // from the next argument.
+  void read_option(const std::vector<std::string>& args, std::size_t& i);
+  // The value of `o`: `v` when attached (--alpha=1, -a1), else the next argument.
+  void take(const OptionSpelling& o, std::string v, bool attached, const std::vector<std::string>& args,
+            std::size_t& i);
   const OptionSpelling* find_long(const std::string& name) const {
     for (const OptionSpelling& o : options_)
       if (o.long_name == name) return &o;
@@ -101,66 +107,58 @@ class Reader {
 std::vector<std::string> Reader::read(const std::vector<std::string>& args) {
   bool only_files = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    for (;;) {  // once per option in the argument: -0h is -0 then -h
-      if (only_files || !looks_like_option(arg)) {
-        files_.push_back(arg);
-        break;
-      }
-      if (arg == "--") {
-        only_files = true;
-        break;
-      }
-      const std::size_t eq = arg.find('=');
-      const OptionSpelling* o = nullptr;
-      std::string typed, v;
-      bool has_value = false;
-      if (arg[1] == '-') {
-        typed = arg.substr(0, eq);
-        o = find_long(typed);
-        if (!o) unknown(typed, arg);
-        has_value = eq != std::string::npos;
-        if (has_value) v = arg.substr(eq + 1);
-      } else {
-        // -alpha: a long name after one dash would otherwise be -a with the value "lpha".
-        if (arg.size() > 2 && find_long("-" + arg.substr(0, eq))) {
-          throw UsageError(fmt::format("unknown option {}; did you mean '-{}'?", quoted(arg.substr(0, eq)),
-                                       escaped(arg.substr(0, eq))));
-        }
-        typed = arg.substr(0, 2);
-        o = find_short(arg[1]);
-        if (!o) unknown(typed, arg);
-        const std::string rest = arg.substr(2);
-        if (!o->takes_value && !rest.empty() && rest[0] != '=') {
-          flag(*o, typed, "", false);
-          arg = "-" + rest;
-          continue;
-        }
-        has_value = !rest.empty();
-        v = o->takes_value ? rest : rest.substr(std::min<std::size_t>(1, rest.size()));
-      }
-      if (!o->takes_value) {
-        flag(*o, typed, v, has_value);
-        break;
-      }
-      if (!has_value) {
-        const OptionDoc* doc = find_option_doc(o->long_name);
-        const std::string what = doc ? fmt::format(" {} ({})", doc->value, doc->text) : "";
-        if (i + 1 == args.size()) throw UsageError(fmt::format("{} needs a value{}", o->long_name, what));
-        v = args[++i];
-        if (names_option(v))
-          throw UsageError(fmt::format("{} needs a value{}, but {} is an option; if it is the value, write {}={}",
-                                       o->long_name, what, quoted(v), typed, escaped(v)));
-      }
-      value(*o, v);
-      break;
-    }
+    if (only_files || !looks_like_option(args[i]))
+      files_.push_back(args[i]);
+    else if (args[i] == "--")
+      only_files = true;
+    else
+      read_option(args, i);
   }
   std::vector<std::string> out = values_;
   out.insert(out.end(), flags_.begin(), flags_.end());
   out.push_back("--");
   out.insert(out.end(), files_.begin(), files_.end());
   return out;
+}
+
+void Reader::read_option(const std::vector<std::string>& args, std::size_t& i) {
+  std::string arg = args[i];
+  // Short options: -0h is -0 then -h; the last one may take the rest as its value (-r2).
+  while (arg[1] != '-') {
+    const std::string name = arg.substr(0, arg.find('='));
+    if (arg.size() > 2 && find_long("-" + name))  // -alpha would be -a with the value "lpha"
+      throw UsageError(fmt::format("unknown option {}; did you mean '-{}'?", quoted(name), escaped(name)));
+    const OptionSpelling* o = find_short(arg[1]);
+    if (!o) unknown(arg.substr(0, 2), arg);
+    const std::string rest = arg.substr(2);
+    if (o->takes_value) return take(*o, rest, !rest.empty(), args, i);
+    if (rest.empty() || rest[0] == '=') return flag(*o, arg.substr(0, 2), rest.substr(rest.empty() ? 0 : 1), !rest.empty());
+    flag(*o, arg.substr(0, 2), "", false);
+    arg = "-" + rest;
+  }
+  const std::size_t eq = arg.find('=');
+  const std::string typed = arg.substr(0, eq);
+  const OptionSpelling* o = find_long(typed);
+  if (!o) unknown(typed, arg);
+  const bool attached = eq != std::string::npos;
+  const std::string v = attached ? arg.substr(eq + 1) : "";
+  if (o->takes_value) return take(*o, v, attached, args, i);
+  flag(*o, typed, v, attached);
+}
+
+void Reader::take(const OptionSpelling& o, std::string v, bool attached, const std::vector<std::string>& args,
+                  std::size_t& i) {
+  if (!attached) {
+    const OptionDoc* doc = find_option_doc(o.long_name);
+    const std::string name = doc ? fmt::format("{} needs a value {}", o.long_name, doc->value)
+                                 : o.long_name + " needs a value";
+    if (i + 1 == args.size()) throw UsageError(doc ? fmt::format("{}: {}", name, doc->text) : name);
+    v = args[++i];
+    if (names_option(v))
+      throw UsageError(fmt::format("{}, but {} is an option; if it is the value, write {}={}", name, quoted(v),
+                                   o.long_name, escaped(v)));
+  }
+  value(o, v);
 }
 
 }  // namespace

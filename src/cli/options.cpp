@@ -52,13 +52,15 @@ std::vector<std::string> preset_names() {
   return names;
 }
 
-// "--preset: 'caffe' is not a preset; did you mean 'caffe-alexnet' (Caffe's ...)? ...".
+// "--preset: 'caffe' is not blog, ... or torch-defaults; did you mean 'caffe-alexnet' (...)?".
 [[noreturn]] void unknown_preset(const std::string& typed) {
-  const std::string near = closest(typed, preset_names());
-  std::string hint, list;
-  if (!near.empty()) hint = fmt::format("; did you mean '{}' ({})?", near, find_preset(near)->what);
-  for (const Preset& p : kPresets) list += std::string(list.empty() ? "" : ", ") + p.name;
-  throw UsageError(fmt::format("--preset: {} is not a preset{}; the presets are {}", quoted(typed), hint, list));
+  const std::vector<std::string> names = preset_names();
+  std::string list;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  const std::string near = closest(typed, names);
+  throw UsageError(fmt::format("--preset: {} is not {}{}", quoted(typed), list,
+                               near.empty() ? "" : fmt::format("; did you mean '{}' ({})?", near, find_preset(near)->what)));
 }
 
 // -t and -j: more threads than this are a typo (-t 4294967295), not a machine; the OS
