@@ -70,11 +70,13 @@ const OptionDoc kDocs[] = {
     {kOther, "--version", "", "print the version and exit", kEveryUse},
 };
 
+// kKeep (unit separator) is a space the wrapping must not break at: the formula stays whole.
+constexpr char kKeep = '\x1f';
 const char* kSentence =
-    "Local Response Normalization exactly as TensorFlow computes it, y[c] = x[c] / (bias + "
-    "alpha * sqr_sum[c]) ^ beta with sqr_sum[c] the sum of x^2 over channels c-radius.."
-    "c+radius of the same pixel, on a JPEG, PNG or .npy IN, written in the format OUT's "
-    "extension names (- is stdin or stdout).";
+    "Local Response Normalization exactly as TensorFlow computes it, "
+    "y[c]\037=\037x[c]\037/\037(bias\037+\037alpha\037*\037sqr_sum[c])\037^\037beta "
+    "with sqr_sum[c] the sum of x^2 over channels c-radius..c+radius of the same pixel, for a "
+    "JPEG, PNG or .npy IN, written in the format OUT's extension names (- is stdin or stdout).";
 
 // Not wrapped: each fits in the narrowest width (72 columns).
 const char* kExamples =
@@ -103,7 +105,7 @@ void wrap(std::string& out, std::string_view text, std::size_t used, std::size_t
       out += ' ';
       ++col;
     }
-    out += word;
+    for (char c : word) out += c == kKeep ? ' ' : c;
     col += word.size();
     first_word = false;
   }
