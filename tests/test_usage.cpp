@@ -34,7 +34,9 @@ void require_usage_error(const RunResult& r, const std::string& message, const T
   CHECK_THAT(r.err, StartsWith("lrn-img: error: " + message));
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK(r.out.empty());
-  for (const char* word : kParserWords) CHECK_THAT(r.err, !Contains(word));
+  std::string ours = r.err;  // the temporary folder's random name could hold "INT"
+  for (std::size_t at; (at = ours.find(dir.path())) != std::string::npos;) ours.erase(at, dir.path().size());
+  for (const char* word : kParserWords) CHECK_THAT(ours, !Contains(word));
   CHECK(dir.entries().empty());
 }
 
