@@ -60,10 +60,12 @@ class Reader {
       if (o.short_names.find(c) != std::string::npos) return &o;
     return nullptr;
   }
-  // True for an argument that CLI11 would read as an option rather than a file: a dash and
-  // more, except "-" itself and what starts like a negative number ("-1.jpg").
-  static bool looks_like_option(const std::string& a) {
-    return a.size() > 1 && a[0] == '-' && !(is_digit(a[1]) && a[1] != '0') && a[1] != '.';
+  // True for an argument read as an option rather than a file: a dash and more, except "-"
+  // itself and, as CLI11 has it, what starts like a negative number ("-1.jpg", "-.5") unless
+  // that digit is an option's (-0).
+  bool looks_like_option(const std::string& a) const {
+    if (a.size() < 2 || a[0] != '-') return false;
+    return !((is_digit(a[1]) && !find_short(a[1])) || a[1] == '.');
   }
   // True when `a` spells one of our options (so is no value): "--alpha", "--alpha=1", "-a".
   bool names_option(const std::string& a) const {
@@ -79,12 +81,15 @@ class Reader {
     throw UsageError(fmt::format("{}; run 'lrn-img --help' for the options (a file named {}: write ./{})", msg,
                                  escaped(arg), escaped(arg)));
   }
-  void flag(const OptionSpelling& o, const std::string& typed, const std::string& arg, bool has_value) {
+  void flag(const OptionSpelling& o, const std::string& typed, const std::string& v, bool has_value) {
     if (has_value)
       throw UsageError(fmt::format("{} takes no value, but was given {}; write {} alone", o.long_name,
-                                   quoted(arg), typed));
+                                   quoted(v), typed));
     if (std::find(flags_.begin(), flags_.end(), o.long_name) == flags_.end()) flags_.push_back(o.long_name);
   }
+  // An empty value (-O "$UNSET") is an error naming the option: taken as "not given" it would
+  // turn `a.jpg b.jpg -O ""` into `IN OUT` and overwrite b.jpg. --suffix "" is its default.
+  // The same value twice is harmless; two different ones leave the user's intent unknown.
   void value(const OptionSpelling& o, const std::string& v) {
     if (v.empty() && o.long_name != "--suffix")
       throw UsageError(fmt::format("{}: the value is empty; give one or leave the option out", o.long_name));
