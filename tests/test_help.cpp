@@ -95,7 +95,7 @@ TEST_CASE("help: usage line, one sentence, groups, three examples, within the wi
   for (auto e = examples + 1; e != lines.end(); ++e) CHECK_THAT(*e, StartsWith("  ") && Contains("lrn-img "));
 }
 
-TEST_CASE("help: wider help_width() uses the room, narrower is not below 72", "[cli][help]") {
+TEST_CASE("help: help_text uses the width it is given, never less than 72 columns", "[cli][help]") {
   const auto longest = [](const std::string& text) {
     std::size_t n = 0;
     for (const std::string& line : lines_of(text)) n = std::max(n, line.size());
