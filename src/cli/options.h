@@ -39,8 +39,9 @@ struct ParseResult {
   CliOptions options;
 };
 
-/// Parses argv. Prints --help / --version to stdout. Throws UsageError (exit 2) for anything
-/// wrong on the command line, CLI11's own parse errors included.
+/// Parses argv. Prints --help / --version to stdout (exit 0), and for no arguments at all the
+/// usage line to stderr (exit 2). Throws UsageError (exit 2), in lrn-img's words, for anything
+/// wrong on the command line: what CLI11 would refuse, and an option outside its use (help.h).
 ParseResult parse_command_line(int argc, char** argv);
 
 /// The same, always through CLI11 (parse_command_line skips it for a plain `IN OUT`); for
