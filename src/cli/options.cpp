@@ -86,6 +86,7 @@ struct Raw {  // option text as typed, parsed by our own locale-independent pars
   int quality = 90;
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
   std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;
+  std::uint64_t max_row_bytes = std::uint64_t{16} << 20;
   unsigned threads = 0;
   unsigned jobs = 0;
   std::vector<std::string> files;
@@ -127,6 +128,9 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
       ->check(CLI::PositiveNumber);
   app.add_option("--max-npy-bytes", raw.max_npy_bytes,
                  "refuse .npy arrays with more data (H*W*C*sample size) [4294967296]")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-row-bytes", raw.max_row_bytes,
+                 "refuse images with wider decoded rows (W*C*sample size), checked from the header [16777216]")
       ->check(CLI::PositiveNumber);
   app.add_flag("--lenient", o.run.lenient,
                "decode what can be decoded from damaged files, with a warning (exit 0)");
@@ -238,6 +242,7 @@ void resolve(const Raw& raw, CliOptions& o) {
   o.run.quality = raw.quality;
   o.run.max_pixels = raw.max_pixels;
   o.run.max_npy_bytes = raw.max_npy_bytes;
+  o.run.max_row_bytes = raw.max_row_bytes;
   if (o.run.lenient && o.run.strict)
     throw UsageError("--lenient and --strict contradict each other: give one of them");
   o.run.auto_orient = !raw.no_auto_orient;

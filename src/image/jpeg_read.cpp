@@ -227,6 +227,8 @@ JpegReader::JpegReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
       orientation_ = exif_orientation(m->data, m->data_length);
   check_dimensions(in_->name(), cinfo_.image_width, cinfo_.image_height, opt.max_pixels);
   choose_output();
+  check_row_bytes(in_->name(), std::uint64_t{cinfo_.image_width} * (cmyk_ ? 4 : info_.channels),
+                  opt.max_row_bytes);
   if (!try_start(&cinfo_, &err_)) fail();
   info_.width = cinfo_.output_width;
   info_.height = cinfo_.output_height;

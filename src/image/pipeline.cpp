@@ -365,6 +365,7 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   dec.lenient = opt.lenient;
   dec.strict = opt.strict;
   dec.max_npy_bytes = opt.max_npy_bytes;
+  dec.max_row_bytes = opt.max_row_bytes;
   const std::string in_name = src->name();
   const auto in_format = sniff_format(src->peek(8));
   auto reader = open_reader(std::move(src), dec);

@@ -207,6 +207,8 @@ void PngReader::read_header() {
   if (trns_rc != 0 && trns_rc != SPNG_ECHUNKAVAIL) fail(trns_rc);
   const Layout layout = choose_layout(ihdr, trns_rc == 0);
   info_ = {ihdr.width, ihdr.height, layout.channels, layout.has_alpha, layout.type};
+  // spng sizes its scanline buffers, and the pipeline its row blocks, from the header.
+  check_row_bytes(in_->name(), info_.row_bytes(), opt_.max_row_bytes);
   interlaced_ = ihdr.interlace_method == SPNG_INTERLACE_ADAM7;
   if (interlaced_) check_interlaced_size(ihdr);
   if (int rc = spng_decode_image(ctx_.get(), nullptr, 0, layout.fmt,
