@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -38,7 +39,9 @@ class BlockSource {
   const std::vector<std::uint8_t>* held_;
   const std::size_t block_rows_, row_bytes_, blocks_;
   std::size_t next_ = 0;  // the block next() returns next
-  std::vector<std::vector<std::uint8_t>> slots_;
+  // Not zero-filled: a slot's pages become resident only as the reader writes rows into
+  // them, so a header that declares wide rows costs nothing until their data arrives.
+  std::vector<std::unique_ptr<std::uint8_t[]>> slots_;
 
   // Prefetch state, guarded by mutex_.
   std::thread decoder_;
