@@ -5,7 +5,7 @@
 
 namespace lrn {
 
-BlockSource::BlockSource(ImageReader& reader, const std::vector<std::uint8_t>* held,
+BlockSource::BlockSource(ImageReader& reader, const std::uint8_t* held,
                          std::size_t block_rows, bool prefetch)
     : reader_(reader),
       held_(held),
@@ -60,7 +60,7 @@ const std::uint8_t* BlockSource::next(std::size_t* rows) {
   if (b >= blocks_) return nullptr;
   ++next_;
   *rows = rows_of(b);
-  if (held_) return held_->data() + b * block_rows_ * row_bytes_;
+  if (held_) return held_ + b * block_rows_ * row_bytes_;
   if (!decoder_.joinable()) {
     reader_.read_rows(slots_[0].get(), *rows);
     return slots_[0].get();

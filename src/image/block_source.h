@@ -17,9 +17,9 @@ namespace lrn {
 class BlockSource {
  public:
   /// Reads `reader`'s rows in blocks of `block_rows` (the last may be shorter). held: the
-  /// whole image already read (then the reader is not used). prefetch: decode on a thread of
+  /// whole image already read, rows packed (then the reader is not used). prefetch: decode on a thread of
   /// its own, up to two blocks ahead (ignored with held).
-  BlockSource(ImageReader& reader, const std::vector<std::uint8_t>* held, std::size_t block_rows,
+  BlockSource(ImageReader& reader, const std::uint8_t* held, std::size_t block_rows,
               bool prefetch);
   /// Stops and joins the decoder thread, if any.
   ~BlockSource();
@@ -36,7 +36,7 @@ class BlockSource {
   void decode_ahead();
 
   ImageReader& reader_;
-  const std::vector<std::uint8_t>* held_;
+  const std::uint8_t* held_;
   const std::size_t block_rows_, row_bytes_, blocks_;
   std::size_t next_ = 0;  // the block next() returns next
   // Not zero-filled: a slot's pages become resident only as the reader writes rows into

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "image/block_source.h"
+#include "image/grow_buffer.h"
 #include "image/output_file.h"
 #include "image/parallel.h"
 #include "lrn/convert.h"
@@ -278,12 +279,12 @@ void run_pass(BlockSource& source, const Plan& p, const Kernel& k, WorkerPool& p
 }
 
 // Min and max of LRN's output over the colour channels, for --rescale (NaN ignored).
-std::pair<float, float> output_range(ImageReader& reader, const std::vector<std::uint8_t>& held,
+std::pair<float, float> output_range(ImageReader& reader, const GrowBuffer& held,
                                      const Plan& p, const Kernel& k, WorkerPool& pool,
                                      const RunOptions& opt, std::size_t rows) {
   std::mutex m;
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-  BlockSource source(reader, &held, rows, false);
+  BlockSource source(reader, held.data(), rows, false);
   run_pass(source, p, k, pool, opt, nullptr, nullptr,
       [&](const float* y, const std::uint8_t*, std::size_t, std::size_t pixels) {
         float l = std::numeric_limits<float>::infinity(), h = -l;
@@ -318,17 +319,16 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   WorkerPool pool(prefetch ? threads - 1 : 1);
   const std::size_t rows = block_rows(p, pool.threads());
 
-  std::vector<std::uint8_t> held;
+  GrowBuffer held;
   std::pair<float, float> range;
   const bool rescale = opt.rescale && p.out_format != Format::Npy;
   if (rescale) {
     // Grow with the data, block by block: a small file that declares a huge image fails when
-    // its data runs out, before the whole image is zero-filled (reserve() touches nothing).
+    // its data runs out, having cost only the rows it delivered.
     const std::size_t row_bytes = p.in.row_bytes();
-    held.reserve(p.in.height * row_bytes);
     for (std::size_t y = 0; y < p.in.height; y += rows) {
       const std::size_t n = std::min(rows, p.in.height - y);
-      held.resize((y + n) * row_bytes);
+      held.grow((y + n) * row_bytes);
       reader.read_rows(held.data() + y * row_bytes, n);
     }
     range = output_range(reader, held, p, kernel, pool, opt, rows);
@@ -342,7 +342,7 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   const bool direct_out = p.out.type == SampleType::F32 && !p.keep_alpha;
   std::optional<StatsAccumulator> stats;
   if (opt.stats) stats.emplace(p.color);
-  BlockSource source(reader, rescale ? &held : nullptr, rows, prefetch);
+  BlockSource source(reader, rescale ? held.data() : nullptr, rows, prefetch);
   const std::size_t out_pixel = p.out.pixel_bytes();
   run_pass(source, p, kernel, pool, opt, stats ? &*stats : nullptr,
       direct_out ? out.get() : nullptr,
