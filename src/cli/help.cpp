@@ -60,6 +60,7 @@ const OptionDoc kDocs[] = {
 
     {kLimits, "--max-pixels", "N", "refuse images that declare more pixels, before decoding [268435456]", kFileUses},
     {kLimits, "--max-npy-bytes", "N", "refuse .npy arrays with more data, before reading it [4294967296]", kFileUses},
+    {kLimits, "--max-row-bytes", "N", "refuse images with wider decoded rows, from the header [16777216]", kFileUses},
     {kLimits, "--lenient", "", "decode what a damaged JPEG or PNG holds, warn, exit 0", kFileUses},
     {kLimits, "--strict", "", "every warning is an error (exit 1)", kFileUses},
 

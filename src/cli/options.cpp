@@ -70,7 +70,7 @@ constexpr int kMaxWindow = 1 << 20;  // --radius, --size: far beyond any channel
 
 struct Raw {  // option text as typed, parsed by our own locale-independent parser
   std::string radius, size, bias, alpha, beta, pixel_scale, convention, preset, format;
-  std::string quality, max_pixels, max_npy_bytes, threads, jobs;
+  std::string quality, max_pixels, max_npy_bytes, max_row_bytes, threads, jobs;
   std::vector<std::string> files;
   std::vector<std::string> given;  // the options given, by long name ("--radius")
   bool no_auto_orient = false;
@@ -103,6 +103,7 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_flag("--quiet", o.batch.quiet);
   app.add_option("--max-pixels", raw.max_pixels);
   app.add_option("--max-npy-bytes", raw.max_npy_bytes);
+  app.add_option("--max-row-bytes", raw.max_row_bytes);
   app.add_flag("--lenient", o.run.lenient);
   app.add_flag("--strict", o.run.strict);
   app.add_option("-t,--threads", raw.threads);
@@ -284,6 +285,8 @@ void resolve(const Raw& raw, CliOptions& o) {
   if (!raw.max_pixels.empty()) o.run.max_pixels = parse_whole(raw.max_pixels, "--max-pixels", 1, kMax64);
   if (!raw.max_npy_bytes.empty())
     o.run.max_npy_bytes = parse_whole(raw.max_npy_bytes, "--max-npy-bytes", 1, kMax64);
+  if (!raw.max_row_bytes.empty())
+    o.run.max_row_bytes = parse_whole(raw.max_row_bytes, "--max-row-bytes", 1, kMax64);
   if (o.run.lenient && o.run.strict)
     throw UsageError("--lenient and --strict contradict each other: give one of them");
   o.run.auto_orient = !raw.no_auto_orient;

@@ -32,6 +32,7 @@ struct RunOptions {
   double pixel_scale = 255.0;       ///< value of a full-scale sample seen by LRN: 255 or 1
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
   std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;  ///< see DecodeOptions
+  std::uint64_t max_row_bytes = std::uint64_t{16} << 20;  ///< see DecodeOptions
   bool lenient = false;             ///< decode what can be decoded from damaged files, warning
   bool strict = false;              ///< every warning is an error (codecs and warn's callers)
   unsigned threads = 1;             ///< row-block threads inside one image, >= 1
