@@ -200,7 +200,9 @@ TEST_CASE("header bombs fail within their peak memory, from a file and from stdi
     for (const Run& run : runs) {
       if (!run.want->run) continue;
       TempDir dir;
-      const std::string out = dir.file(npy ? "out.npy" : "out.png");
+      // --rescale is for image outputs (a usage error with .npy OUT), so it writes PNG.
+      const bool rescale = std::find(run.flags.begin(), run.flags.end(), "--rescale") != run.flags.end();
+      const std::string out = dir.file(npy && !rescale ? "out.npy" : "out.png");
       std::vector<std::string> args{run.from_stdin ? "-" : in, out};
       args.insert(args.end(), run.flags.begin(), run.flags.end());
       const Measured m = run_measured(args, run.from_stdin ? in : "/dev/null", dir);
