@@ -186,9 +186,9 @@ TEST_CASE("arrays that are not images are refused with the reason", "[npy]") {
   }
   SECTION("a shape of the wrong rank") {
     CHECK_THROWS_MATCHES(
-        open_bytes(make_npy(dict("<f4", "False", "(2, 3, 4, 5)"), bytes_of(px))), FileError,
-        Message("cannot decode 'x.npy': shape (2,3,4,5) is not an image; want (H, W, C), "
-                "(1, H, W, C) or (H, W)"));
+        open_bytes(make_npy(dict("<f4", "False", "(1, 2, 3, 4, 1)"), bytes_of(px))), FileError,
+        Message("cannot decode 'x.npy': shape (1,2,3,4,1) is not an image; want (H, W, C), "
+                "(N, H, W, C) or (H, W), or give --layout"));
     CHECK_THROWS_WITH(open_bytes(make_npy(dict("<f4", "False", "(120,)"), bytes_of(px))),
                       Contains("shape (120,) is not an image"));
     CHECK_THROWS_WITH(open_bytes(make_npy(dict("<f4", "False", "()"), bytes_of(px))),
@@ -201,12 +201,12 @@ TEST_CASE("arrays that are not images are refused with the reason", "[npy]") {
                       "cannot decode 'x.npy': shape (2,3,0) has no channels");
   }
   SECTION("an unsupported dtype is named") {
-    const std::string descr = GENERATE("<i4", "<f2", "|b1", "<c8", "|O");
+    const std::string descr = GENERATE("<i4", "<u2", "|b1", "<c8", "|O");
     CHECK_THROWS_MATCHES(open_bytes(make_npy(dict(descr, "False", "(2, 3, 4)"), bytes_of(px))),
                          FileError,
                          Message("cannot decode 'x.npy': dtype '" + descr +
-                                 "' is not supported; want float32 ('<f4'), float64 ('<f8') "
-                                 "or uint8 ('|u1')"));
+                                 "' is not supported; want float32 ('<f4'), float64 ('<f8'), "
+                                 "float16 ('<f2') or uint8 ('|u1')"));
   }
   SECTION("over the pixel budget, before any pixel is read") {
     CHECK_THROWS_WITH(open_bytes(make_npy(dict("<f4", "False", "(30000, 30000, 3)"), {})),
@@ -301,7 +301,7 @@ TEST_CASE("the writer refuses what .npy output does not hold", "[npy]") {
   info.channels = 3;
   info.type = SampleType::U8;
   CHECK_THROWS_MATCHES(lrn::open_npy_writer(sink, info), FileError,
-                       Message("cannot write 'out.npy': .npy output takes float32 samples"));
+                       Message("cannot write 'out.npy': .npy output takes float32 or float16 samples"));
   info.type = SampleType::F32;
   info.channels = 0;
   CHECK_THROWS_AS(lrn::open_npy_writer(sink, info), FileError);

@@ -66,7 +66,8 @@ const char* kDescription =
     "Decoded pixels are 0..255 floats (see --pixel-scale; LRN is not scale-invariant, so the\n"
     "range is part of what the parameters mean). Alpha passes through unchanged.\n"
     "IN: JPEG, PNG or .npy, recognised by content. OUT: .jpg/.jpeg, .png or .npy by its\n"
-    "extension; .npy output is float32 (H, W, C), before clamping or rounding.";
+    "extension; .npy output is float32 (H, W, C), before clamping or rounding. A .npy tensor\n"
+    "may be channel-first and a batch: see --layout (PyTorch's (N, C, H, W) is nchw).";
 
 const char* kFooter =
     "Examples:\n"
@@ -74,6 +75,7 @@ const char* kFooter =
     "  lrn-img photo.jpg out.png --rescale            # stretch the dark result to 0..255\n"
     "  lrn-img photo.jpg out.jpg --radius 2 --alpha 0.001/9 --beta 0.75\n"
     "  lrn-img fmap.npy out.npy --convention torch --size 5 --alpha 1e-4\n"
+    "  lrn-img conv1.npy out.npy --layout nchw --preset caffe-alexnet  # PyTorch (N, C, H, W)\n"
     "  lrn-img --preset caffe-alexnet --print-params\n"
     "  lrn-img *.jpg -O out/ --suffix _lrn -j 2         # a batch, two images at a time\n"
     "  find in -name '*.png' -print0 | lrn-img --files-from - -0 -O out/ --format npy\n"
@@ -81,8 +83,34 @@ const char* kFooter =
     "Exit status: 0 success, 1 a file could not be read, decoded or written (in a batch: any\n"
     "image failed), 2 usage error, 130/143 interrupted by SIGINT/SIGTERM.";
 
+// --layout and --dtype: how a .npy tensor is read and written (lrn/layout.h). Kept together so
+// the help text, the README table and the parser say the same thing.
+const char* kLayoutHelp =
+    ".npy input's axis order: hwc (H, W, C) or chw (C, H, W), nhwc (N, H, W, C) or nchw "
+    "(N, C, H, W); C is the channel axis LRN runs across. Given: the .npy output keeps the "
+    "input's shape. [read (H, W), (H, W, C), (N, H, W, C)]";
+const char* kDtypeHelp =
+    ".npy output type f32|f16 (f16 rounds to nearest even; overflow to inf warns) [f32]";
+
+void add_tensor_options(CLI::App& app, std::string& layout, std::string& dtype) {
+  app.add_option("--layout", layout, kLayoutHelp)->type_name("L");
+  app.add_option("--dtype", dtype, kDtypeHelp)->type_name("T");
+}
+
+void resolve_tensor_options(const std::string& layout, const std::string& dtype, RunOptions& run) {
+  if (!layout.empty()) {
+    run.layout = parse_layout(layout);
+    if (!run.layout)
+      throw UsageError(fmt::format("--layout wants hwc, chw, nhwc or nchw, not '{}'", layout));
+  }
+  if (dtype == "f16") run.npy_type = SampleType::F16;
+  else if (!dtype.empty() && dtype != "f32")
+    throw UsageError(fmt::format("--dtype wants f32 or f16, not '{}'", dtype));
+}
+
 struct Raw {  // option text as typed, parsed by our own locale-independent parser
   std::string radius, size, bias, alpha, beta, pixel_scale, convention, preset, format;
+  std::string layout, dtype;
   int quality = 90;
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
   std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;
@@ -120,6 +148,7 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
       ->check(CLI::Range(1, 100));
   app.add_flag("--rescale", o.run.rescale,
                "map the output's min..max to the full range instead of clamping (image outputs)");
+  add_tensor_options(app, raw.layout, raw.dtype);
   app.add_option("--pixel-scale", raw.pixel_scale,
                  "value of a full-scale pixel as LRN sees it: 255 or 1 [255]; .npy values are never scaled")
       ->type_name("255|1");
@@ -251,6 +280,7 @@ void resolve(const Raw& raw, CliOptions& o) {
     if (!f) throw UsageError(fmt::format("--format wants jpg, png or npy, not '{}'", raw.format));
     o.run.out_format = f;
   }
+  resolve_tensor_options(raw.layout, raw.dtype, o.run);
   if (o.print_params) return;
   resolve_files(raw, o);
 }

@@ -19,9 +19,12 @@ namespace lrn {
 struct ChannelStats {
   std::vector<double> min, max, mean;
 };
+/// One file's statistics: input[i] and output[i] are image i's (a .npy batch holds several).
 struct ImageStats {
   std::size_t width = 0, height = 0, channels = 0;
-  ChannelStats input, output;
+  std::size_t images = 1;
+  bool batch = false;  ///< the array has a batch axis (N, ...): report per image as a list
+  std::vector<ChannelStats> input, output;
 };
 
 /// Thrown when RunOptions::cancel is raised while an image is in flight; nothing is written.
@@ -37,6 +40,9 @@ struct RunOptions {
   double pixel_scale = 255.0;       ///< value of a full-scale sample seen by LRN: 255 or 1
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
   std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;  ///< see DecodeOptions
+  std::optional<Layout> layout;     ///< .npy input's layout (see DecodeOptions); a UsageError
+                                    ///< with JPEG or PNG input
+  SampleType npy_type = SampleType::F32;  ///< .npy output: F32 or F16 (overflow warns)
   bool lenient = false;             ///< decode what can be decoded from damaged files, warning
   bool strict = false;              ///< every warning is an error (codecs and warn's callers)
   unsigned threads = 1;             ///< row-block threads inside one image, >= 1
