@@ -66,8 +66,9 @@ const char* kDescription =
     "Decoded pixels are 0..255 floats (see --pixel-scale; LRN is not scale-invariant, so the\n"
     "range is part of what the parameters mean). Alpha passes through unchanged.\n"
     "IN: JPEG, PNG or .npy, recognised by content. OUT: .jpg/.jpeg, .png or .npy by its\n"
-    "extension; .npy output is float32 (H, W, C), before clamping or rounding. A .npy tensor\n"
-    "may be channel-first and a batch: see --layout (PyTorch's (N, C, H, W) is nchw).";
+    "extension; .npy output is float32 (see --dtype), before clamping or rounding, shaped\n"
+    "(H, W, C), or like the input with --layout. A .npy tensor may be channel-first and a\n"
+    "batch: see --layout (PyTorch's (N, C, H, W) is nchw, TensorFlow's (N, H, W, C) nhwc).";
 
 const char* kFooter =
     "Examples:\n"
@@ -155,7 +156,7 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_option("--max-pixels", raw.max_pixels, "refuse larger images, checked from the header [268435456]")
       ->check(CLI::PositiveNumber);
   app.add_option("--max-npy-bytes", raw.max_npy_bytes,
-                 "refuse .npy arrays with more data (H*W*C*sample size) [4294967296]")
+                 "refuse .npy arrays with more data (N*H*W*C*sample size) [4294967296]")
       ->check(CLI::PositiveNumber);
   app.add_flag("--lenient", o.run.lenient,
                "decode what can be decoded from damaged files, with a warning (exit 0)");
