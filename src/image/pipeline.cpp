@@ -218,8 +218,7 @@ std::size_t min_rows_per_thread(const Plan& p) {
 // Running per-image, per-channel min, max and sum, merged from the parts of every block.
 class StatsAccumulator {
  public:
-  StatsAccumulator(std::size_t images, std::size_t channels)
-      : channels_(channels), in_(images * channels), out_(images * channels) {}
+  explicit StatsAccumulator(std::size_t channels) : channels_(channels) {}
   /// Adds `pixels` pixels of image `image` to its input or output statistics: interleaved
   /// values when stride is 0, else channel planes `stride` floats apart.
   void add(const float* values, std::size_t stride, std::size_t pixels, bool output,
@@ -232,6 +231,12 @@ class StatsAccumulator {
         for (std::size_t i = 0; i < pixels; ++i) part[c].add(values[c * stride + i]);
     }
     std::lock_guard<std::mutex> lock(mutex_);
+    // Grown as images arrive, not from the header: a file that declares a billion images
+    // costs nothing until their data is there.
+    if (in_.size() < (image + 1) * channels_) {
+      in_.resize((image + 1) * channels_);
+      out_.resize((image + 1) * channels_);
+    }
     Sums* into = (output ? out_ : in_).data() + image * channels_;
     for (std::size_t c = 0; c < channels_; ++c) into[c].merge(part[c]);
   }
@@ -243,7 +248,7 @@ class StatsAccumulator {
     s.batch = p.t.dims.size() == 4;
     s.input.assign(s.images, {});
     s.output.assign(s.images, {});
-    for (std::size_t i = 0; i < s.images; ++i) {
+    for (std::size_t i = 0; i < s.images && (i + 1) * channels_ <= in_.size(); ++i) {
       fill(s.input[i], in_.data() + i * channels_, channels_);
       fill(s.output[i], out_.data() + i * channels_, channels_);
     }
@@ -495,7 +500,7 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   std::vector<std::uint8_t> out(rows * out_row);
   const bool direct_out = p.out.type == SampleType::F32 && !p.keep_alpha && p.planar_out == p.t.planar;
   std::optional<StatsAccumulator> stats;
-  if (opt.stats) stats.emplace(p.t.images, p.color);
+  if (opt.stats) stats.emplace(p.color);
   std::atomic<std::size_t> overflows{0};
   BlockSource source(reader, rescale ? &held : nullptr, rows, prefetch);
   run_pass(source, p, kernel, pool, opt, stats ? &*stats : nullptr,
