@@ -366,3 +366,47 @@ sys.exit(0 if b.dtype == np.float32 and b.shape == (4, 5, 3) and (b == a).all() 
   CHECK(gray->info().channels == 1);
   CHECK(read_all<float>(*gray)[1] == px[3]);
 }
+
+TEST_CASE("the reader reports the tensor of every layout", "[npy]") {
+  const auto px = ramp(2 * 3 * 4 * 5);
+  auto dict = [](const std::string& descr, const std::string& order, const std::string& shape) {
+    return "{'descr': '" + descr + "', 'fortran_order': " + order + ", 'shape': " + shape + ", }";
+  };
+  auto open = [&](const std::string& shape, std::optional<lrn::Layout> layout) {
+    lrn::DecodeOptions opt;
+    opt.layout = layout;
+    return lrn::open_reader(
+        lrn::memory_source(make_npy(dict("<f4", "False", shape), bytes_of(px)), "x.npy"), opt);
+  };
+  SECTION("nchw: a batch of planar images, rows counted over the batch") {
+    auto r = open("(2, 3, 4, 5)", lrn::Layout::Nchw);
+    REQUIRE(r->tensor());
+    CHECK(r->tensor()->images == 2);
+    CHECK(r->tensor()->channels == 3);
+    CHECK(r->tensor()->height == 4);
+    CHECK(r->tensor()->width == 5);
+    CHECK(r->tensor()->planar);
+    CHECK(r->tensor()->dims == std::vector<std::uint64_t>{2, 3, 4, 5});
+    CHECK(r->info().height == 8);
+    CHECK(r->info().channels == 3);
+    std::vector<float> half(px.size() / 2);
+    CHECK_THROWS_AS(r->read_rows(half.data(), 3), std::logic_error);  // not whole images
+    r->read_rows(half.data(), 4);
+    CHECK(half == std::vector<float>(px.begin(), px.begin() + 60));
+  }
+  SECTION("no layout: (N, H, W, C) with N > 1 is a batch, (1, H, W, C) writes back as (H, W, C)") {
+    auto r = open("(2, 3, 4, 5)", std::nullopt);
+    CHECK(r->tensor()->images == 2);
+    CHECK_FALSE(r->tensor()->planar);
+    CHECK(r->info().height == 6);
+    auto one = open("(1, 6, 4, 5)", std::nullopt);
+    CHECK(one->tensor()->dims == std::vector<std::uint64_t>{6, 4, 5});
+    auto kept = open("(1, 6, 4, 5)", lrn::Layout::Nhwc);
+    CHECK(kept->tensor()->dims == std::vector<std::uint64_t>{1, 6, 4, 5});
+  }
+  SECTION("a shape that does not fit the layout is a usage error") {
+    CHECK_THROWS_MATCHES(open("(6, 4, 5)", lrn::Layout::Nchw), lrn::UsageError,
+                         Message("'x.npy' has shape (6,4,5), which --layout nchw does not fit: "
+                                 "it wants (N, C, H, W) or (H, W)"));
+  }
+}
