@@ -391,23 +391,30 @@ void planar_part(const Pass& s, const std::uint8_t* in, std::size_t first_image,
 
 // One pass of LRN over the image: blocks from `source`, rows of a block split over the pool,
 // each part done in chunks of whole pixels (interleaved_part, planar_part). After each chunk,
-// `finish(chunk)`; after a block, `after(rows)` on this thread. The kernel writes straight
-// into `direct_out` when given (.npy float32 output without alpha: the floats are the output).
+// `finish(chunk)`; after a block, `after(rows, written)` on this thread. The kernel writes
+// straight into `direct_out` when given (.npy float32 output without alpha: the floats are the
+// output). in_place: it writes over the block it reads instead (float32 in and out, same
+// layout), and `written` is that block (else nullptr): one buffer fewer for the cache to hold
+// between read() and write(), as dd has.
 template <typename Finish, typename After>
 void run_pass(BlockSource& source, const Plan& p, const Kernel& k, WorkerPool& pool,
               const RunOptions& opt, StatsAccumulator* stats, std::uint8_t* direct_out,
-              Finish finish, After after) {
-  const Pass s{p, k, stats, direct_out,
-               p.in.type == SampleType::F32 && !p.in.has_alpha && p.to_float == 1.0,
-               std::max<std::size_t>(1, kChunkFloats / std::max<std::size_t>(1, p.color))};
+              bool in_place, Finish finish, After after) {
+  Pass s{p, k, stats, direct_out,
+         p.in.type == SampleType::F32 && !p.in.has_alpha && p.to_float == 1.0,
+         std::max<std::size_t>(1, kChunkFloats / std::max<std::size_t>(1, p.color))};
   std::size_t n = 0, first_row = 0;
   while (const std::uint8_t* in = source.next(&n)) {
     if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+    // A block from BlockSource's own slots is ours until the next one is asked for (in_place
+    // is never used with a held image, which --rescale reads twice).
+    std::uint8_t* block = in_place ? const_cast<std::uint8_t*>(in) : nullptr;
+    if (in_place) s.direct_out = block;
     pool.run(n, min_rows_per_thread(p), [&](std::size_t b, std::size_t e) {
       if (p.t.planar) planar_part(s, in, first_row / p.t.height, b, e, finish);
       else interleaved_part(s, in, first_row, b, e, finish);
     });
-    after(n);
+    after(n, static_cast<const std::uint8_t*>(block));
     first_row += n;
   }
 }
@@ -419,7 +426,7 @@ std::pair<float, float> output_range(ImageReader& reader, const std::vector<std:
   std::mutex m;
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
   BlockSource source(reader, &held, rows, false);
-  run_pass(source, p, k, pool, opt, nullptr, nullptr,
+  run_pass(source, p, k, pool, opt, nullptr, nullptr, false,
       [&](const Chunk& ch) {
         float l = std::numeric_limits<float>::infinity(), h = -l;
         auto scan = [&](const float* y, std::size_t count) {
@@ -434,7 +441,7 @@ std::pair<float, float> output_range(ImageReader& reader, const std::vector<std:
         lo = std::min(lo, l);
         hi = std::max(hi, h);
       },
-      [](std::size_t) {});
+      [](std::size_t, const std::uint8_t*) {});
   return {lo, hi};
 }
 
@@ -496,21 +503,24 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   }
   const Quantiser q = make_quantiser(p, rescale ? &range : nullptr);
 
-  const std::size_t out_row = p.out.row_bytes();
-  std::vector<std::uint8_t> out(rows * out_row);
   const bool direct_out = p.out.type == SampleType::F32 && !p.keep_alpha && p.planar_out == p.t.planar;
+  const bool in_place = direct_out && !rescale && p.in.type == SampleType::F32 &&
+                        !p.in.has_alpha && p.to_float == 1.0;
+  std::vector<std::uint8_t> out(in_place ? 0 : rows * p.out.row_bytes());
   std::optional<StatsAccumulator> stats;
   if (opt.stats) stats.emplace(p.color);
   std::atomic<std::size_t> overflows{0};
   BlockSource source(reader, rescale ? &held : nullptr, rows, prefetch);
   run_pass(source, p, kernel, pool, opt, stats ? &*stats : nullptr,
-      direct_out ? out.data() : nullptr,
+      direct_out ? out.data() : nullptr, in_place,
       [&](const Chunk& ch) {
         if (direct_out) return;
         if (const std::size_t o = store(ch, p, q, out.data()))
           overflows.fetch_add(o, std::memory_order_relaxed);
       },
-      [&](std::size_t n) { writer.write_rows(out.data(), n); });
+      [&](std::size_t n, const std::uint8_t* written) {
+        writer.write_rows(written ? written : out.data(), n);
+      });
   writer.finish();
   if (overflows.load() && opt.warn)
     opt.warn(quoted(out_name) + ": " + std::to_string(overflows.load()) +
