@@ -374,3 +374,28 @@ sys.exit(0 if y.shape == x.shape and rel <= 1e-5 else 3)
 )", dir.path());
   CHECK(rc == 0);
 }
+
+TEST_CASE("dtype f16 also takes an image with alpha, and is ignored with a warning for images",
+          "[tensors][cli]") {
+  TempDir dir;
+  const std::string rgba = data_path("png_gray_alpha.png");
+  REQUIRE(exists(rgba));
+  RunResult r = run_cli({rgba, dir.file("a16.npy"), "--dtype", "f16"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  run_cli({rgba, dir.file("a32.npy")});
+  const Array a16 = load_npy(dir.file("a16.npy")), a32 = load_npy(dir.file("a32.npy"));
+  CHECK(a16.descr == "<f2");
+  CHECK(a16.dims == a32.dims);
+  REQUIRE(a16.values.size() == a32.values.size());
+  for (std::size_t i = 0; i < a32.values.size(); ++i) {
+    std::uint16_t h;
+    lrn::f32_to_f16(&a32.values[i], &h, 1);
+    float back;
+    lrn::f16_to_f32(&h, &back, 1);
+    REQUIRE(a16.values[i] == back);
+  }
+  r = run_cli({sample_path("rocket.jpg"), dir.file("o.png"), "--dtype", "f16"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Contains("--dtype applies to .npy outputs"));
+}

@@ -74,6 +74,9 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
                       (out_format == Format::Jpeg ? "JPEG holds 1 or 3 channels"
                                                   : "PNG holds 1 to 4 channels") +
                       "); write .npy instead");
+    if (opt.npy_type != SampleType::F32 && opt.warn)
+      opt.warn(quoted(out_name) + ": --dtype applies to .npy outputs; " +
+               format_name(out_format) + " gets its own sample type");
     p.keep_alpha = in.has_alpha && out_format == Format::Png;
     if (in.has_alpha && !p.keep_alpha && opt.warn)
       opt.warn(quoted(in_name) + ": alpha channel dropped (JPEG has none)");
@@ -202,8 +205,11 @@ std::size_t encode(const float* f, const std::uint8_t* raw, std::size_t pixels, 
       quantise(f, raw, pixels, p, q, reinterpret_cast<std::uint16_t*>(dst));
       return 0;
     case SampleType::F16: {
-      if (p.keep_alpha) throw std::logic_error("encode: float16 with alpha");
-      return f32_to_f16(f, reinterpret_cast<std::uint16_t*>(dst), pixels * p.color);
+      auto* half = reinterpret_cast<std::uint16_t*>(dst);
+      if (!p.keep_alpha) return f32_to_f16(f, half, pixels * p.color);
+      std::vector<float> with_alpha(pixels * p.out.channels);
+      to_npy_floats(f, raw, pixels, p, with_alpha.data());
+      return f32_to_f16(with_alpha.data(), half, with_alpha.size());
     }
     default: to_npy_floats(f, raw, pixels, p, reinterpret_cast<float*>(dst)); return 0;
   }
