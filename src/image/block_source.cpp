@@ -13,7 +13,12 @@ BlockSource::BlockSource(ImageReader& reader, const std::vector<std::uint8_t>* h
       row_bytes_(reader.info().row_bytes()),
       blocks_((reader.info().height + block_rows_ - 1) / block_rows_) {
   const bool ahead = prefetch && !held && blocks_ > 1;
-  if (!held) slots_.resize(ahead ? kSlots : 1, std::vector<std::uint8_t>(block_rows_ * row_bytes_));
+  // Not zero-filled: a slot's pages cost memory only once the reader fills them, so a header
+  // that declares a huge image (a whole planar image is one block) costs nothing until its
+  // data arrives.
+  if (!held)
+    for (std::size_t i = 0; i < (ahead ? kSlots : 1); ++i)
+      slots_.emplace_back(new std::uint8_t[block_rows_ * row_bytes_]);
   if (ahead) decoder_ = std::thread([this] { decode_ahead(); });
 }
 
@@ -39,7 +44,7 @@ void BlockSource::decode_ahead() {
       if (stop_) return;
     }
     try {
-      reader_.read_rows(slots_[b % kSlots].data(), rows_of(b));
+      reader_.read_rows(slots_[b % kSlots].get(), rows_of(b));
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
       error_ = std::current_exception();
@@ -60,15 +65,15 @@ const std::uint8_t* BlockSource::next(std::size_t* rows) {
   *rows = rows_of(b);
   if (held_) return held_->data() + b * block_rows_ * row_bytes_;
   if (!decoder_.joinable()) {
-    reader_.read_rows(slots_[0].data(), *rows);
-    return slots_[0].data();
+    reader_.read_rows(slots_[0].get(), *rows);
+    return slots_[0].get();
   }
   std::unique_lock<std::mutex> lock(mutex_);
   released_ = b;  // the block returned before this one is free again
   changed_.notify_all();
   changed_.wait(lock, [&] { return decoded_ > b || error_; });
   if (decoded_ <= b) std::rethrow_exception(error_);
-  return slots_[b % kSlots].data();
+  return slots_[b % kSlots].get();
 }
 
 }  // namespace lrn

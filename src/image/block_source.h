@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -38,7 +39,7 @@ class BlockSource {
   const std::vector<std::uint8_t>* held_;
   const std::size_t block_rows_, row_bytes_, blocks_;
   std::size_t next_ = 0;  // the block next() returns next
-  std::vector<std::vector<std::uint8_t>> slots_;
+  std::vector<std::unique_ptr<std::uint8_t[]>> slots_;
 
   // Prefetch state, guarded by mutex_.
   std::thread decoder_;

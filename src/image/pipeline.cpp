@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -488,8 +489,14 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   // is the real cost) and LRN the rest; a small image (under a megapixel) is done before a
   // thread would pay off, so it runs on this thread alone.
   const unsigned threads = std::max(1u, opt.threads);
-  const bool prefetch = threads >= 2 && p.in.width * p.in.height >= (std::size_t{1} << 20);
-  WorkerPool pool(prefetch ? threads - 1 : 1);
+  const bool large = p.in.width * p.in.height >= (std::size_t{1} << 20);
+  bool prefetch = threads >= 2 && large;
+  // Prefetching holds three blocks; a block of planar images is at least a whole image, so a
+  // large one is read on this thread (and LRN gets every thread) rather than tripled in memory.
+  constexpr std::size_t kMaxPrefetchBlock = std::size_t{16} << 20;
+  if (prefetch && p.t.planar && block_rows(p, threads - 1) * p.in.row_bytes() > kMaxPrefetchBlock)
+    prefetch = false;
+  WorkerPool pool(prefetch ? threads - 1 : large ? threads : 1);
   const std::size_t rows = block_rows(p, pool.threads());
 
   std::vector<std::uint8_t> held;
@@ -512,20 +519,23 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   const bool direct_out = p.out.type == SampleType::F32 && !p.keep_alpha && p.planar_out == p.t.planar;
   const bool in_place = direct_out && !rescale && p.in.type == SampleType::F32 &&
                         !p.in.has_alpha && p.to_float == 1.0;
-  std::vector<std::uint8_t> out(in_place ? 0 : rows * p.out.row_bytes());
+  // Not zero-filled, like BlockSource's slots: pages cost memory only once written.
+  const std::unique_ptr<std::uint8_t[]> out_block(
+      new std::uint8_t[in_place ? 0 : rows * p.out.row_bytes()]);
+  std::uint8_t* const out = out_block.get();
   std::optional<StatsAccumulator> stats;
   if (opt.stats) stats.emplace(p.color);
   std::atomic<std::size_t> overflows{0};
   BlockSource source(reader, rescale ? &held : nullptr, rows, prefetch);
   run_pass(source, p, kernel, pool, opt, stats ? &*stats : nullptr,
-      direct_out ? out.data() : nullptr, in_place,
+      direct_out ? out : nullptr, in_place,
       [&](const Chunk& ch) {
         if (direct_out) return;
-        if (const std::size_t o = store(ch, p, q, out.data()))
+        if (const std::size_t o = store(ch, p, q, out))
           overflows.fetch_add(o, std::memory_order_relaxed);
       },
       [&](std::size_t n, const std::uint8_t* written) {
-        writer.write_rows(written ? written : out.data(), n);
+        writer.write_rows(written ? written : out, n);
       });
   writer.finish();
   if (overflows.load() && opt.warn)
