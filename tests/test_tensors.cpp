@@ -5,6 +5,7 @@
 
 #include <sys/wait.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -398,4 +399,30 @@ TEST_CASE("dtype f16 also takes an image with alpha, and is ignored with a warni
   r = run_cli({sample_path("rocket.jpg"), dir.file("o.png"), "--dtype", "f16"});
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.err, Contains("--dtype applies to .npy outputs"));
+}
+
+TEST_CASE("one CHW image written as PNG or JPEG equals the same image as HWC", "[tensors][cli]") {
+  TempDir dir;
+  const std::size_t c = 3, h = 20, w = 30;
+  std::vector<float> chw = values_for(c * h * w, 6);
+  for (auto& v : chw) v = std::abs(v);
+  lrn::TensorShape s;
+  s.height = h;
+  s.width = w;
+  s.channels = c;
+  s.planar = true;
+  save_npy(dir.file("c.npy"), {c, h, w}, chw);
+  save_npy(dir.file("h.npy"), {h, w, c}, to_nhwc(chw, s));
+  const char* ext = GENERATE(".png", ".jpg");
+  const bool rescale = GENERATE(false, true);
+  CAPTURE(ext, rescale);
+  std::vector<std::string> a = {dir.file("c.npy"), dir.file(std::string("c") + ext), "--layout", "chw"};
+  std::vector<std::string> b = {dir.file("h.npy"), dir.file(std::string("h") + ext), "--layout", "hwc"};
+  if (rescale) {
+    a.push_back("--rescale");
+    b.push_back("--rescale");
+  }
+  REQUIRE(run_cli(a).exit_code == 0);
+  REQUIRE(run_cli(b).exit_code == 0);
+  CHECK(read_bytes(dir.file(std::string("c") + ext)) == read_bytes(dir.file(std::string("h") + ext)));
 }
