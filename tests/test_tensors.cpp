@@ -100,15 +100,15 @@ std::vector<float> values_for(std::size_t n, unsigned seed) {
   return v;
 }
 
-// The array as (N, H, W, C) channel-last values, from its own layout.
+// The array as (N, H, W, C) channel-last values, from its own layout (through its strides).
 std::vector<float> to_nhwc(const std::vector<float>& v, const lrn::TensorShape& s) {
-  if (!s.planar) return v;
   std::vector<float> out(v.size());
   const std::size_t hw = s.pixels(), c = s.channels;
   for (std::size_t n = 0; n < s.images; ++n)
     for (std::size_t ch = 0; ch < c; ++ch)
       for (std::size_t i = 0; i < hw; ++i)
-        out[(n * hw + i) * c + ch] = v[(n * c + ch) * hw + i];
+        out[(n * hw + i) * c + ch] =
+            v[n * s.image_stride() + ch * s.channel_stride() + i * s.pixel_stride()];
   return out;
 }
 

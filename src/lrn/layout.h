@@ -38,6 +38,14 @@ struct TensorShape {
   std::size_t pixels() const { return height * width; }             ///< per image
   std::size_t image_values() const { return pixels() * channels; }  ///< per image
   std::size_t values() const { return images * image_values(); }
+
+  // Element strides of the C-ordered array, in values: (image n, channel c, pixel i = y * W + x)
+  // is at n * image_stride() + c * channel_stride() + i * pixel_stride(). Kernel::run takes
+  // pixel_stride() == channels, Kernel::run_planar channel_stride() == pixels(); a strided
+  // view of the public API maps onto one of the two the same way.
+  std::size_t image_stride() const { return image_values(); }
+  std::size_t channel_stride() const { return planar ? pixels() : 1; }
+  std::size_t pixel_stride() const { return planar ? 1 : channels; }
 };
 
 /// The shape of `dims` under `layout`: (H, W) and the layout's own rank (3 for hwc/chw, 4 for
