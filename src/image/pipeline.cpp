@@ -407,9 +407,12 @@ template <typename Finish, typename After>
 void run_pass(BlockSource& source, const Plan& p, const Kernel& k, WorkerPool& pool,
               const RunOptions& opt, StatsAccumulator* stats, std::uint8_t* direct_out,
               bool in_place, Finish finish, After after) {
+  // Chunks of a multiple of 16 pixels where that fits (AVX-512's float lanes), so that a
+  // kernel call has no tail to pad except at the end of a part; results do not depend on it.
+  std::size_t chunk = std::max<std::size_t>(1, kChunkFloats / std::max<std::size_t>(1, p.color));
+  if (chunk >= 16) chunk -= chunk % 16;
   Pass s{p, k, stats, direct_out,
-         p.in.type == SampleType::F32 && !p.in.has_alpha && p.to_float == 1.0,
-         std::max<std::size_t>(1, kChunkFloats / std::max<std::size_t>(1, p.color))};
+         p.in.type == SampleType::F32 && !p.in.has_alpha && p.to_float == 1.0, chunk};
   std::size_t n = 0, first_row = 0;
   while (const std::uint8_t* in = source.next(&n)) {
     if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) throw Cancelled();
