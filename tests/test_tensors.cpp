@@ -426,3 +426,17 @@ TEST_CASE("one CHW image written as PNG or JPEG equals the same image as HWC", "
   REQUIRE(run_cli(b).exit_code == 0);
   CHECK(read_bytes(dir.file(std::string("c") + ext)) == read_bytes(dir.file(std::string("h") + ext)));
 }
+
+TEST_CASE("threads split a batch and its pixels without changing a bit", "[tensors][cli]") {
+  // Over a megapixel in all, so -t 3 prefetches on one thread and splits blocks over two.
+  TempDir dir;
+  const char* layout = GENERATE("nchw", "nhwc");
+  const std::uint64_t n = 5, c = 3, h = 512, w = 512;
+  const Dims dims = std::string(layout) == "nchw" ? Dims{n, c, h, w} : Dims{n, h, w, c};
+  save_npy(dir.file("in.npy"), dims, values_for(n * c * h * w, 8));
+  for (const char* t : {"1", "3"})
+    REQUIRE(run_cli({dir.file("in.npy"), dir.file(std::string("t") + t + ".npy"), "--layout",
+                     layout, "-t", t, "--json"})
+                .exit_code == 0);
+  CHECK(read_bytes(dir.file("t1.npy")) == read_bytes(dir.file("t3.npy")));
+}
