@@ -440,3 +440,23 @@ TEST_CASE("threads split a batch and its pixels without changing a bit", "[tenso
                 .exit_code == 0);
   CHECK(read_bytes(dir.file("t1.npy")) == read_bytes(dir.file("t3.npy")));
 }
+
+TEST_CASE("(H, W) is one channel in every layout and keeps its shape", "[tensors][cli]") {
+  TempDir dir;
+  const auto x = values_for(4 * 5, 9);
+  save_npy(dir.file("in.npy"), {4, 5}, x);
+  lrn::LrnParams p;
+  p.alpha = 0.001;
+  const auto want = lrn_reference(x, 1, p);
+  for (const char* layout : {"hwc", "chw", "nhwc", "nchw"}) {
+    CAPTURE(layout);
+    const RunResult r = run_cli({dir.file("in.npy"), dir.file("out.npy"), "--layout", layout,
+                                 "--alpha", "0.001"});
+    REQUIRE(r.exit_code == 0);
+    const Array y = load_npy(dir.file("out.npy"));
+    CHECK(y.dims == Dims{4, 5});
+    for (std::size_t i = 0; i < x.size(); ++i) CHECK_THAT(y.values[i], WithinRel(want[i], 1e-6));
+  }
+  const RunResult r = run_cli({dir.file("in.npy"), dir.file("out.npy")});
+  CHECK(load_npy(dir.file("out.npy")).dims == Dims{4, 5, 1});  // as before --layout
+}
