@@ -49,6 +49,22 @@ void save_npy(const std::string& path, const Dims& dims, const std::vector<float
   write_bytes(path, out);
 }
 
+// A .npy of any dtype from its raw little-endian bytes.
+void save_raw_npy(const std::string& path, const Dims& dims, const std::string& descr,
+                  const std::vector<std::uint8_t>& data) {
+  std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (";
+  for (std::size_t i = 0; i < dims.size(); ++i) dict += (i ? ", " : "") + std::to_string(dims[i]);
+  dict += "), }";
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  const std::string head = std::string("\x93NUMPY\x01\x00", 8) +
+                           static_cast<char>(dict.size() & 0xFF) +
+                           static_cast<char>(dict.size() >> 8) + dict;
+  std::vector<std::uint8_t> out(head.begin(), head.end());
+  out.insert(out.end(), data.begin(), data.end());
+  write_bytes(path, out);
+}
+
 struct Array {
   Dims dims;
   std::string descr;
@@ -457,6 +473,42 @@ TEST_CASE("(H, W) is one channel in every layout and keeps its shape", "[tensors
     CHECK(y.dims == Dims{4, 5});
     for (std::size_t i = 0; i < x.size(); ++i) CHECK_THAT(y.values[i], WithinRel(want[i], 1e-6));
   }
-  const RunResult r = run_cli({dir.file("in.npy"), dir.file("out.npy")});
+  REQUIRE(run_cli({dir.file("in.npy"), dir.file("out.npy")}).exit_code == 0);
   CHECK(load_npy(dir.file("out.npy")).dims == Dims{4, 5, 1});  // as before --layout
+}
+
+TEST_CASE("uint8 and float64 arrays give the same values as CHW and as HWC", "[tensors][cli]") {
+  TempDir dir;
+  const std::size_t n = 2, c = 5, h = 6, w = 7, count = n * c * h * w;
+  lrn::TensorShape s;
+  s.images = n;
+  s.height = h;
+  s.width = w;
+  s.channels = c;
+  s.planar = true;
+  std::vector<float> chw(count);
+  for (std::size_t i = 0; i < count; ++i) chw[i] = static_cast<float>((i * 37) % 256);
+  const auto hwc = to_nhwc(chw, s);
+  auto bytes_u8 = [](const std::vector<float>& v) {
+    return std::vector<std::uint8_t>(v.begin(), v.end());
+  };
+  auto bytes_f8 = [](const std::vector<float>& v) {
+    const std::vector<double> d(v.begin(), v.end());
+    const auto* b = reinterpret_cast<const std::uint8_t*>(d.data());
+    return std::vector<std::uint8_t>(b, b + d.size() * 8);
+  };
+  for (const char* descr : {"|u1", "<f8"}) {
+    CAPTURE(descr);
+    const bool u8 = descr[1] == 'u';
+    save_raw_npy(dir.file("c.npy"), {n, c, h, w}, descr, u8 ? bytes_u8(chw) : bytes_f8(chw));
+    save_raw_npy(dir.file("h.npy"), {n, h, w, c}, descr, u8 ? bytes_u8(hwc) : bytes_f8(hwc));
+    REQUIRE(run_cli({dir.file("c.npy"), dir.file("co.npy"), "--layout", "nchw"}).exit_code == 0);
+    REQUIRE(run_cli({dir.file("h.npy"), dir.file("ho.npy"), "--layout", "nhwc"}).exit_code == 0);
+    const Array a = load_npy(dir.file("co.npy")), b = load_npy(dir.file("ho.npy"));
+    CHECK(to_nhwc(a.values, s) == b.values);
+    lrn::LrnParams p;
+    p.alpha = 0.001 / 9;
+    const auto want = lrn_reference(hwc, c, p);
+    for (std::size_t i = 0; i < count; ++i) REQUIRE_THAT(b.values[i], WithinRel(want[i], 1e-6));
+  }
 }
