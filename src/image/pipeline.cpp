@@ -2,6 +2,10 @@
 // rows. Only a block of rows is ever in memory, except where the whole input must be seen
 // first (--rescale needs the output's min and max): then the input is held in its own sample
 // type (8-bit for most images), and LRN runs twice, which costs less than a float image.
+// Tensors (lrn/layout.h) flow the same way: a batch is its images' rows one after another
+// (LRN never mixes pixels, so image boundaries only matter to statistics), and a planar
+// (CHW) image is a block of its own, its channel planes handed to Kernel::run_planar where
+// they lie: no transpose in or out, and the .npy output keeps the input's layout.
 #include "image/pipeline.h"
 
 #include <algorithm>

@@ -1,5 +1,6 @@
-// The streaming pipeline: decoder rows -> float HWC row blocks -> LRN -> quantise -> encoder
-// rows. The full-size float image is never allocated for image-to-image runs.
+// The streaming pipeline: decoder rows -> float row blocks (HWC, or CHW planes for planar
+// tensors) -> LRN -> quantise -> encoder rows. The full-size float image is never allocated
+// for image-to-image runs.
 #pragma once
 
 #include <atomic>
