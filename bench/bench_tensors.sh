@@ -34,18 +34,21 @@ for name, b in (("nchw", block), ("nhwc", np.ascontiguousarray(block.transpose(0
     del a
 EOF
 
-# wall seconds and peak RSS (KB) of a command, appended to the named files
+# wall seconds, peak RSS (KB) and CPU seconds (user + system) of a command, appended to the
+# named files. On a loaded machine CPU time is the steadier figure.
 measure() {
   local tag=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$dir/t" "$@" >/dev/null 2>&1
-  read -r wall rss <"$dir/t"
+  /usr/bin/time -f "%e %M %U %S" -o "$dir/t" "$@" >/dev/null 2>&1
+  read -r wall rss user sys <"$dir/t"
   echo "$wall" >>"$dir/$tag.wall"
   echo "$rss" >>"$dir/$tag.rss"
+  echo "$user $sys" | awk '{print $1 + $2}' >>"$dir/$tag.cpu"
   rm -f "$dir/out.npy" "$dir/copy.npy"
 }
 median() { sort -g "$1" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for _ in $(seq "$rounds"); do
   # Interleaved, so the machine's load hits every row alike.
   measure dd dd if="$dir/nchw.npy" of="$dir/copy.npy" bs=1M
@@ -56,24 +59,27 @@ for _ in $(seq "$rounds"); do
 done
 
 dd_wall=$(median "$dir/dd.wall")
+dd_cpu=$(median "$dir/dd.cpu")
 echo "## The CLI on 1 GiB of (924, 96, 55, 55) float32, /dev/shm in and out, $rounds rounds"
+echo "(load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); 2 cores)"
 echo
-echo "| run | median wall s | x dd bs=1M | target | peak RSS MB (max) | target |"
-echo "|---|---:|---:|---|---:|---|"
+echo "| run | median wall s | x dd bs=1M | target | peak RSS MB (max) | target | median CPU s | x dd CPU |"
+echo "|---|---:|---:|---|---:|---|---:|---:|"
 for tag in dd nchw nhwc nchw_t1 nhwc_t1; do
   w=$(median "$dir/$tag.wall")
   r=$(sort -g "$dir/$tag.rss" | tail -1)
+  c=$(median "$dir/$tag.cpu")
   case $tag in
     dd) name="dd bs=1M" ;;
     *_t1) name="lrn-img --layout ${tag%_t1} -t 1 (info)" ;;
     *) name="lrn-img --layout $tag" ;;
   esac
-  awk -v n="$name" -v w="$w" -v d="$dd_wall" -v r="$r" -v tag="$tag" 'BEGIN {
+  awk -v n="$name" -v w="$w" -v d="$dd_wall" -v r="$r" -v tag="$tag" -v c="$c" -v dc="$dd_cpu" 'BEGIN {
     ratio = w / d; mb = r / 1024
     t1 = (tag == "dd") ? "" : (ratio <= 1.3 ? "<= 1.3x PASS" : "<= 1.3x FAIL")
     t2 = (tag == "dd") ? "" : (mb <= 64 ? "<= 64 MB PASS" : "<= 64 MB FAIL")
     if (tag ~ /_t1/) { t1 = "(info)"; t2 = "(info)" }
-    printf "| %s | %.2f | %.3f | %s | %.1f | %s |\n", n, w, ratio, t1, mb, t2 }'
+    printf "| %s | %.2f | %.3f | %s | %.1f | %s | %.2f | %.2f |\n", n, w, ratio, t1, mb, t2, c, (dc > 0 ? c / dc : 0) }'
 done
 echo
 
