@@ -139,6 +139,7 @@ std::string sample_path(const std::string& name) { return std::string(LRN_SAMPLE
 #include <cstring>
 
 #include "image/output_file.h"
+#include "lrn/half.h"
 
 namespace lrn_test {
 
@@ -154,6 +155,7 @@ double Decoded::at(std::size_t i) const {
   switch (info.type) {
     case lrn::SampleType::U8: return bytes[i];
     case lrn::SampleType::U16: { std::uint16_t v; std::memcpy(&v, &bytes[i * 2], 2); return v; }
+    case lrn::SampleType::F16: { std::uint16_t v; std::memcpy(&v, &bytes[i * 2], 2); float f; lrn::f16_to_f32(&v, &f, 1); return f; }
     case lrn::SampleType::F32: { float v; std::memcpy(&v, &bytes[i * 4], 4); return v; }
     case lrn::SampleType::F64: { double v; std::memcpy(&v, &bytes[i * 8], 8); return v; }
   }

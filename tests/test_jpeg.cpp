@@ -37,7 +37,9 @@ DecodeOptions lenient() {
 
 Bytes encode(const ImageInfo& info, const Bytes& pixels, int quality = 90) {
   lrn::MemorySink sink("out.jpg");
-  auto writer = lrn::open_jpeg_writer(sink, info, {quality});
+  lrn::EncodeOptions opt;
+  opt.quality = quality;
+  auto writer = lrn::open_jpeg_writer(sink, info, opt);
   writer->write_rows(pixels.data(), info.height);
   writer->finish();
   return sink.bytes;

@@ -186,9 +186,9 @@ TEST_CASE("arrays that are not images are refused with the reason", "[npy]") {
   }
   SECTION("a shape of the wrong rank") {
     CHECK_THROWS_MATCHES(
-        open_bytes(make_npy(dict("<f4", "False", "(2, 3, 4, 5)"), bytes_of(px))), FileError,
-        Message("cannot decode 'x.npy': shape (2,3,4,5) is not an image; want (H, W, C), "
-                "(1, H, W, C) or (H, W)"));
+        open_bytes(make_npy(dict("<f4", "False", "(1, 2, 3, 4, 1)"), bytes_of(px))), FileError,
+        Message("cannot decode 'x.npy': shape (1,2,3,4,1) is not an image; want (H, W, C), "
+                "(N, H, W, C) or (H, W), or give --layout"));
     CHECK_THROWS_WITH(open_bytes(make_npy(dict("<f4", "False", "(120,)"), bytes_of(px))),
                       Contains("shape (120,) is not an image"));
     CHECK_THROWS_WITH(open_bytes(make_npy(dict("<f4", "False", "()"), bytes_of(px))),
@@ -201,12 +201,12 @@ TEST_CASE("arrays that are not images are refused with the reason", "[npy]") {
                       "cannot decode 'x.npy': shape (2,3,0) has no channels");
   }
   SECTION("an unsupported dtype is named") {
-    const std::string descr = GENERATE("<i4", "<f2", "|b1", "<c8", "|O");
+    const std::string descr = GENERATE("<i4", "<u2", "|b1", "<c8", "|O");
     CHECK_THROWS_MATCHES(open_bytes(make_npy(dict(descr, "False", "(2, 3, 4)"), bytes_of(px))),
                          FileError,
                          Message("cannot decode 'x.npy': dtype '" + descr +
-                                 "' is not supported; want float32 ('<f4'), float64 ('<f8') "
-                                 "or uint8 ('|u1')"));
+                                 "' is not supported; want float32 ('<f4'), float64 ('<f8'), "
+                                 "float16 ('<f2') or uint8 ('|u1')"));
   }
   SECTION("over the pixel budget, before any pixel is read") {
     CHECK_THROWS_WITH(open_bytes(make_npy(dict("<f4", "False", "(30000, 30000, 3)"), {})),
@@ -301,7 +301,7 @@ TEST_CASE("the writer refuses what .npy output does not hold", "[npy]") {
   info.channels = 3;
   info.type = SampleType::U8;
   CHECK_THROWS_MATCHES(lrn::open_npy_writer(sink, info), FileError,
-                       Message("cannot write 'out.npy': .npy output takes float32 samples"));
+                       Message("cannot write 'out.npy': .npy output takes float32 or float16 samples"));
   info.type = SampleType::F32;
   info.channels = 0;
   CHECK_THROWS_AS(lrn::open_npy_writer(sink, info), FileError);
@@ -365,4 +365,48 @@ sys.exit(0 if b.dtype == np.float32 and b.shape == (4, 5, 3) and (b == a).all() 
   auto gray = read("gray.npy");
   CHECK(gray->info().channels == 1);
   CHECK(read_all<float>(*gray)[1] == px[3]);
+}
+
+TEST_CASE("the reader reports the tensor of every layout", "[npy]") {
+  const auto px = ramp(2 * 3 * 4 * 5);
+  auto dict = [](const std::string& descr, const std::string& order, const std::string& shape) {
+    return "{'descr': '" + descr + "', 'fortran_order': " + order + ", 'shape': " + shape + ", }";
+  };
+  auto open = [&](const std::string& shape, std::optional<lrn::Layout> layout) {
+    lrn::DecodeOptions opt;
+    opt.layout = layout;
+    return lrn::open_reader(
+        lrn::memory_source(make_npy(dict("<f4", "False", shape), bytes_of(px)), "x.npy"), opt);
+  };
+  SECTION("nchw: a batch of planar images, rows counted over the batch") {
+    auto r = open("(2, 3, 4, 5)", lrn::Layout::Nchw);
+    REQUIRE(r->tensor());
+    CHECK(r->tensor()->images == 2);
+    CHECK(r->tensor()->channels == 3);
+    CHECK(r->tensor()->height == 4);
+    CHECK(r->tensor()->width == 5);
+    CHECK(r->tensor()->planar);
+    CHECK(r->tensor()->dims == std::vector<std::uint64_t>{2, 3, 4, 5});
+    CHECK(r->info().height == 8);
+    CHECK(r->info().channels == 3);
+    std::vector<float> half(px.size() / 2);
+    CHECK_THROWS_AS(r->read_rows(half.data(), 3), std::logic_error);  // not whole images
+    r->read_rows(half.data(), 4);
+    CHECK(half == std::vector<float>(px.begin(), px.begin() + 60));
+  }
+  SECTION("no layout: (N, H, W, C) with N > 1 is a batch, (1, H, W, C) writes back as (H, W, C)") {
+    auto r = open("(2, 3, 4, 5)", std::nullopt);
+    CHECK(r->tensor()->images == 2);
+    CHECK_FALSE(r->tensor()->planar);
+    CHECK(r->info().height == 6);
+    auto one = open("(1, 6, 4, 5)", std::nullopt);
+    CHECK(one->tensor()->dims == std::vector<std::uint64_t>{6, 4, 5});
+    auto kept = open("(1, 6, 4, 5)", lrn::Layout::Nhwc);
+    CHECK(kept->tensor()->dims == std::vector<std::uint64_t>{1, 6, 4, 5});
+  }
+  SECTION("a shape that does not fit the layout is a usage error") {
+    CHECK_THROWS_MATCHES(open("(6, 4, 5)", lrn::Layout::Nchw), lrn::UsageError,
+                         Message("'x.npy' has shape (6,4,5), which --layout nchw does not fit: "
+                                 "it wants (N, C, H, W) or (H, W)"));
+  }
 }

@@ -36,7 +36,7 @@ const OptionDoc kDocs[] = {
      "caffe-alexnet, torch-defaults [blog]", kEveryUse},
     {kNorm, "--print-params", "", "print the parameters in every convention's terms and exit (no files)", kPrint},
     {kNorm, "--pixel-scale", "S", "a full-scale pixel is S for LRN, 255 or 1 [255]; .npy values are never scaled", kFileUses},
-    {kNorm, "--layout", "L", ".npy input's axes: hwc, chw, nhwc or nchw [hwc]", kFileUses, true},
+    {kNorm, "--layout", "L", ".npy input's axes hwc, chw, nhwc or nchw (C: LRN's axis) [hwc, nhwc]", kFileUses},
     {kNorm, "--no-auto-orient", "", "keep JPEG pixels as stored (ignore the EXIF orientation)", kFileUses},
 
     {kOut, "--format", "F",
@@ -44,7 +44,7 @@ const OptionDoc kDocs[] = {
      "or of a batch's outputs [from the name]", kFileUses},
     {kOut, "-q,--quality", "Q", "JPEG quality 1..100, 4:2:0 chroma [90]", kFileUses},
     {kOut, "--rescale", "", "stretch the output's min..max to 0..255 instead of clamping (JPEG, PNG)", kFileUses},
-    {kOut, "--dtype", "T", ".npy output's samples: f32 or f16 [f32]", kFileUses, true},
+    {kOut, "--dtype", "T", ".npy output's samples: f32 or f16 [f32]", kFileUses},
     {kOut, "--stats", "", "per-channel min, max and mean of input and output, on stderr", kFileUses},
     {kOut, "--json", "", "one JSON object per image on stdout as it finishes (not with - as OUT)", kFileUses},
 

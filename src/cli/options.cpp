@@ -68,9 +68,31 @@ std::vector<std::string> preset_names() {
 constexpr unsigned kMaxThreads = 1024;
 constexpr int kMaxWindow = 1 << 20;  // --radius, --size: far beyond any channel count
 
+// --layout and --dtype: how a .npy tensor is read and written (lrn/layout.h). Kept together so
+// the help text, the README table and the parser say the same thing.
+// --layout and --dtype: names only, like every option (help.cpp has their text).
+void add_tensor_options(CLI::App& app, std::string& layout, std::string& dtype) {
+  app.add_option("--layout", layout);
+  app.add_option("--dtype", dtype);
+}
+
+void resolve_tensor_options(const std::string& layout, const std::string& dtype, RunOptions& run) {
+  if (!layout.empty()) {
+    run.layout = parse_layout(layout);
+    if (!run.layout)
+      throw UsageError(fmt::format("--layout: {} is not hwc, chw, nhwc or nchw{}", quoted(layout),
+                                   did_you_mean(layout, {"hwc", "chw", "nhwc", "nchw"})));
+  }
+  if (dtype == "f16") run.npy_type = SampleType::F16;
+  else if (!dtype.empty() && dtype != "f32")
+    throw UsageError(fmt::format("--dtype: {} is not f32 or f16{}", quoted(dtype),
+                                 did_you_mean(dtype, {"f32", "f16"})));
+}
+
 struct Raw {  // option text as typed, parsed by our own locale-independent parser
   std::string radius, size, bias, alpha, beta, pixel_scale, convention, preset, format;
   std::string quality, max_pixels, max_npy_bytes, max_row_bytes, threads, jobs;
+  std::string layout, dtype;
   std::vector<std::string> files;
   std::vector<std::string> given;  // the options given, by long name ("--radius")
   bool no_auto_orient = false;
@@ -108,6 +130,7 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_flag("--strict", o.run.strict);
   app.add_option("-t,--threads", raw.threads);
   app.add_option("-j,--jobs", raw.jobs);
+  add_tensor_options(app, raw.layout, raw.dtype);
   app.set_version_flag("--version", "lrn-img " LRN_IMG_VERSION);
 }
 
@@ -304,6 +327,7 @@ void resolve(const Raw& raw, CliOptions& o) {
   }
   const unsigned threads = raw.threads.empty() ? 0 : parse_whole(raw.threads, "--threads", 1, kMaxThreads);
   const unsigned jobs = raw.jobs.empty() ? 0 : parse_whole(raw.jobs, "--jobs", 1, kMaxThreads);
+  resolve_tensor_options(raw.layout, raw.dtype, o.run);
   if (use == kPrint) return;
   check_output_format(raw, o, use);
   resolve_files(raw, threads, jobs, o);

@@ -29,16 +29,29 @@ std::string json_stats(const ChannelStats& c) {
                      json_array(c.mean));
 }
 
+// One table per image; a batch's tables say which image they are.
 void print_stats(const Job& job, const ImageStats& s) {
-  std::string text = fmt::format("lrn-img: stats {} ({}x{}, {} colour channel(s))\n",
-                                 quoted(job.in), s.width, s.height, s.channels);
-  text += fmt::format("  {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "channel", "in min",
-                      "in max", "in mean", "out min", "out max", "out mean");
-  for (std::size_t c = 0; c < s.channels; ++c)
-    text += fmt::format("  {:>7} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}\n", c,
-                        s.input.min[c], s.input.max[c], s.input.mean[c], s.output.min[c],
-                        s.output.max[c], s.output.mean[c]);
+  std::string text;
+  for (std::size_t i = 0; i < s.images; ++i) {
+    const std::string which =
+        s.batch ? fmt::format(" image {}/{}", i + 1, s.images) : std::string();
+    text += fmt::format("lrn-img: stats {}{} ({}x{}, {} colour channel(s))\n", quoted(job.in),
+                        which, s.width, s.height, s.channels);
+    text += fmt::format("  {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "channel",
+                        "in min", "in max", "in mean", "out min", "out max", "out mean");
+    const ChannelStats &in = s.input[i], &out = s.output[i];
+    for (std::size_t c = 0; c < s.channels; ++c)
+      text += fmt::format("  {:>7} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}\n",
+                          c, in.min[c], in.max[c], in.mean[c], out.min[c], out.max[c],
+                          out.mean[c]);
+  }
   std::fputs(text.c_str(), stderr);
+}
+
+// {"input":{...},"output":{...}} of image i.
+std::string json_image_stats(const ImageStats& s, std::size_t i) {
+  return fmt::format(R"({{"input":{},"output":{}}})", json_stats(s.input[i]),
+                     json_stats(s.output[i]));
 }
 
 }  // namespace
@@ -118,10 +131,21 @@ void Reporter::json_line(const Job& job, const char* status, const std::string& 
   std::string line = fmt::format(R"({{"input":{},"output":{},"status":"{}")", json_string(job.in),
                                  json_string(job.out), status);
   if (!error.empty()) line += fmt::format(R"(,"error":{})", json_string(error));
-  if (stats)
-    line += fmt::format(R"(,"width":{},"height":{},"channels":{},"stats":{{"input":{},"output":{}}})",
-                        stats->width, stats->height, stats->channels, json_stats(stats->input),
-                        json_stats(stats->output));
+  if (stats) {
+    // An array with a batch axis gets a list, one entry per image, even for N = 1; an image
+    // (and a 2-D or 3-D array) one object, as before batches existed.
+    std::string per_image;
+    if (stats->batch) {
+      per_image = "[";
+      for (std::size_t i = 0; i < stats->images; ++i)
+        per_image += (i ? "," : "") + json_image_stats(*stats, i);
+      per_image += "]";
+    } else {
+      per_image = json_image_stats(*stats, 0);
+    }
+    line += fmt::format(R"(,"width":{},"height":{},"channels":{},"images":{},"stats":{})",
+                        stats->width, stats->height, stats->channels, stats->images, per_image);
+  }
   line += "}\n";
   std::fputs(line.c_str(), stdout);
   // A reader that went away (`--json | head`) ends the run quietly, as it would end `cat`;

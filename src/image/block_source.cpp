@@ -13,9 +13,12 @@ BlockSource::BlockSource(ImageReader& reader, const std::uint8_t* held,
       row_bytes_(reader.info().row_bytes()),
       blocks_((reader.info().height + block_rows_ - 1) / block_rows_) {
   const bool ahead = prefetch && !held && blocks_ > 1;
+  // Not zero-filled: a slot's pages cost memory only once the reader fills them, so a header
+  // that declares a huge image (a whole planar image is one block) costs nothing until its
+  // data arrives.
   if (!held)
     for (std::size_t i = 0; i < (ahead ? kSlots : 1); ++i)
-      slots_.emplace_back(new std::uint8_t[block_rows_ * row_bytes_]);  // uninitialised
+      slots_.emplace_back(new std::uint8_t[block_rows_ * row_bytes_]);
   if (ahead) decoder_ = std::thread([this] { decode_ahead(); });
 }
 

@@ -10,7 +10,7 @@ namespace lrn {
 std::unique_ptr<ImageReader> open_jpeg_reader(std::unique_ptr<ByteSource> src,
                                               const DecodeOptions& opt);
 std::unique_ptr<ImageWriter> open_jpeg_writer(ByteSink& sink, const ImageInfo& info,
-                                              const EncodeOptions& opt);
+                                              const EncodeOptions& opt = {});
 
 std::unique_ptr<ImageReader> open_png_reader(std::unique_ptr<ByteSource> src,
                                              const DecodeOptions& opt);
@@ -18,7 +18,8 @@ std::unique_ptr<ImageWriter> open_png_writer(ByteSink& sink, const ImageInfo& in
 
 std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
                                              const DecodeOptions& opt);
-std::unique_ptr<ImageWriter> open_npy_writer(ByteSink& sink, const ImageInfo& info);
+std::unique_ptr<ImageWriter> open_npy_writer(ByteSink& sink, const ImageInfo& info,
+                                             const EncodeOptions& opt = {});
 
 }  // namespace lrn
 

@@ -20,6 +20,7 @@ std::size_t sample_size(SampleType t) {
   switch (t) {
     case SampleType::U8: return 1;
     case SampleType::U16: return 2;
+    case SampleType::F16: return 2;
     case SampleType::F32: return 4;
     case SampleType::F64: return 8;
   }
@@ -74,7 +75,7 @@ std::unique_ptr<ImageWriter> open_writer(Format f, ByteSink& sink, const ImageIn
   switch (f) {
     case Format::Jpeg: return open_jpeg_writer(sink, info, opt);
     case Format::Png: return open_png_writer(sink, info);
-    case Format::Npy: return open_npy_writer(sink, info);
+    case Format::Npy: return open_npy_writer(sink, info, opt);
   }
   return nullptr;
 }

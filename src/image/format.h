@@ -11,18 +11,25 @@
 
 #include "image/byte_stream.h"
 #include "image/errors.h"
+#include "lrn/layout.h"
 
 namespace lrn {
 
 enum class Format { Jpeg, Png, Npy };
 const char* format_name(Format f);  ///< "JPEG", "PNG", ".npy"
 
-/// Sample types as they sit in a codec's rows. U16 is PNG's 16-bit (host byte order here).
-enum class SampleType { U8, U16, F32, F64 };
+/// Sample types as they sit in a codec's rows. U16 is PNG's 16-bit, F16 IEEE half precision
+/// (.npy float16); both in host byte order here.
+enum class SampleType { U8, U16, F16, F32, F64 };
 std::size_t sample_size(SampleType t);
 
 /// What a reader delivers or a writer accepts. Rows are packed: width * channels samples of
 /// `type`, channels interleaved (HWC). When has_alpha, the last channel is alpha.
+///
+/// A .npy tensor (lrn/layout.h's TensorShape) may hold a batch of N images of H rows: its
+/// `height` is then all N * H rows, one image after another. A planar one (CHW, NCHW) is
+/// read and written in whole images, each its C channel planes of H * W samples one after
+/// another: rows are counted in multiples of H, and a pixel's values are not adjacent.
 struct ImageInfo {
   std::size_t width = 0;
   std::size_t height = 0;
@@ -46,12 +53,16 @@ struct DecodeOptions {
   /// Every warning about the file's bytes (libjpeg's "extraneous bytes", a bad CRC on a
   /// metadata chunk, CMYK converted) is a FileError instead. Not together with lenient.
   bool strict = false;
-  /// .npy: refuse arrays whose data (H * W * C * sample size) is larger, before reading it.
+  /// .npy: refuse arrays whose data (N * H * W * C * sample size) is larger, before reading it.
   std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;
   /// Images whose decoded row (width * channels * sample size, as the reader delivers it) is
   /// larger are refused from the header: decoders and the pipeline size row buffers from the
   /// header before any data arrives, so this bounds what a header alone can cost.
   std::uint64_t max_row_bytes = std::uint64_t{16} << 20;
+  /// .npy: the array's layout. A shape that does not fit it is a UsageError naming the shape.
+  /// Unset: (H, W), (H, W, C) or (N, H, W, C), with a warning when a 3-D or 4-D shape looks
+  /// channel-first (lrn::looks_channel_first; a FileError under strict).
+  std::optional<Layout> layout;
   /// JPEG: apply the EXIF orientation tag, so rows come out the way the photo is meant to be
   /// seen (as ImageMagick's -auto-orient and libvips' autorot do).
   bool auto_orient = true;
@@ -65,14 +76,20 @@ class ImageReader {
   virtual ~ImageReader() = default;
   virtual const ImageInfo& info() const = 0;
   /// The next `rows` rows into dst (rows * info().row_bytes() bytes). Reading past the last
-  /// row is a logic error.
+  /// row is a logic error; so is a planar read that is not whole images.
   virtual void read_rows(void* dst, std::size_t rows) = 0;
   /// EXIF orientation 1..8 of the stored pixels (JPEG); rows are delivered as stored.
   virtual int orientation() const { return 1; }
+  /// .npy: the array's images, layout and the shape an output that keeps it writes back;
+  /// nullptr for one interleaved image (JPEG, PNG).
+  virtual const TensorShape* tensor() const { return nullptr; }
 };
 
 struct EncodeOptions {
   int quality = 90;  ///< JPEG quality 1..100, 4:2:0 chroma subsampling
+  /// .npy: the shape to write (its product must be height * width * channels); empty:
+  /// (H, W, C).
+  std::vector<std::uint64_t> npy_dims;
 };
 
 /// Receives an image's rows top to bottom; finish() after the last one.
@@ -96,7 +113,8 @@ std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
 
 /// Opens a writer. What each format accepts:
 ///   JPEG: U8, 1 or 3 channels, no alpha.   PNG: U8 or U16, 1..4 channels (2 = gray+alpha,
-///   4 = RGBA).   .npy: F32, any channel count (written as '<f4', shape (H, W, C)).
+///   4 = RGBA).   .npy: F32 or F16, any channel count, any batch and layout (written as
+///   '<f4' or '<f2', shape opt.npy_dims or (H, W, C)).
 /// Throws FileError for what the format cannot hold.
 std::unique_ptr<ImageWriter> open_writer(Format f, ByteSink& sink, const ImageInfo& info,
                                          const EncodeOptions& opt);

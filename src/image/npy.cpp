@@ -1,5 +1,5 @@
-// NumPy .npy arrays as images: read float32/float64/uint8 of shape (H, W, C), (1, H, W, C) or
-// (H, W); write float32 (H, W, C) with the header NumPy itself would write.
+// NumPy .npy arrays as images: read float16/32/64 or uint8 arrays in any of lrn/layout.h's
+// layouts (batches included); write float32 or float16 with the header NumPy itself writes.
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -152,13 +152,6 @@ class HeaderParser {
   std::size_t pos_ = 0;
 };
 
-// "(2,3,4,5)"; a 1-tuple keeps Python's trailing comma.
-std::string shape_text(const std::vector<std::uint64_t>& shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + (shape.size() == 1 ? ",)" : ")");
-}
-
 struct Dtype {
   SampleType type;
   bool swap;  // stored in the other byte order than the host's
@@ -174,44 +167,81 @@ std::optional<Dtype> parse_dtype(const std::string& descr) {
   }
   const bool foreign = (order == '<' && kHostBigEndian) || (order == '>' && !kHostBigEndian);
   if (code == "u1") return Dtype{SampleType::U8, false};
+  if (code == "f2") return Dtype{SampleType::F16, foreign};
   if (code == "f4") return Dtype{SampleType::F32, foreign};
   if (code == "f8") return Dtype{SampleType::F64, foreign};
   return std::nullopt;
 }
 
-// The image layout of an array shape, or a FileError saying why it is not one.
-ImageInfo info_from_shape(const std::string& name, const std::vector<std::uint64_t>& shape,
-                          SampleType type, std::uint64_t max_pixels) {
-  std::vector<std::uint64_t> hwc = shape;
-  if (hwc.size() == 4 && hwc[0] == 1) hwc.erase(hwc.begin());
-  if (hwc.size() == 2) hwc.push_back(1);
-  if (hwc.size() != 3)
-    fail(name, "shape " + shape_text(shape) +
-                   " is not an image; want (H, W, C), (1, H, W, C) or (H, W)");
-  check_dimensions(name, hwc[1], hwc[0], max_pixels);
-  if (hwc[2] == 0) fail(name, "shape " + shape_text(shape) + " has no channels");
-  if (hwc[2] > kMaxChannels)
-    fail(name, std::to_string(hwc[2]) + " channels is over the limit of " +
+// The shape the array has under the layout asked for (or the default reading), or why not:
+// a UsageError when the shape does not fit an explicit layout, a FileError otherwise.
+TensorShape tensor_shape(const std::string& name, const std::vector<std::uint64_t>& dims,
+                         const DecodeOptions& opt) {
+  if (opt.layout) {
+    if (auto s = shape_for_layout(dims, *opt.layout)) return *s;
+    const char* want = "";
+    switch (*opt.layout) {
+      case Layout::Hwc: want = "(H, W, C) or (H, W)"; break;
+      case Layout::Chw: want = "(C, H, W) or (H, W)"; break;
+      case Layout::Nhwc: want = "(N, H, W, C) or (H, W)"; break;
+      case Layout::Nchw: want = "(N, C, H, W) or (H, W)"; break;
+    }
+    throw UsageError(quoted(name) + " has shape " + shape_text(dims) + ", which --layout " +
+                     layout_name(*opt.layout) + " does not fit: it wants " + want);
+  }
+  auto s = default_shape(dims);
+  if (!s)
+    fail(name, "shape " + shape_text(dims) +
+                   " is not an image; want (H, W, C), (N, H, W, C) or (H, W), or give --layout");
+  // The shapes written before --layout existed: (H, W) and (1, H, W, C) come out as (H, W, C).
+  if (s->images == 1) s->dims = {s->height, s->width, s->channels};
+  return *s;
+}
+
+// Without a layout, a shape that looks channel-first is read channel-last with a warning
+// naming both readings (an error under strict).
+void warn_if_channel_first(const std::string& name, const std::vector<std::uint64_t>& dims,
+                           const TensorShape& s, const DecodeOptions& opt) {
+  if (!opt.layout && looks_channel_first(dims)) {
+    const bool batch = dims.size() == 4;
+    const std::string reading =
+        (batch ? "N=" + std::to_string(s.images) + ", " : std::string()) +
+        "H=" + std::to_string(s.height) + ", W=" + std::to_string(s.width) +
+        ", C=" + std::to_string(s.channels);
+    const std::string msg = quoted(name) + ": shape " + shape_text(dims) + " read as " + reading +
+                            "; if it is " + (batch ? "NCHW" : "CHW") + ", pass --layout " +
+                            (batch ? "nchw" : "chw") + " (--layout " + (batch ? "nhwc" : "hwc") +
+                            " keeps this reading without this warning)";
+    if (opt.strict) throw FileError("cannot process " + msg + "; --strict makes warnings errors");
+    if (opt.warn) opt.warn(msg);
+  }
+}
+
+// The tensor of an array shape, checked against the limits, or a FileError saying why not.
+TensorShape checked_shape(const std::string& name, const std::vector<std::uint64_t>& dims,
+                          SampleType type, const DecodeOptions& opt) {
+  const TensorShape s = tensor_shape(name, dims, opt);
+  if (s.images == 0) fail(name, "shape " + shape_text(dims) + " holds no images");
+  check_dimensions(name, s.width, s.height, opt.max_pixels);
+  if (s.channels == 0) fail(name, "shape " + shape_text(dims) + " has no channels");
+  if (s.channels > kMaxChannels)
+    fail(name, std::to_string(s.channels) + " channels is over the limit of " +
                    std::to_string(kMaxChannels));
-  // A large enough max_pixels could still let H * W * C * size overflow size_t.
+  // A large enough max_pixels could still let N * H * W * C * size overflow size_t.
   std::uint64_t bytes = sample_size(type);
-  for (const std::uint64_t d : hwc) {
+  for (const std::uint64_t d : dims) {
     if (__builtin_mul_overflow(bytes, d, &bytes) ||
         bytes > std::numeric_limits<std::size_t>::max())
-      fail(name, "shape " + shape_text(shape) + " is too large");
+      fail(name, "shape " + shape_text(dims) + " is too large");
   }
-  ImageInfo info;
-  info.height = static_cast<std::size_t>(hwc[0]);
-  info.width = static_cast<std::size_t>(hwc[1]);
-  info.channels = static_cast<std::size_t>(hwc[2]);
-  info.has_alpha = false;
-  info.type = type;
-  return info;
+  return s;
 }
 
 void swap_bytes(void* data, std::size_t count, SampleType type) {
   auto* p = static_cast<unsigned char*>(data);
-  if (type == SampleType::F32) {
+  if (type == SampleType::F16) {
+    for (std::size_t i = 0; i < count; ++i, p += 2) std::swap(p[0], p[1]);
+  } else if (type == SampleType::F32) {
     for (std::size_t i = 0; i < count; ++i, p += 4) {
       std::uint32_t v;
       std::memcpy(&v, p, 4);
@@ -262,13 +292,22 @@ std::string read_header_text(ByteSource& src) {
 
 class NpyReader : public ImageReader {
  public:
-  NpyReader(std::unique_ptr<ByteSource> src, const ImageInfo& info, bool swap)
-      : src_(std::move(src)), info_(info), swap_(swap), rows_left_(info.height) {}
+  NpyReader(std::unique_ptr<ByteSource> src, const TensorShape& shape, SampleType type, bool swap)
+      : src_(std::move(src)), shape_(shape), swap_(swap) {
+    info_.height = shape.images * shape.height;
+    info_.width = shape.width;
+    info_.channels = shape.channels;
+    info_.type = type;
+    rows_left_ = info_.height;
+  }
 
   const ImageInfo& info() const override { return info_; }
+  const TensorShape* tensor() const override { return &shape_; }
 
   void read_rows(void* dst, std::size_t rows) override {
     if (rows > rows_left_) throw std::logic_error("NpyReader::read_rows past the last row");
+    if (shape_.planar && rows % shape_.height != 0)
+      throw std::logic_error("NpyReader::read_rows: a planar array is read in whole images");
     src_->read_exact(dst, rows * info_.row_bytes(), "pixel data");
     if (swap_) swap_bytes(dst, rows * info_.row_samples(), info_.type);
     rows_left_ -= rows;
@@ -276,18 +315,24 @@ class NpyReader : public ImageReader {
 
  private:
   std::unique_ptr<ByteSource> src_;
+  TensorShape shape_;
   ImageInfo info_;
   bool swap_;
-  std::size_t rows_left_;
+  std::size_t rows_left_ = 0;
 };
 
-// The header NumPy 1.x/2.x's np.save writes for a C-ordered float32 array of shape (h, w, c):
-// sorted keys, repr() of the tuple, spare spaces for growing the first axis, padding.
-std::string npy_header(std::size_t h, std::size_t w, std::size_t c) {
-  const std::string first = std::to_string(h);
-  std::string dict = std::string("{'descr': '") + (kHostBigEndian ? ">f4" : "<f4") +
-                     "', 'fortran_order': False, 'shape': (" + first + ", " +
-                     std::to_string(w) + ", " + std::to_string(c) + "), }";
+// The header NumPy 1.x/2.x's np.save writes for a C-ordered array of float32 ('<f4') or
+// float16 ('<f2') of shape `dims`: sorted keys, repr() of the tuple, spare spaces for growing
+// the first axis, padding.
+std::string npy_header(const std::vector<std::uint64_t>& dims, SampleType type) {
+  const char* descr = type == SampleType::F16 ? (kHostBigEndian ? ">f2" : "<f2")
+                                              : (kHostBigEndian ? ">f4" : "<f4");
+  std::string tuple;
+  for (std::size_t i = 0; i < dims.size(); ++i) tuple += (i ? ", " : "") + std::to_string(dims[i]);
+  if (dims.size() == 1) tuple += ",";
+  std::string dict = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" +
+                     tuple + "), }";
+  const std::string first = dims.empty() ? "" : std::to_string(dims[0]);
   constexpr std::size_t kGrowthDigits = 21;  // NumPy's GROWTH_AXIS_MAX_DIGITS
   if (first.size() < kGrowthDigits) dict.append(kGrowthDigits - first.size(), ' ');
   const std::size_t prefix = kMagicSize + 2 + 2;
@@ -303,10 +348,21 @@ std::string npy_header(std::size_t h, std::size_t w, std::size_t c) {
   return out + dict;
 }
 
+// The shape written: the caller's, else (H, W, C).
+std::vector<std::uint64_t> output_dims(const ImageInfo& info, const EncodeOptions& opt) {
+  if (opt.npy_dims.empty()) return {info.height, info.width, info.channels};
+  std::uint64_t values = 1;
+  for (const std::uint64_t d : opt.npy_dims) values *= d;
+  if (values != std::uint64_t{info.height} * info.width * info.channels)
+    throw std::logic_error("open_npy_writer: npy_dims does not hold the image's values");
+  return opt.npy_dims;
+}
+
 class NpyWriter : public ImageWriter {
  public:
-  NpyWriter(ByteSink& sink, const ImageInfo& info) : sink_(sink), info_(info) {
-    const std::string header = npy_header(info.height, info.width, info.channels);
+  NpyWriter(ByteSink& sink, const ImageInfo& info, const EncodeOptions& opt)
+      : sink_(sink), info_(info) {
+    const std::string header = npy_header(output_dims(info, opt), info.type);
     sink_.write(header.data(), header.size());
   }
 
@@ -339,19 +395,25 @@ std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
   const auto dtype = parse_dtype(h.descr);
   if (!dtype)
     fail(src->name(), "dtype " + quoted(h.descr) + " is not supported; want float32 ('<f4'), "
-                      "float64 ('<f8') or uint8 ('|u1')");
-  const ImageInfo info = info_from_shape(src->name(), h.shape, dtype->type, opt.max_pixels);
-  check_row_bytes(src->name(), info.row_bytes(), opt.max_row_bytes);
-  check_data_size(*src, info.height * info.row_bytes(), opt.max_npy_bytes);
-  return std::make_unique<NpyReader>(std::move(src), info, dtype->swap);
+                      "float64 ('<f8'), float16 ('<f2') or uint8 ('|u1')");
+  const TensorShape shape = checked_shape(src->name(), h.shape, dtype->type, opt);
+  // One decoded row, as the pipeline holds it (W x C samples in either layout).
+  check_row_bytes(src->name(), std::uint64_t{shape.width} * shape.channels * sample_size(dtype->type),
+                  opt.max_row_bytes);
+  check_data_size(*src, shape.values() * sample_size(dtype->type), opt.max_npy_bytes);
+  // After the limits: a file over them fails for that reason, even under --strict.
+  warn_if_channel_first(src->name(), h.shape, shape, opt);
+  return std::make_unique<NpyReader>(std::move(src), shape, dtype->type, dtype->swap);
 }
 
-std::unique_ptr<ImageWriter> open_npy_writer(ByteSink& sink, const ImageInfo& info) {
-  if (info.type != SampleType::F32)
-    throw FileError("cannot write " + quoted(sink.name()) + ": .npy output takes float32 samples");
+std::unique_ptr<ImageWriter> open_npy_writer(ByteSink& sink, const ImageInfo& info,
+                                             const EncodeOptions& opt) {
+  if (info.type != SampleType::F32 && info.type != SampleType::F16)
+    throw FileError("cannot write " + quoted(sink.name()) +
+                    ": .npy output takes float32 or float16 samples");
   if (info.width == 0 || info.height == 0 || info.channels == 0)
     throw FileError("cannot write " + quoted(sink.name()) + ": the image has no pixels");
-  return std::make_unique<NpyWriter>(sink, info);
+  return std::make_unique<NpyWriter>(sink, info, opt);
 }
 
 }  // namespace lrn

@@ -2,12 +2,17 @@
 // rows. Only a block of rows is ever in memory, except where the whole input must be seen
 // first (--rescale needs the output's min and max): then the input is held in its own sample
 // type (8-bit for most images), and LRN runs twice, which costs less than a float image.
+// Tensors (lrn/layout.h) flow the same way: a batch is its images' rows one after another
+// (LRN never mixes pixels, so image boundaries only matter to statistics), and a planar
+// (CHW) image is a block of its own, its channel planes handed to Kernel::run_planar where
+// they lie: no transpose in or out, and the .npy output keeps the input's layout.
 #include "image/pipeline.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -16,6 +21,7 @@
 #include "image/output_file.h"
 #include "image/parallel.h"
 #include "lrn/convert.h"
+#include "lrn/half.h"
 #include "lrn/kernel.h"
 
 namespace lrn {
@@ -25,6 +31,8 @@ namespace {
 struct Plan {
   ImageInfo in;
   ImageInfo out;
+  TensorShape t;             // images, rows per image, layout (one interleaved image: JPEG/PNG)
+  bool planar_out = false;   // the output keeps a planar input's layout (.npy)
   Format out_format = Format::Npy;
   std::size_t color = 0;     // channels LRN runs across (all but alpha)
   bool keep_alpha = false;   // alpha passes through to the output
@@ -35,10 +43,17 @@ struct Plan {
 
 double full_scale_of(SampleType t) { return t == SampleType::U16 ? 65535.0 : 255.0; }
 
-Plan make_plan(const ImageInfo& in, Format in_format, Format out_format, const std::string& in_name,
-               const std::string& out_name, const RunOptions& opt) {
+Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format, Format out_format,
+               const std::string& in_name, const std::string& out_name, const RunOptions& opt) {
   Plan p;
   p.in = in;
+  if (tensor) {
+    p.t = *tensor;
+  } else {
+    p.t.height = in.height;
+    p.t.width = in.width;
+    p.t.channels = in.channels;
+  }
   p.out_format = out_format;
   p.color = in.channels - (in.has_alpha ? 1 : 0);
   // .npy values are used as they are; decoded images are mapped so a full-scale sample
@@ -48,17 +63,26 @@ Plan make_plan(const ImageInfo& in, Format in_format, Format out_format, const s
   p.out.width = in.width;
   p.out.height = in.height;
   if (out_format == Format::Npy) {
+    // The output keeps the input's layout and shape (lrn/layout.h): no transpose either way.
     p.keep_alpha = in.has_alpha;
-    p.out.type = SampleType::F32;
+    p.out.type = opt.npy_type;
+    p.planar_out = p.t.planar;
     if (opt.rescale && opt.warn)
       opt.warn(quoted(out_name) + ": --rescale applies to image outputs; .npy gets the exact values");
   } else {
+    if (p.t.images > 1)
+      throw FileError("cannot write " + quoted(out_name) + ": " + quoted(in_name) + " holds " +
+                      std::to_string(p.t.images) + " images and " + format_name(out_format) +
+                      " holds one; write .npy instead");
     if (p.color > 4 || (out_format == Format::Jpeg && p.color != 1 && p.color != 3))
       throw FileError("cannot write " + quoted(out_name) + ": " + std::to_string(p.color) +
                       "-channel data cannot be stored as " + format_name(out_format) + " (" +
                       (out_format == Format::Jpeg ? "JPEG holds 1 or 3 channels"
                                                   : "PNG holds 1 to 4 channels") +
                       "); write .npy instead");
+    if (opt.npy_type != SampleType::F32 && opt.warn)
+      opt.warn(quoted(out_name) + ": --dtype applies to .npy outputs; " +
+               format_name(out_format) + " gets its own sample type");
     p.keep_alpha = in.has_alpha && out_format == Format::Png;
     if (in.has_alpha && !p.keep_alpha && opt.warn)
       opt.warn(quoted(in_name) + ": alpha channel dropped (JPEG has none)");
@@ -72,8 +96,33 @@ Plan make_plan(const ImageInfo& in, Format in_format, Format out_format, const s
   return p;
 }
 
-// Input samples of one row block -> the colour channels as floats, for the kernel. Rows
-// without alpha are one contiguous run of samples: the SIMD conversions of lrn/convert.h.
+// n contiguous input samples -> floats as LRN sees them (times `scale`); the SIMD
+// conversions of lrn/convert.h for 8 and 16 bits.
+void samples_to_floats(const std::uint8_t* raw, std::size_t n, SampleType type, float scale,
+                       float* dst) {
+  switch (type) {
+    case SampleType::U8: return u8_to_f32(raw, dst, n, scale);
+    case SampleType::U16:
+      return u16_to_f32(reinterpret_cast<const std::uint16_t*>(raw), dst, n, scale);
+    case SampleType::F16:
+      f16_to_f32(reinterpret_cast<const std::uint16_t*>(raw), dst, n);
+      if (scale != 1.0f)
+        for (std::size_t i = 0; i < n; ++i) dst[i] *= scale;
+      return;
+    case SampleType::F32: {
+      const auto* src = reinterpret_cast<const float*>(raw);
+      for (std::size_t i = 0; i < n; ++i) dst[i] = src[i] * scale;
+      return;
+    }
+    case SampleType::F64: {
+      const auto* src = reinterpret_cast<const double*>(raw);
+      for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<float>(src[i]) * scale;
+      return;
+    }
+  }
+}
+
+// Input samples of one row block -> the colour channels as floats, for the kernel.
 template <typename T>
 void to_floats_of(const T* src, std::size_t pixels, const Plan& p, float* dst) {
   const std::size_t inc = p.in.channels, color = p.color;
@@ -84,19 +133,16 @@ void to_floats_of(const T* src, std::size_t pixels, const Plan& p, float* dst) {
 }
 
 void to_floats(const std::uint8_t* raw, std::size_t pixels, const Plan& p, float* dst) {
-  const bool packed = p.in.channels == p.color;
   const float scale = static_cast<float>(p.to_float);
+  // Rows without alpha are one contiguous run of samples (.npy, float16 included, has none).
+  if (p.in.channels == p.color) return samples_to_floats(raw, pixels * p.color, p.in.type, scale, dst);
   switch (p.in.type) {
-    case SampleType::U8:
-      if (packed) return u8_to_f32(raw, dst, pixels * p.color, scale);
-      return to_floats_of(raw, pixels, p, dst);
-    case SampleType::U16: {
-      const auto* src = reinterpret_cast<const std::uint16_t*>(raw);
-      if (packed) return u16_to_f32(src, dst, pixels * p.color, scale);
-      return to_floats_of(src, pixels, p, dst);
-    }
+    case SampleType::U8: return to_floats_of(raw, pixels, p, dst);
+    case SampleType::U16:
+      return to_floats_of(reinterpret_cast<const std::uint16_t*>(raw), pixels, p, dst);
     case SampleType::F32: return to_floats_of(reinterpret_cast<const float*>(raw), pixels, p, dst);
     case SampleType::F64: return to_floats_of(reinterpret_cast<const double*>(raw), pixels, p, dst);
+    case SampleType::F16: throw std::logic_error("to_floats: float16 with alpha");
   }
 }
 
@@ -109,6 +155,7 @@ float alpha_value(const std::uint8_t* raw, std::size_t i, const Plan& p) {
     case SampleType::U16: v = reinterpret_cast<const std::uint16_t*>(raw)[at]; break;
     case SampleType::F32: v = reinterpret_cast<const float*>(raw)[at]; break;
     case SampleType::F64: v = reinterpret_cast<const double*>(raw)[at]; break;
+    case SampleType::F16: break;  // .npy has no alpha
   }
   return static_cast<float>(v * p.to_float);
 }
@@ -155,12 +202,22 @@ void to_npy_floats(const float* f, const std::uint8_t* raw, std::size_t pixels, 
   }
 }
 
-void encode(const float* f, const std::uint8_t* raw, std::size_t pixels, const Plan& p,
-            const Quantiser& q, std::uint8_t* dst) {
+// Interleaved output values -> output samples; returns how many overflowed float16 to inf.
+std::size_t encode(const float* f, const std::uint8_t* raw, std::size_t pixels, const Plan& p,
+                   const Quantiser& q, std::uint8_t* dst) {
   switch (p.out.type) {
-    case SampleType::U8: return quantise(f, raw, pixels, p, q, dst);
-    case SampleType::U16: return quantise(f, raw, pixels, p, q, reinterpret_cast<std::uint16_t*>(dst));
-    default: return to_npy_floats(f, raw, pixels, p, reinterpret_cast<float*>(dst));
+    case SampleType::U8: quantise(f, raw, pixels, p, q, dst); return 0;
+    case SampleType::U16:
+      quantise(f, raw, pixels, p, q, reinterpret_cast<std::uint16_t*>(dst));
+      return 0;
+    case SampleType::F16: {
+      auto* half = reinterpret_cast<std::uint16_t*>(dst);
+      if (!p.keep_alpha) return f32_to_f16(f, half, pixels * p.color);
+      std::vector<float> with_alpha(pixels * p.out.channels);
+      to_npy_floats(f, raw, pixels, p, with_alpha.data());
+      return f32_to_f16(with_alpha.data(), half, with_alpha.size());
+    }
+    default: to_npy_floats(f, raw, pixels, p, reinterpret_cast<float*>(dst)); return 0;
   }
 }
 
@@ -170,26 +227,43 @@ std::size_t min_rows_per_thread(const Plan& p) {
   return std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, p.in.width));
 }
 
-// Running per-channel min, max and sum, merged from the parts of every block.
+// Running per-image, per-channel min, max and sum, merged from the parts of every block.
 class StatsAccumulator {
  public:
-  explicit StatsAccumulator(std::size_t channels)
-      : in_(channels), out_(channels) {}
-  /// Adds `pixels` pixels of values to the input or the output statistics.
-  void add(const float* values, std::size_t pixels, bool output) {
-    std::vector<Sums> part(in_.size());
-    for (std::size_t i = 0; i < pixels; ++i)
-      for (std::size_t c = 0; c < part.size(); ++c) part[c].add(values[i * part.size() + c]);
+  explicit StatsAccumulator(std::size_t channels) : channels_(channels) {}
+  /// Adds `pixels` pixels of image `image` to its input or output statistics: interleaved
+  /// values when stride is 0, else channel planes `stride` floats apart.
+  void add(const float* values, std::size_t stride, std::size_t pixels, bool output,
+           std::size_t image) {
+    std::vector<Sums> part(channels_);
+    for (std::size_t c = 0; c < channels_; ++c) {
+      if (stride == 0)
+        for (std::size_t i = 0; i < pixels; ++i) part[c].add(values[i * channels_ + c]);
+      else
+        for (std::size_t i = 0; i < pixels; ++i) part[c].add(values[c * stride + i]);
+    }
     std::lock_guard<std::mutex> lock(mutex_);
-    std::vector<Sums>& into = output ? out_ : in_;
-    for (std::size_t c = 0; c < part.size(); ++c) into[c].merge(part[c]);
+    // Grown as images arrive, not from the header: a file that declares a billion images
+    // costs nothing until their data is there.
+    if (in_.size() < (image + 1) * channels_) {
+      in_.resize((image + 1) * channels_);
+      out_.resize((image + 1) * channels_);
+    }
+    Sums* into = (output ? out_ : in_).data() + image * channels_;
+    for (std::size_t c = 0; c < channels_; ++c) into[c].merge(part[c]);
   }
   void fill(ImageStats& s, const Plan& p) const {
     s.width = p.in.width;
-    s.height = p.in.height;
+    s.height = p.t.height;
     s.channels = p.color;
-    fill(s.input, in_);
-    fill(s.output, out_);
+    s.images = p.t.images;
+    s.batch = p.t.dims.size() == 4;
+    s.input.assign(s.images, {});
+    s.output.assign(s.images, {});
+    for (std::size_t i = 0; i < s.images && (i + 1) * channels_ <= in_.size(); ++i) {
+      fill(s.input[i], in_.data() + i * channels_, channels_);
+      fill(s.output[i], out_.data() + i * channels_, channels_);
+    }
   }
 
  private:
@@ -209,14 +283,15 @@ class StatsAccumulator {
       n += o.n;
     }
   };
-  static void fill(ChannelStats& cs, const std::vector<Sums>& v) {
+  static void fill(ChannelStats& cs, const Sums* v, std::size_t n) {
     cs = {};
-    for (const Sums& s : v) {
-      cs.min.push_back(s.min);
-      cs.max.push_back(s.max);
-      cs.mean.push_back(s.n ? s.sum / static_cast<double>(s.n) : 0.0);
+    for (const Sums* s = v; s != v + n; ++s) {
+      cs.min.push_back(s->min);
+      cs.max.push_back(s->max);
+      cs.mean.push_back(s->n ? s->sum / static_cast<double>(s->n) : 0.0);
     }
   }
+  std::size_t channels_;
   std::vector<Sums> in_, out_;
   std::mutex mutex_;
 };
@@ -231,6 +306,9 @@ std::size_t block_rows(const Plan& p, unsigned threads) {
   constexpr std::size_t kMaxBlockBytes = std::size_t{8} << 20;
   const std::size_t row_samples = std::max<std::size_t>(1, p.in.width * p.color);
   const std::size_t sized = threads * kSamplesPerThread / row_samples;
+  // A planar image is read and written whole (its channel planes span it): blocks of whole
+  // images, split over the threads by pixels.
+  if (p.t.planar) return std::min(std::max<std::size_t>(1, sized / p.t.height), p.t.images) * p.t.height;
   const std::size_t split = threads > 1 ? threads * min_rows_per_thread(p) : 1;
   const std::size_t row_bytes = std::max<std::size_t>({1, p.in.row_bytes(), p.out.row_bytes()});
   const std::size_t fit = std::max<std::size_t>(1, kMaxBlockBytes / row_bytes);
@@ -242,39 +320,122 @@ std::size_t block_rows(const Plan& p, unsigned threads) {
 // small image, fresh pages cost more than the arithmetic).
 constexpr std::size_t kChunkFloats = 8 * 1024;
 
+// Pixels of one image that LRN has just normalised, as run_pass hands them to `finish`.
+struct Chunk {
+  const float* y;            // the output values
+  std::size_t stride;        // 0: interleaved (HWC); else the distance between channel planes
+  const std::uint8_t* raw;   // interleaved: these pixels' input samples (for alpha)
+  std::size_t image;         // index of the image in the file
+  std::size_t block_image;   // planar: index of the image in the block
+  std::size_t first;         // interleaved: first pixel from the block's start; planar: in the image
+  std::size_t pixels;
+};
+
+// What run_pass shares with its parts.
+struct Pass {
+  const Plan& p;
+  const Kernel& k;
+  StatsAccumulator* stats;
+  std::uint8_t* direct_out;  // the kernel writes the output here (float32 .npy, no alpha)
+  bool direct_in;            // the input already is the floats LRN wants
+  std::size_t chunk;         // pixels per chunk
+};
+
+// Rows [b, e) of an interleaved block whose first row is `first_row` of the file. Chunks never
+// straddle two images, so statistics stay per image.
+template <typename Finish>
+void interleaved_part(const Pass& s, const std::uint8_t* in, std::size_t first_row,
+                      std::size_t b, std::size_t e, Finish& finish) {
+  const Plan& p = s.p;
+  const std::size_t w = p.in.width, in_pixel = p.in.pixel_bytes(),
+                    out_pixel = p.out.pixel_bytes(), image_pixels = w * p.t.height;
+  std::vector<float> f(s.direct_in && s.direct_out ? 0 : std::min(s.chunk, (e - b) * w) * p.color);
+  for (std::size_t i = b * w; i < e * w;) {
+    const std::size_t at = first_row * w + i, image = at / image_pixels;
+    const std::size_t pixels = std::min({s.chunk, e * w - i, (image + 1) * image_pixels - at});
+    const std::uint8_t* raw = in + i * in_pixel;
+    const float* x = f.data();
+    if (s.direct_in) x = reinterpret_cast<const float*>(raw);
+    else to_floats(raw, pixels, p, f.data());
+    float* y = s.direct_out ? reinterpret_cast<float*>(s.direct_out + i * out_pixel) : f.data();
+    if (s.stats) s.stats->add(x, 0, pixels, /*output=*/false, image);
+    s.k.run(x, y, pixels);
+    if (s.stats) s.stats->add(y, 0, pixels, /*output=*/true, image);
+    finish(Chunk{y, 0, raw, image, 0, i, pixels});
+    i += pixels;
+  }
+}
+
+// Rows [b, e) of a block of whole planar images, the first being image `first_image` of the
+// file: each image's part goes through the planar kernel in chunks of pixels, its channel
+// planes read (and, for direct output, written) in place, H * W values apart.
+template <typename Finish>
+void planar_part(const Pass& s, const std::uint8_t* in, std::size_t first_image, std::size_t b,
+                 std::size_t e, Finish& finish) {
+  const Plan& p = s.p;
+  const std::size_t h = p.t.height, w = p.in.width, hw = h * w, color = p.color;
+  const std::size_t in_sample = sample_size(p.in.type);
+  const float scale = static_cast<float>(p.to_float);
+  std::vector<float> f(s.direct_in && s.direct_out ? 0 : s.chunk * color);
+  for (std::size_t j = b / h; j * h < e; ++j) {
+    const std::uint8_t* image_in = in + j * h * p.in.row_bytes();
+    const std::size_t end = (std::min(e, (j + 1) * h) - j * h) * w;
+    for (std::size_t i = (std::max(b, j * h) - j * h) * w; i < end;) {
+      const std::size_t n = std::min(s.chunk, end - i);
+      const float* x = f.data();
+      std::size_t xs = n;
+      if (s.direct_in) {
+        x = reinterpret_cast<const float*>(image_in) + i;
+        xs = hw;
+      } else {
+        for (std::size_t c = 0; c < color; ++c)
+          samples_to_floats(image_in + (c * hw + i) * in_sample, n, p.in.type, scale, f.data() + c * n);
+      }
+      float* y = f.data();
+      std::size_t ys = n;
+      if (s.direct_out) {
+        y = reinterpret_cast<float*>(s.direct_out + j * h * p.out.row_bytes()) + i;
+        ys = hw;
+      }
+      if (s.stats) s.stats->add(x, xs, n, /*output=*/false, first_image + j);
+      s.k.run_planar(x, xs, y, ys, n);
+      if (s.stats) s.stats->add(y, ys, n, /*output=*/true, first_image + j);
+      finish(Chunk{y, ys, image_in, first_image + j, j, i, n});
+      i += n;
+    }
+  }
+}
+
 // One pass of LRN over the image: blocks from `source`, rows of a block split over the pool,
-// each part done in chunks of whole pixels. Per chunk: input samples -> floats (skipped when
-// the input already is the floats LRN wants), LRN, then
-// `finish(chunk_floats, raw_samples, first_pixel, pixels)`, first_pixel counted from the
-// block's first pixel; after a block, `after(rows)` on this thread. The kernel writes
-// straight into `direct_out` when given (.npy output without alpha: the floats are the
-// output).
+// each part done in chunks of whole pixels (interleaved_part, planar_part). After each chunk,
+// `finish(chunk)`; after a block, `after(rows, written)` on this thread. The kernel writes
+// straight into `direct_out` when given (.npy float32 output without alpha: the floats are the
+// output). in_place: it writes over the block it reads instead (float32 in and out, same
+// layout), and `written` is that block (else nullptr): one buffer fewer for the cache to hold
+// between read() and write(), as dd has.
 template <typename Finish, typename After>
 void run_pass(BlockSource& source, const Plan& p, const Kernel& k, WorkerPool& pool,
               const RunOptions& opt, StatsAccumulator* stats, std::uint8_t* direct_out,
-              Finish finish, After after) {
-  const std::size_t w = p.in.width, in_pixel = p.in.pixel_bytes(), out_pixel = p.out.pixel_bytes();
-  const bool direct_in = p.in.type == SampleType::F32 && !p.in.has_alpha && p.to_float == 1.0;
-  const std::size_t chunk = std::max<std::size_t>(1, kChunkFloats / std::max<std::size_t>(1, p.color));
-  std::size_t n = 0;
+              bool in_place, Finish finish, After after) {
+  // Chunks of a multiple of 16 pixels where that fits (AVX-512's float lanes), so that a
+  // kernel call has no tail to pad except at the end of a part; results do not depend on it.
+  std::size_t chunk = std::max<std::size_t>(1, kChunkFloats / std::max<std::size_t>(1, p.color));
+  if (chunk >= 16) chunk -= chunk % 16;
+  Pass s{p, k, stats, direct_out,
+         p.in.type == SampleType::F32 && !p.in.has_alpha && p.to_float == 1.0, chunk};
+  std::size_t n = 0, first_row = 0;
   while (const std::uint8_t* in = source.next(&n)) {
     if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+    // A block from BlockSource's own slots is ours until the next one is asked for (in_place
+    // is never used with a held image, which --rescale reads twice).
+    std::uint8_t* block = in_place ? const_cast<std::uint8_t*>(in) : nullptr;
+    if (in_place) s.direct_out = block;
     pool.run(n, min_rows_per_thread(p), [&](std::size_t b, std::size_t e) {
-      std::vector<float> f(direct_in && direct_out ? 0 : std::min(chunk, (e - b) * w) * p.color);
-      for (std::size_t i = b * w; i < e * w; i += chunk) {
-        const std::size_t pixels = std::min(chunk, e * w - i);
-        const std::uint8_t* raw = in + i * in_pixel;
-        const float* x = f.data();
-        if (direct_in) x = reinterpret_cast<const float*>(raw);
-        else to_floats(raw, pixels, p, f.data());
-        float* y = direct_out ? reinterpret_cast<float*>(direct_out + i * out_pixel) : f.data();
-        if (stats) stats->add(x, pixels, /*output=*/false);
-        k.run(x, y, pixels);
-        if (stats) stats->add(y, pixels, /*output=*/true);
-        finish(y, raw, i, pixels);
-      }
+      if (p.t.planar) planar_part(s, in, first_row / p.t.height, b, e, finish);
+      else interleaved_part(s, in, first_row, b, e, finish);
     });
-    after(n);
+    after(n, static_cast<const std::uint8_t*>(block));
+    first_row += n;
   }
 }
 
@@ -285,18 +446,22 @@ std::pair<float, float> output_range(ImageReader& reader, const GrowBuffer& held
   std::mutex m;
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
   BlockSource source(reader, held.data(), rows, false);
-  run_pass(source, p, k, pool, opt, nullptr, nullptr,
-      [&](const float* y, const std::uint8_t*, std::size_t, std::size_t pixels) {
+  run_pass(source, p, k, pool, opt, nullptr, nullptr, false,
+      [&](const Chunk& ch) {
         float l = std::numeric_limits<float>::infinity(), h = -l;
-        for (std::size_t i = 0; i < pixels * p.color; ++i) {
-          l = std::min(l, y[i]);  // std::min/max keep the first operand on NaN
-          h = std::max(h, y[i]);
-        }
+        auto scan = [&](const float* y, std::size_t count) {
+          for (std::size_t i = 0; i < count; ++i) {
+            l = std::min(l, y[i]);  // std::min/max keep the first operand on NaN
+            h = std::max(h, y[i]);
+          }
+        };
+        if (ch.stride == 0) scan(ch.y, ch.pixels * p.color);
+        else for (std::size_t c = 0; c < p.color; ++c) scan(ch.y + c * ch.stride, ch.pixels);
         std::lock_guard<std::mutex> lock(m);
         lo = std::min(lo, l);
         hi = std::max(hi, h);
       },
-      [](std::size_t) {});
+      [](std::size_t, const std::uint8_t*) {});
   return {lo, hi};
 }
 
@@ -309,14 +474,42 @@ Quantiser make_quantiser(const Plan& p, const std::pair<float, float>* range) {
   return {scale, -lo * scale, full};
 }
 
-void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOptions& opt) {
+// A chunk's output values into the output block: interleaved as they are; planar into the
+// image's channel planes (float16 .npy), or interleaved first (a CHW array written as an
+// image). Returns the float16 overflows.
+std::size_t store(const Chunk& ch, const Plan& p, const Quantiser& q, std::uint8_t* out) {
+  const std::size_t out_pixel = p.out.pixel_bytes();
+  if (ch.stride == 0) return encode(ch.y, ch.raw, ch.pixels, p, q, out + ch.first * out_pixel);
+  const std::size_t hw = p.t.height * p.in.width, color = p.color;
+  if (p.planar_out) {
+    auto* dst = reinterpret_cast<std::uint16_t*>(out + ch.block_image * hw * p.out.pixel_bytes());
+    std::size_t overflows = 0;
+    for (std::size_t c = 0; c < color; ++c)
+      overflows += f32_to_f16(ch.y + c * ch.stride, dst + c * hw + ch.first, ch.pixels);
+    return overflows;
+  }
+  std::vector<float> t(ch.pixels * color);
+  for (std::size_t i = 0; i < ch.pixels; ++i)
+    for (std::size_t c = 0; c < color; ++c) t[i * color + c] = ch.y[c * ch.stride + i];
+  return encode(t.data(), nullptr, ch.pixels, p, q,
+                out + (ch.block_image * hw + ch.first) * out_pixel);
+}
+
+void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOptions& opt,
+            const std::string& out_name) {
   const Kernel kernel(opt.params, p.color);
   // With a core to spare, the decoder of a large image gets a thread of its own (the codec
   // is the real cost) and LRN the rest; a small image (under a megapixel) is done before a
   // thread would pay off, so it runs on this thread alone.
   const unsigned threads = std::max(1u, opt.threads);
-  const bool prefetch = threads >= 2 && p.in.width * p.in.height >= (std::size_t{1} << 20);
-  WorkerPool pool(prefetch ? threads - 1 : 1);
+  const bool large = p.in.width * p.in.height >= (std::size_t{1} << 20);
+  bool prefetch = threads >= 2 && large;
+  // Prefetching holds three blocks; a block of planar images is at least a whole image, so a
+  // large one is read on this thread (and LRN gets every thread) rather than tripled in memory.
+  constexpr std::size_t kMaxPrefetchBlock = std::size_t{16} << 20;
+  if (prefetch && p.t.planar && block_rows(p, threads - 1) * p.in.row_bytes() > kMaxPrefetchBlock)
+    prefetch = false;
+  WorkerPool pool(prefetch ? threads - 1 : large ? threads : 1);
   const std::size_t rows = block_rows(p, pool.threads());
 
   GrowBuffer held;
@@ -335,22 +528,31 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   }
   const Quantiser q = make_quantiser(p, rescale ? &range : nullptr);
 
-  const std::size_t out_row = p.out.row_bytes();
-  // Uninitialised, like BlockSource's slots: its pages become resident as blocks are encoded
-  // into it, not when a header declares wide rows.
-  const std::unique_ptr<std::uint8_t[]> out(new std::uint8_t[rows * out_row]);
-  const bool direct_out = p.out.type == SampleType::F32 && !p.keep_alpha;
+  const bool direct_out = p.out.type == SampleType::F32 && !p.keep_alpha && p.planar_out == p.t.planar;
+  const bool in_place = direct_out && !rescale && p.in.type == SampleType::F32 &&
+                        !p.in.has_alpha && p.to_float == 1.0;
+  // Not zero-filled, like BlockSource's slots: pages cost memory only once written.
+  const std::unique_ptr<std::uint8_t[]> out_block(
+      new std::uint8_t[in_place ? 0 : rows * p.out.row_bytes()]);
+  std::uint8_t* const out = out_block.get();
   std::optional<StatsAccumulator> stats;
   if (opt.stats) stats.emplace(p.color);
+  std::atomic<std::size_t> overflows{0};
   BlockSource source(reader, rescale ? held.data() : nullptr, rows, prefetch);
-  const std::size_t out_pixel = p.out.pixel_bytes();
   run_pass(source, p, kernel, pool, opt, stats ? &*stats : nullptr,
-      direct_out ? out.get() : nullptr,
-      [&](const float* y, const std::uint8_t* raw, std::size_t first, std::size_t pixels) {
-        if (!direct_out) encode(y, raw, pixels, p, q, out.get() + first * out_pixel);
+      direct_out ? out : nullptr, in_place,
+      [&](const Chunk& ch) {
+        if (direct_out) return;
+        if (const std::size_t o = store(ch, p, q, out))
+          overflows.fetch_add(o, std::memory_order_relaxed);
       },
-      [&](std::size_t n) { writer.write_rows(out.get(), n); });
+      [&](std::size_t n, const std::uint8_t* written) {
+        writer.write_rows(written ? written : out, n);
+      });
   writer.finish();
+  if (overflows.load() && opt.warn)
+    opt.warn(quoted(out_name) + ": " + std::to_string(overflows.load()) +
+             " value(s) are beyond float16's range (65504) and were written as inf");
   if (stats) stats->fill(*opt.stats, p);
 }
 
@@ -373,15 +575,20 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   dec.strict = opt.strict;
   dec.max_npy_bytes = opt.max_npy_bytes;
   dec.max_row_bytes = opt.max_row_bytes;
+  dec.layout = opt.layout;
   const std::string in_name = src->name();
   const auto in_format = sniff_format(src->peek(8));
+  if (opt.layout && in_format && *in_format != Format::Npy)
+    throw UsageError("--layout applies to .npy input, and " + quoted(in_name) + " is a " +
+                     format_name(*in_format) + " file");
   auto reader = open_reader(std::move(src), dec);
-  const Plan p = make_plan(reader->info(), in_format.value_or(Format::Npy), f, in_name,
-                           sink.name(), opt);
+  const Plan p = make_plan(reader->info(), reader->tensor(), in_format.value_or(Format::Npy), f,
+                           in_name, sink.name(), opt);
   EncodeOptions enc;
   enc.quality = opt.quality;
+  if (f == Format::Npy) enc.npy_dims = p.t.dims;
   auto writer = open_writer(f, sink, p.out, enc);
-  stream(*reader, *writer, p, opt);
+  stream(*reader, *writer, p, opt, sink.name());
 }
 
 void process_file(const std::string& in, const std::string& out, const RunOptions& opt) {

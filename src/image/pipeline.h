@@ -1,5 +1,6 @@
-// The streaming pipeline: decoder rows -> float HWC row blocks -> LRN -> quantise -> encoder
-// rows. The full-size float image is never allocated for image-to-image runs.
+// The streaming pipeline: decoder rows -> float row blocks (HWC, or CHW planes for planar
+// tensors) -> LRN -> quantise -> encoder rows. The full-size float image is never allocated
+// for image-to-image runs.
 #pragma once
 
 #include <atomic>
@@ -20,9 +21,12 @@ namespace lrn {
 struct ChannelStats {
   std::vector<double> min, max, mean;
 };
+/// One file's statistics: input[i] and output[i] are image i's (a .npy batch holds several).
 struct ImageStats {
   std::size_t width = 0, height = 0, channels = 0;
-  ChannelStats input, output;
+  std::size_t images = 1;
+  bool batch = false;  ///< the array has a batch axis (N, ...): report per image as a list
+  std::vector<ChannelStats> input, output;
 };
 
 struct RunOptions {
@@ -33,6 +37,9 @@ struct RunOptions {
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
   std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;  ///< see DecodeOptions
   std::uint64_t max_row_bytes = std::uint64_t{16} << 20;  ///< see DecodeOptions
+  std::optional<Layout> layout;     ///< .npy input's layout (see DecodeOptions); a UsageError
+                                    ///< with JPEG or PNG input
+  SampleType npy_type = SampleType::F32;  ///< .npy output: F32 or F16 (overflow warns)
   bool lenient = false;             ///< decode what can be decoded from damaged files, warning
   bool strict = false;              ///< every warning is an error (codecs and warn's callers)
   unsigned threads = 1;             ///< row-block threads inside one image, >= 1

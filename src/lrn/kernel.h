@@ -59,6 +59,13 @@ class Kernel {
   /// overlap is not. No alignment is required.
   void run(const float* in, float* out, std::size_t pixels) const;
 
+  /// Planar form (CHW): value c of pixel i is in[c * in_plane + i] for i < pixels, and is
+  /// written to out[c * out_plane + i]. Bit-identical to run() on the same values
+  /// interleaved. in == out with in_plane == out_plane (in place) is allowed; other overlap
+  /// is not. in_plane, out_plane >= pixels.
+  void run_planar(const float* in, std::size_t in_plane, float* out, std::size_t out_plane,
+                  std::size_t pixels) const;
+
   Target target() const { return target_; }
   std::size_t channels() const { return channels_; }
   const LrnParams& params() const { return params_; }
