@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lrn/family/driver.h"
+#include "lrn/family/lms.h"
 #include "lrn/family/spatial_lrn.h"
 
 using namespace lrn::family;
@@ -97,7 +98,7 @@ double num(const Keys& k, const std::string& key, double dflt) {
   const auto it = k.find(key);
   return it == k.end() ? dflt : std::strtod(it->second.c_str(), nullptr);
 }
-[[maybe_unused]] bool flag(const Keys& k, const std::string& key, bool dflt) {
+bool flag(const Keys& k, const std::string& key, bool dflt) {
   const auto it = k.find(key);
   return it == k.end() ? dflt : it->second == "1" || it->second == "true";
 }
@@ -124,6 +125,17 @@ std::unique_ptr<Operation> make_op(const std::string& method, const Keys& k, con
     p.beta = num(k, "beta", p.beta);
     if (k.count("bias")) p.bias = num(k, "bias", 1);
     return checked(p, g, make_spatial_lrn);
+  }
+  if (method == "lms") {
+    LmsParams p;
+    const auto c = parse_lms_convention(str(k, "convention", "torch7"));
+    const auto kernel = parse_kernel(str(k, "kernel", "box"));
+    if (!c || !kernel) fail("unknown convention or kernel");
+    p.convention = *c;
+    p.kernel = *kernel;
+    p.size = static_cast<int>(num(k, "size", p.size));
+    p.per_channel = flag(k, "per_channel", p.per_channel);
+    return checked(p, g, make_lms);
   }
   fail("unknown method '" + method + "'");
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lrn/family/kernel_shape.h"
 #include "lrn/family/operation.h"
 
 namespace lrn::family {
@@ -44,9 +45,6 @@ struct SpatialLrnParams {
   /// K as computed: the bias under onednn (1 when unset), else 1.
   double k() const { return convention == SpatialLrnConvention::Onednn ? bias.value_or(1.0) : 1.0; }
 };
-
-/// Largest window side any family method accepts (a sane bound on scratch memory).
-constexpr int kMaxWindow = 1023;
 
 /// Every problem with p, one message each (lowercase, no trailing period); empty when valid.
 std::vector<std::string> validate(const SpatialLrnParams& p);
