@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lrn/family/driver.h"
+#include "lrn/family/gcn.h"
 #include "lrn/family/lms.h"
 #include "lrn/family/spatial_lrn.h"
 
@@ -136,6 +137,22 @@ std::unique_ptr<Operation> make_op(const std::string& method, const Keys& k, con
     p.size = static_cast<int>(num(k, "size", p.size));
     p.per_channel = flag(k, "per_channel", p.per_channel);
     return checked(p, g, make_lms);
+  }
+  if (method == "gcn") {
+    const auto c = parse_gcn_convention(str(k, "convention", "pylearn2"));
+    if (!c) fail("unknown convention");
+    GcnParams p = GcnParams::defaults(*c);
+    if (k.count("preset")) {
+      const auto preset = GcnParams::preset(str(k, "preset", ""));
+      if (!preset) fail("unknown preset");
+      p = *preset;
+    }
+    p.scale = num(k, "scale", p.scale);
+    p.sqrt_bias = num(k, "sqrt_bias", p.sqrt_bias);
+    p.use_std = flag(k, "use_std", p.use_std);
+    p.min_divisor = num(k, "min_divisor", p.min_divisor);
+    p.per_channel = flag(k, "per_channel", p.per_channel);
+    return checked(p, g, make_gcn);
   }
   fail("unknown method '" + method + "'");
 }

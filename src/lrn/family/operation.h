@@ -52,7 +52,8 @@ class RowSink {
 /// The engine's contract:
 ///  1. passes() == 2: call accumulate(in, y0, y1) over row ranges that cover [0, height) once,
 ///     in increasing order (any split), then finish(). accumulate reads input rows as
-///     run_rows does (halo included). passes() == 1: neither is called.
+///     run_rows does (halo included). A call with y0 == 0 starts the statistics afresh, so the
+///     same operation can be run over the image again. passes() == 1: neither is called.
 ///  2. run_rows(in, out, y0, y1) for any ranges covering [0, height), in any order, from any
 ///     number of threads at once (run_rows is const and keeps its scratch on the stack/heap
 ///     of the call).
