@@ -17,6 +17,7 @@
 
 #include "lrn/family/driver.h"
 #include "lrn/family/gcn.h"
+#include "lrn/family/lcn.h"
 #include "lrn/family/lms.h"
 #include "lrn/family/spatial_lrn.h"
 
@@ -153,6 +154,20 @@ std::unique_ptr<Operation> make_op(const std::string& method, const Keys& k, con
     p.min_divisor = num(k, "min_divisor", p.min_divisor);
     p.per_channel = flag(k, "per_channel", p.per_channel);
     return checked(p, g, make_gcn);
+  }
+  if (method == "lcn") {
+    const auto c = parse_lcn_convention(str(k, "convention", "torch7"));
+    if (!c) fail("unknown convention");
+    LcnParams p = LcnParams::defaults(*c);
+    if (k.count("kernel")) {
+      const auto kernel = parse_kernel(str(k, "kernel", ""));
+      if (!kernel) fail("unknown kernel");
+      p.kernel = *kernel;
+    }
+    p.size = static_cast<int>(num(k, "size", p.size));
+    p.threshold = num(k, "threshold", p.threshold);
+    p.per_channel = flag(k, "per_channel", p.per_channel);
+    return checked(p, g, make_lcn);
   }
   fail("unknown method '" + method + "'");
 }

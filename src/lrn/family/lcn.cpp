@@ -1,0 +1,269 @@
+// Local contrast normalization: parameters, validation and the operation.
+#include "lrn/family/lcn.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "lrn/family/window.h"
+
+namespace lrn::family {
+
+const char* convention_name(LcnConvention c) {
+  switch (c) {
+    case LcnConvention::Torch7: return "torch7";
+    case LcnConvention::Jarrett: return "jarrett";
+    case LcnConvention::Pylearn2: return "pylearn2";
+    case LcnConvention::Pinto: return "pinto";
+  }
+  return "?";
+}
+
+std::optional<LcnConvention> parse_lcn_convention(const std::string& name) {
+  for (auto c : {LcnConvention::Torch7, LcnConvention::Jarrett, LcnConvention::Pylearn2,
+                 LcnConvention::Pinto})
+    if (name == convention_name(c)) return c;
+  return std::nullopt;
+}
+
+LcnParams LcnParams::defaults(LcnConvention c) {
+  LcnParams p;
+  p.convention = c;
+  switch (c) {
+    case LcnConvention::Torch7: break;
+    case LcnConvention::Jarrett: p.kernel = KernelShape::Gaussian, p.threshold = 0; break;
+    case LcnConvention::Pylearn2:
+      p.kernel = KernelShape::Gaussian, p.size = 7, p.per_channel = true;
+      break;
+    case LcnConvention::Pinto: p.size = 3, p.threshold = 1; break;
+  }
+  return p;
+}
+
+std::vector<std::string> validate(const LcnParams& p) {
+  std::vector<std::string> errors;
+  if (p.size < 1 || p.size > kMaxWindow || p.size % 2 == 0)
+    errors.push_back("the window size must be odd, 1.." + std::to_string(kMaxWindow));
+  if (!std::isfinite(p.threshold) || p.threshold < 0)
+    errors.push_back("the threshold must be a finite number >= 0");
+  if (p.convention == LcnConvention::Pinto && p.kernel != KernelShape::Box)
+    errors.push_back("the pinto convention uses a box window only");
+  return errors;
+}
+
+namespace {
+
+constexpr std::size_t kChunk = 32;  // output rows per internal step: bounds the v buffer
+
+detail::Taps taps_for(const LcnParams& p) {
+  const auto n = static_cast<std::size_t>(p.size);
+  if (p.kernel == KernelShape::Box) return detail::box_taps(n);
+  if (p.convention == LcnConvention::Pylearn2) return detail::sigma_gaussian_taps(n, 2.0);
+  return detail::torch_gaussian_taps(n);
+}
+
+class Lcn final : public Operation {
+ public:
+  Lcn(const LcnParams& p, const Geometry& g)
+      : Operation(g), p_(p), taps_(taps_for(p)), lanes_(p.per_channel ? g.channels : 1),
+        totals_(lanes_, 0.0), means_(lanes_, 0.0) {
+    const double s = taps_.sum();
+    wnorm_ = 1 / (s * s);
+    group_ = p.per_channel ? 1.0 : static_cast<double>(g.channels);
+    col_mass_.resize(g.width);
+    for (std::size_t x = 0; x < g.width; ++x)
+      col_mass_[x] = detail::axis_mass(taps_, x, g.width) / s;
+    // torch with its 1-D (Gaussian) kernel: see lcn.h.
+    torch_1d_factor_ = p.kernel == KernelShape::Gaussian ? std::sqrt(group_) : 1.0;
+  }
+
+  std::size_t halo_rows() const override {
+    const bool chained = p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett;
+    return taps_.radius() * (chained ? 2 : 1);
+  }
+  int passes() const override {
+    return p_.convention == LcnConvention::Jarrett || p_.convention == LcnConvention::Pylearn2 ? 2 : 1;
+  }
+
+  void accumulate(const RowSource& in, std::size_t y0, std::size_t y1) override {
+    if (y0 == 0) totals_.assign(lanes_, 0.0);
+    rows(in, y0, y1, [&](std::size_t, const double*, const double* den) {
+      for (std::size_t l = 0; l < lanes_; ++l) {
+        double s = 0;
+        for (std::size_t x = 0; x < geometry_.width; ++x) s += den[x * lanes_ + l];
+        totals_[l] += s;
+      }
+    });
+  }
+  void finish() override {
+    const double pixels = static_cast<double>(geometry_.width * geometry_.height);
+    for (std::size_t l = 0; l < lanes_; ++l) means_[l] = totals_[l] / pixels;
+  }
+
+  void run_rows(const RowSource& in, const RowSink& out, std::size_t y0,
+                std::size_t y1) const override {
+    const Geometry& g = geometry_;
+    const double t = p_.threshold;
+    rows(in, y0, y1, [&](std::size_t y, const double* num, const double* den) {
+      float* dst = out.row(y);
+      for (std::size_t x = 0; x < g.width; ++x)
+        for (std::size_t c = 0; c < g.channels; ++c) {
+          const std::size_t l = p_.per_channel ? c : 0;
+          const double s = den[x * lanes_ + l];
+          double d = s;
+          switch (p_.convention) {
+            case LcnConvention::Torch7: d = s > t ? s : t; break;
+            case LcnConvention::Jarrett:
+            case LcnConvention::Pylearn2: d = std::max({s, means_[l], t}); break;
+            case LcnConvention::Pinto: break;
+          }
+          const double v = num[x * g.channels + c];
+          dst[at(x, c)] = static_cast<float>(d > 0 ? v / d : 0.0);
+        }
+    });
+  }
+
+ private:
+  /// Receives, for output row y: num (width x C: the centred values) and den (width x lanes:
+  /// the local divisor before any image-wide floor).
+  using RowFn = std::function<void(std::size_t y, const double* num, const double* den)>;
+
+  std::ptrdiff_t at(std::size_t x, std::size_t c) const {
+    return static_cast<std::ptrdiff_t>(x) * geometry_.pixel_stride +
+           static_cast<std::ptrdiff_t>(c) * geometry_.channel_stride;
+  }
+
+  /// Per lane: x (per channel) or the sum over channels (joint).
+  void fill_x(const float* row, double* dst, std::size_t stride, bool squares) const {
+    const Geometry& g = geometry_;
+    for (std::size_t x = 0; x < g.width; ++x) {
+      if (p_.per_channel) {
+        for (std::size_t c = 0; c < g.channels; ++c) {
+          const double v = row[at(x, c)];
+          dst[x * stride + c] = squares ? v * v : v;
+        }
+      } else {
+        double s = 0;
+        for (std::size_t c = 0; c < g.channels; ++c) {
+          const double v = row[at(x, c)];
+          s += squares ? v * v : v;
+        }
+        dst[x * stride] = s;
+      }
+    }
+  }
+
+  void rows(const RowSource& in, std::size_t y0, std::size_t y1, const RowFn& f) const {
+    for (std::size_t c0 = y0; c0 < y1; c0 += kChunk) {
+      const std::size_t c1 = std::min(y1, c0 + kChunk);
+      if (p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett)
+        chained(in, c0, c1, f);
+      else
+        single(in, c0, c1, f);
+    }
+  }
+
+  /// Torch7 and Jarrett: a mean window, then a deviation window over v = x - m.
+  void chained(const RowSource& in, std::size_t c0, std::size_t c1, const RowFn& f) const {
+    const Geometry& g = geometry_;
+    const std::size_t W = g.width, C = g.channels, r = taps_.radius(), m = W * C;
+    const bool torch = p_.convention == LcnConvention::Torch7;
+    const std::size_t v0 = c0 >= r ? c0 - r : 0, v1 = std::min(g.height, c1 + r);
+    std::vector<double> v((v1 - v0) * m);
+    detail::window_sums(
+        taps_, W, g.height, lanes_, v0, v1,
+        [&](std::size_t y, double* dst) { fill_x(in.row(y), dst, lanes_, false); },
+        [&](std::size_t y, const double* sums) {
+          const float* src = in.row(y);
+          double* vy = &v[(y - v0) * m];
+          const double row_mass = torch ? detail::axis_mass(taps_, y, g.height) / taps_.sum() : 1;
+          for (std::size_t x = 0; x < W; ++x) {
+            const double a = torch ? row_mass * col_mass_[x] : 1.0;
+            for (std::size_t c = 0; c < C; ++c) {
+              const double mean = sums[x * lanes_ + (p_.per_channel ? c : 0)] * wnorm_ / group_ / a;
+              vy[x * C + c] = src[at(x, c)] - mean;
+            }
+          }
+        });
+    std::vector<double> den(W * lanes_);
+    detail::window_sums(
+        taps_, W, g.height, lanes_, c0, c1,
+        [&](std::size_t y, double* dst) {
+          const double* vy = &v[(y - v0) * m];
+          for (std::size_t x = 0; x < W; ++x) {
+            if (p_.per_channel) {
+              for (std::size_t c = 0; c < C; ++c) dst[x * C + c] = vy[x * C + c] * vy[x * C + c];
+            } else {
+              double s = 0;
+              for (std::size_t c = 0; c < C; ++c) s += vy[x * C + c] * vy[x * C + c];
+              dst[x] = s;
+            }
+          }
+        },
+        [&](std::size_t y, const double* sums) {
+          const double row_mass = torch ? detail::axis_mass(taps_, y, g.height) / taps_.sum() : 1;
+          for (std::size_t x = 0; x < W; ++x)
+            for (std::size_t l = 0; l < lanes_; ++l) {
+              const double sigma = std::sqrt(std::max(sums[x * lanes_ + l] * wnorm_ / group_, 0.0));
+              den[x * lanes_ + l] =
+                  torch ? sigma * torch_1d_factor_ / (row_mass * col_mass_[x]) : sigma;
+            }
+          f(y, &v[(y - v0) * m], den.data());
+        });
+  }
+
+  /// Pylearn2 and Pinto: sums of x and x^2 over one window.
+  void single(const RowSource& in, std::size_t c0, std::size_t c1, const RowFn& f) const {
+    const Geometry& g = geometry_;
+    const std::size_t W = g.width, C = g.channels, L = lanes_;
+    const bool pinto = p_.convention == LcnConvention::Pinto;
+    const double size = static_cast<double>(taps_.size() * taps_.size()) * group_;
+    std::vector<double> num(W * C), den(W * L);
+    detail::window_sums(
+        taps_, W, g.height, 2 * L, c0, c1,
+        [&](std::size_t y, double* dst) {
+          const float* row = in.row(y);
+          fill_x(row, dst, 2 * L, false);
+          fill_x(row, dst + L, 2 * L, true);
+        },
+        [&](std::size_t y, const double* sums) {
+          const float* src = in.row(y);
+          for (std::size_t x = 0; x < W; ++x) {
+            const double* s = sums + x * 2 * L;
+            for (std::size_t l = 0; l < L; ++l) {
+              if (pinto) {
+                const double val = std::max(s[L + l] - s[l] * s[l] / size, 0.0);
+                double d = std::sqrt(val) + 1e-5;
+                if (d < p_.threshold + 1e-5) d = 1;
+                den[x * L + l] = d;
+              } else {
+                den[x * L + l] = std::sqrt(std::max(s[L + l] * wnorm_ / group_, 0.0));
+              }
+            }
+            for (std::size_t c = 0; c < C; ++c) {
+              const std::size_t l = p_.per_channel ? c : 0;
+              const double mean = pinto ? s[l] / size : s[l] * wnorm_ / group_;
+              num[x * C + c] = src[at(x, c)] - mean;
+            }
+          }
+          f(y, num.data(), den.data());
+        });
+  }
+
+  LcnParams p_;
+  detail::Taps taps_;
+  std::size_t lanes_;
+  double wnorm_ = 1, group_ = 1, torch_1d_factor_ = 1;
+  std::vector<double> col_mass_, totals_, means_;
+};
+
+}  // namespace
+
+std::unique_ptr<Operation> make_lcn(const LcnParams& p, const Geometry& g) {
+  const auto problems = validate(p);
+  if (!problems.empty()) throw std::invalid_argument(join_problems(problems));
+  if (!g.valid()) throw std::invalid_argument("invalid image geometry");
+  return std::make_unique<Lcn>(p, g);
+}
+
+}  // namespace lrn::family
