@@ -20,6 +20,7 @@
 #include "lrn/family/lcn.h"
 #include "lrn/family/lms.h"
 #include "lrn/family/spatial_lrn.h"
+#include "lrn/family/zca.h"
 
 using namespace lrn::family;
 
@@ -168,6 +169,24 @@ std::unique_ptr<Operation> make_op(const std::string& method, const Keys& k, con
     p.threshold = num(k, "threshold", p.threshold);
     p.per_channel = flag(k, "per_channel", p.per_channel);
     return checked(p, g, make_lcn);
+  }
+  if (method == "zca") {
+    // mean=v,v,... P=v,v,... (row-major C x C), decimals as Python's repr writes them.
+    auto list = [&](const std::string& key) {
+      std::vector<double> v;
+      const std::string s = str(k, key, "");
+      for (std::size_t at = 0; at < s.size();) {
+        const std::size_t comma = s.find(',', at);
+        v.push_back(std::strtod(s.substr(at, comma - at).c_str(), nullptr));
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+      }
+      return v;
+    };
+    const ZcaParams p{list("mean"), list("P")};
+    const auto problems = validate(p, g.channels);
+    if (!problems.empty()) fail(join_problems(problems));
+    return make_zca(p, g);
   }
   fail("unknown method '" + method + "'");
 }
