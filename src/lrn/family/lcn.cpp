@@ -87,12 +87,24 @@ class Lcn final : public Operation {
 
   void accumulate(const RowSource& in, std::size_t y0, std::size_t y1) override {
     if (y0 == 0) totals_.assign(lanes_, 0.0);
-    rows(in, y0, y1, [&](std::size_t, const double*, const double* den) {
+    // Per row: the sum over x, strip by strip (fixed strips, in x order); then rows in order.
+    std::vector<double> row_sums;
+    std::size_t first = y0;
+    rows(in, y0, y1, [&](std::size_t y, std::size_t xa, std::size_t xb, const double*,
+                         const double* den) {
+      if (xa == 0) {
+        if (y == first) row_sums.assign(kChunk * lanes_, 0.0);
+      }
+      double* rs = &row_sums[(y - first) * lanes_];
       for (std::size_t l = 0; l < lanes_; ++l) {
         double s = 0;
-        for (std::size_t x = 0; x < geometry_.width; ++x) s += den[x * lanes_ + l];
-        totals_[l] += s;
+        for (std::size_t x = xa; x < xb; ++x) s += den[(x - xa) * lanes_ + l];
+        rs[l] += s;
       }
+    }, [&](std::size_t c0, std::size_t c1) {
+      for (std::size_t y = c0; y < c1; ++y)
+        for (std::size_t l = 0; l < lanes_; ++l) totals_[l] += row_sums[(y - c0) * lanes_ + l];
+      first = c1;
     });
   }
   void finish() override {
@@ -104,12 +116,13 @@ class Lcn final : public Operation {
                 std::size_t y1) const override {
     const Geometry& g = geometry_;
     const double t = p_.threshold;
-    rows(in, y0, y1, [&](std::size_t y, const double* num, const double* den) {
+    rows(in, y0, y1, [&](std::size_t y, std::size_t xa, std::size_t xb, const double* num,
+                         const double* den) {
       float* dst = out.row(y);
-      for (std::size_t x = 0; x < g.width; ++x)
+      for (std::size_t x = xa; x < xb; ++x)
         for (std::size_t c = 0; c < g.channels; ++c) {
           const std::size_t l = p_.per_channel ? c : 0;
-          const double s = den[x * lanes_ + l];
+          const double s = den[(x - xa) * lanes_ + l];
           double d = s;
           switch (p_.convention) {
             case LcnConvention::Torch7: d = s > t ? s : t; break;
@@ -117,30 +130,36 @@ class Lcn final : public Operation {
             case LcnConvention::Pylearn2: d = std::max({s, means_[l], t}); break;
             case LcnConvention::Pinto: break;
           }
-          const double v = num[x * g.channels + c];
+          const double v = num[(x - xa) * g.channels + c];
           dst[at(x, c)] = static_cast<float>(d > 0 ? v / d : 0.0);
         }
-    });
+    }, nullptr);
   }
 
  private:
-  /// Receives, for output row y: num (width x C: the centred values) and den (width x lanes:
-  /// the local divisor before any image-wide floor).
-  using RowFn = std::function<void(std::size_t y, const double* num, const double* den)>;
+  /// Receives, for output row y and columns [xa, xb): num ((xb - xa) x C: the centred values)
+  /// and den ((xb - xa) x lanes: the local divisor before any image-wide floor).
+  using RowFn = std::function<void(std::size_t y, std::size_t xa, std::size_t xb,
+                                   const double* num, const double* den)>;
+  /// Called after each tile of rows [c0, c1) has been handed out completely.
+  using TileDone = std::function<void(std::size_t c0, std::size_t c1)>;
 
   std::ptrdiff_t at(std::size_t x, std::size_t c) const {
     return static_cast<std::ptrdiff_t>(x) * geometry_.pixel_stride +
            static_cast<std::ptrdiff_t>(c) * geometry_.channel_stride;
   }
 
-  /// Per lane: x (per channel) or the sum over channels (joint).
-  void fill_x(const float* row, double* dst, std::size_t stride, bool squares) const {
+  /// Columns [xa, xb) of a row, per lane: x (per channel) or the sum over channels (joint);
+  /// squared first when asked. Lane l of column x goes to dst[(x - xa) * stride + l].
+  void fill_x(const float* row, std::size_t xa, std::size_t xb, double* dst, std::size_t stride,
+              bool squares) const {
     const Geometry& g = geometry_;
-    for (std::size_t x = 0; x < g.width; ++x) {
+    for (std::size_t x = xa; x < xb; ++x) {
+      double* d = dst + (x - xa) * stride;
       if (p_.per_channel) {
         for (std::size_t c = 0; c < g.channels; ++c) {
           const double v = row[at(x, c)];
-          dst[x * stride + c] = squares ? v * v : v;
+          d[c] = squares ? v * v : v;
         }
       } else {
         double s = 0;
@@ -148,105 +167,120 @@ class Lcn final : public Operation {
           const double v = row[at(x, c)];
           s += squares ? v * v : v;
         }
-        dst[x * stride] = s;
+        d[0] = s;
       }
     }
   }
 
-  void rows(const RowSource& in, std::size_t y0, std::size_t y1, const RowFn& f) const {
+  /// Tiles of kChunk rows by fixed strips of columns (anchored at column 0).
+  void rows(const RowSource& in, std::size_t y0, std::size_t y1, const RowFn& f,
+            const TileDone& done) const {
+    const std::size_t W = geometry_.width, strip = detail::strip_columns(geometry_.channels);
     for (std::size_t c0 = y0; c0 < y1; c0 += kChunk) {
       const std::size_t c1 = std::min(y1, c0 + kChunk);
-      if (p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett)
-        chained(in, c0, c1, f);
-      else
-        single(in, c0, c1, f);
+      for (std::size_t x0 = 0; x0 < W; x0 += strip) {
+        const std::size_t x1 = std::min(W, x0 + strip);
+        if (p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett)
+          chained(in, c0, c1, x0, x1, f);
+        else
+          single(in, c0, c1, x0, x1, f);
+      }
+      if (done) done(c0, c1);
     }
   }
 
   /// Torch7 and Jarrett: a mean window, then a deviation window over v = x - m.
-  void chained(const RowSource& in, std::size_t c0, std::size_t c1, const RowFn& f) const {
+  void chained(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0,
+               std::size_t x1, const RowFn& f) const {
     const Geometry& g = geometry_;
-    const std::size_t W = g.width, C = g.channels, r = taps_.radius(), m = W * C;
+    const std::size_t W = g.width, C = g.channels, r = taps_.radius(), L = lanes_;
     const bool torch = p_.convention == LcnConvention::Torch7;
     const std::size_t v0 = c0 >= r ? c0 - r : 0, v1 = std::min(g.height, c1 + r);
-    std::vector<double> v((v1 - v0) * m);
+    const std::size_t u0 = x0 >= r ? x0 - r : 0, u1 = std::min(W, x1 + r);
+    const std::size_t vm = (u1 - u0) * C;
+    std::vector<double> v((v1 - v0) * vm);
+    auto vat = [&](std::size_t y, std::size_t x) { return &v[(y - v0) * vm + (x - u0) * C]; };
     detail::window_sums(
-        taps_, W, g.height, lanes_, v0, v1,
-        [&](std::size_t y, double* dst) { fill_x(in.row(y), dst, lanes_, false); },
-        [&](std::size_t y, const double* sums) {
+        taps_, W, g.height, L, v0, v1, u0, u1,
+        [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
+          fill_x(in.row(y), xa, xb, dst, L, false);
+        },
+        [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const float* src = in.row(y);
-          double* vy = &v[(y - v0) * m];
           const double row_mass = torch ? detail::axis_mass(taps_, y, g.height) / taps_.sum() : 1;
-          for (std::size_t x = 0; x < W; ++x) {
+          for (std::size_t x = xa; x < xb; ++x) {
             const double a = torch ? row_mass * col_mass_[x] : 1.0;
+            double* vx = vat(y, x);
             for (std::size_t c = 0; c < C; ++c) {
-              const double mean = sums[x * lanes_ + (p_.per_channel ? c : 0)] * wnorm_ / group_ / a;
-              vy[x * C + c] = src[at(x, c)] - mean;
+              const double mean = sums[(x - xa) * L + (p_.per_channel ? c : 0)] * wnorm_ / group_ / a;
+              vx[c] = src[at(x, c)] - mean;
             }
           }
         });
-    std::vector<double> den(W * lanes_);
+    std::vector<double> den((x1 - x0) * L);
     detail::window_sums(
-        taps_, W, g.height, lanes_, c0, c1,
-        [&](std::size_t y, double* dst) {
-          const double* vy = &v[(y - v0) * m];
-          for (std::size_t x = 0; x < W; ++x) {
+        taps_, W, g.height, L, c0, c1, x0, x1,
+        [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
+          for (std::size_t x = xa; x < xb; ++x) {
+            const double* vx = vat(y, x);
+            double* d = dst + (x - xa) * L;
             if (p_.per_channel) {
-              for (std::size_t c = 0; c < C; ++c) dst[x * C + c] = vy[x * C + c] * vy[x * C + c];
+              for (std::size_t c = 0; c < C; ++c) d[c] = vx[c] * vx[c];
             } else {
               double s = 0;
-              for (std::size_t c = 0; c < C; ++c) s += vy[x * C + c] * vy[x * C + c];
-              dst[x] = s;
+              for (std::size_t c = 0; c < C; ++c) s += vx[c] * vx[c];
+              d[0] = s;
             }
           }
         },
-        [&](std::size_t y, const double* sums) {
+        [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const double row_mass = torch ? detail::axis_mass(taps_, y, g.height) / taps_.sum() : 1;
-          for (std::size_t x = 0; x < W; ++x)
-            for (std::size_t l = 0; l < lanes_; ++l) {
-              const double sigma = std::sqrt(std::max(sums[x * lanes_ + l] * wnorm_ / group_, 0.0));
-              den[x * lanes_ + l] =
+          for (std::size_t x = xa; x < xb; ++x)
+            for (std::size_t l = 0; l < L; ++l) {
+              const double sigma = std::sqrt(std::max(sums[(x - xa) * L + l] * wnorm_ / group_, 0.0));
+              den[(x - xa) * L + l] =
                   torch ? sigma * torch_1d_factor_ / (row_mass * col_mass_[x]) : sigma;
             }
-          f(y, &v[(y - v0) * m], den.data());
+          f(y, xa, xb, vat(y, xa), den.data());
         });
   }
 
   /// Pylearn2 and Pinto: sums of x and x^2 over one window.
-  void single(const RowSource& in, std::size_t c0, std::size_t c1, const RowFn& f) const {
+  void single(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0,
+              std::size_t x1, const RowFn& f) const {
     const Geometry& g = geometry_;
-    const std::size_t W = g.width, C = g.channels, L = lanes_;
+    const std::size_t C = g.channels, L = lanes_;
     const bool pinto = p_.convention == LcnConvention::Pinto;
     const double size = static_cast<double>(taps_.size() * taps_.size()) * group_;
-    std::vector<double> num(W * C), den(W * L);
+    std::vector<double> num((x1 - x0) * C), den((x1 - x0) * L);
     detail::window_sums(
-        taps_, W, g.height, 2 * L, c0, c1,
-        [&](std::size_t y, double* dst) {
+        taps_, g.width, g.height, 2 * L, c0, c1, x0, x1,
+        [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
           const float* row = in.row(y);
-          fill_x(row, dst, 2 * L, false);
-          fill_x(row, dst + L, 2 * L, true);
+          fill_x(row, xa, xb, dst, 2 * L, false);
+          fill_x(row, xa, xb, dst + L, 2 * L, true);
         },
-        [&](std::size_t y, const double* sums) {
+        [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const float* src = in.row(y);
-          for (std::size_t x = 0; x < W; ++x) {
-            const double* s = sums + x * 2 * L;
+          for (std::size_t x = xa; x < xb; ++x) {
+            const double* s = sums + (x - xa) * 2 * L;
             for (std::size_t l = 0; l < L; ++l) {
               if (pinto) {
                 const double val = std::max(s[L + l] - s[l] * s[l] / size, 0.0);
                 double d = std::sqrt(val) + 1e-5;
                 if (d < p_.threshold + 1e-5) d = 1;
-                den[x * L + l] = d;
+                den[(x - xa) * L + l] = d;
               } else {
-                den[x * L + l] = std::sqrt(std::max(s[L + l] * wnorm_ / group_, 0.0));
+                den[(x - xa) * L + l] = std::sqrt(std::max(s[L + l] * wnorm_ / group_, 0.0));
               }
             }
             for (std::size_t c = 0; c < C; ++c) {
               const std::size_t l = p_.per_channel ? c : 0;
               const double mean = pinto ? s[l] / size : s[l] * wnorm_ / group_;
-              num[x * C + c] = src[at(x, c)] - mean;
+              num[(x - xa) * C + c] = src[at(x, c)] - mean;
             }
           }
-          f(y, num.data(), den.data());
+          f(y, xa, xb, num.data(), den.data());
         });
   }
 

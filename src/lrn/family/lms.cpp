@@ -54,34 +54,34 @@ class Lms final : public Operation {
       return static_cast<std::ptrdiff_t>(x) * g.pixel_stride +
              static_cast<std::ptrdiff_t>(c) * g.channel_stride;
     };
-    auto fill = [&](std::size_t y, double* dst) {
+    auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
       const float* row = in.row(y);
-      for (std::size_t x = 0; x < g.width; ++x) {
+      for (std::size_t x = xa; x < xb; ++x) {
         if (p_.per_channel) {
-          for (std::size_t c = 0; c < C; ++c) dst[x * C + c] = row[at(x, c)];
+          for (std::size_t c = 0; c < C; ++c) dst[(x - xa) * C + c] = row[at(x, c)];
         } else {
           double s = 0;
           for (std::size_t c = 0; c < C; ++c) s += row[at(x, c)];
-          dst[x] = s;
+          dst[x - xa] = s;
         }
       }
     };
     const double per_lane = p_.per_channel ? 1.0 : static_cast<double>(C);
-    auto emit = [&](std::size_t y, const double* sums) {
+    auto emit = [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
       const float* src = in.row(y);
       float* dst = out.row(y);
       const double row_mass = detail::axis_mass(taps_, y, g.height);
-      for (std::size_t x = 0; x < g.width; ++x) {
+      for (std::size_t x = xa; x < xb; ++x) {
         const double mass =
             (p_.convention == LmsConvention::Torch7 ? row_mass * col_mass_[x] : full_mass_) *
             per_lane;
         for (std::size_t c = 0; c < C; ++c) {
-          const double m = sums[x * lanes + (p_.per_channel ? c : 0)] / mass;
+          const double m = sums[(x - xa) * lanes + (p_.per_channel ? c : 0)] / mass;
           dst[at(x, c)] = static_cast<float>(src[at(x, c)] - m);
         }
       }
     };
-    detail::window_sums(taps_, g.width, g.height, lanes, y0, y1, fill, emit);
+    detail::window_sums(taps_, g.width, g.height, lanes, y0, y1, 0, g.width, fill, emit);
   }
 
  private:

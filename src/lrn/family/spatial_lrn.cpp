@@ -70,34 +70,56 @@ class SpatialLrn final : public Operation {
     const Geometry& g = geometry_;
     const std::size_t C = g.channels;
     const double n2 = static_cast<double>(p_.size) * p_.size;
-    auto fill = [&](std::size_t y, double* dst) {
-      const float* row = in.row(y);
-      for (std::size_t x = 0; x < g.width; ++x)
+    const bool packed = g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1;
+    auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* __restrict dst) {
+      const float* __restrict row = in.row(y);
+      if (packed) {
+        const float* __restrict r = row + xa * C;
+        for (std::size_t i = 0; i < (xb - xa) * C; ++i) dst[i] = double(r[i]) * r[i];
+        return;
+      }
+      for (std::size_t x = xa; x < xb; ++x)
         for (std::size_t c = 0; c < C; ++c) {
-          const double v = row[static_cast<std::ptrdiff_t>(x) * g.pixel_stride +
-                               static_cast<std::ptrdiff_t>(c) * g.channel_stride];
-          dst[x * C + c] = v * v;
+          const double v = row[at(x, c)];
+          dst[(x - xa) * C + c] = v * v;
         }
     };
-    auto emit = [&](std::size_t y, const double* sums) {
+    const std::size_t strip = detail::strip_columns(C) * C;
+    std::vector<double> base(strip);
+    std::vector<float> xs(strip), ys(strip);
+    auto emit = [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
       const float* src = in.row(y);
       float* dst = out.row(y);
-      const double row_mass = detail::axis_mass(taps_, y, g.height);
-      for (std::size_t x = 0; x < g.width; ++x) {
-        const double a = p_.convention == SpatialLrnConvention::Matconvnet
-                             ? p_.alpha / (row_mass * col_mass_[x])
-                             : p_.alpha / n2;
-        for (std::size_t c = 0; c < C; ++c) {
-          const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(x) * g.pixel_stride +
-                                    static_cast<std::ptrdiff_t>(c) * g.channel_stride;
-          dst[at] = static_cast<float>(power_.scale(src[at], k_ + a * sums[x * C + c]));
+      const std::size_t m = (xb - xa) * C;
+      if (p_.convention == SpatialLrnConvention::Matconvnet) {
+        const double row_mass = detail::axis_mass(taps_, y, g.height);
+        for (std::size_t x = xa; x < xb; ++x) {
+          const double a = p_.alpha / (row_mass * col_mass_[x]);
+          for (std::size_t c = 0; c < C; ++c)
+            base[(x - xa) * C + c] = k_ + a * sums[(x - xa) * C + c];
         }
+      } else {
+        const double a = p_.alpha / n2;
+        for (std::size_t i = 0; i < m; ++i) base[i] = k_ + a * sums[i];
       }
+      if (packed) {
+        power_.apply(src + xa * C, base.data(), dst + xa * C, m);
+        return;
+      }
+      for (std::size_t x = xa; x < xb; ++x)
+        for (std::size_t c = 0; c < C; ++c) xs[(x - xa) * C + c] = src[at(x, c)];
+      power_.apply(xs.data(), base.data(), ys.data(), m);
+      for (std::size_t x = xa; x < xb; ++x)
+        for (std::size_t c = 0; c < C; ++c) dst[at(x, c)] = ys[(x - xa) * C + c];
     };
-    detail::window_sums(taps_, g.width, g.height, C, y0, y1, fill, emit);
+    detail::window_sums(taps_, g.width, g.height, C, y0, y1, 0, g.width, fill, emit);
   }
 
  private:
+  std::ptrdiff_t at(std::size_t x, std::size_t c) const {
+    return static_cast<std::ptrdiff_t>(x) * geometry_.pixel_stride +
+           static_cast<std::ptrdiff_t>(c) * geometry_.channel_stride;
+  }
   SpatialLrnParams p_;
   detail::Taps taps_;
   detail::NegativePower power_;

@@ -56,53 +56,80 @@ double axis_mass(const Taps& t, std::size_t i, std::size_t len) {
 
 namespace {
 
-// Output rows per chunk: bounds the cached source rows to (kChunk + 2r) rows.
-constexpr std::size_t kChunk = 32;
-
-inline void add_into(double* dst, const double* a, const double* b, std::size_t n) {
+inline void add_into(double* __restrict dst, const double* __restrict a,
+                     const double* __restrict b, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) dst[i] = a[i] + b[i];
 }
+inline void add_to(double* __restrict dst, const double* __restrict b, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] += b[i];
+}
 
-/// Horizontal box sums of one row (n_pos positions of `lanes`), zero padded, block scheme on
-/// padded coordinates u = x + r with anchors at multiples of n.
-void box_row(const double* in, std::size_t n_pos, std::size_t lanes, std::size_t n,
-             std::vector<double>& pad, std::vector<double>& suf, std::vector<double>& pre,
-             double* out) {
-  const std::size_t r = n / 2, len = n_pos + 2 * r;
-  pad.assign(len * lanes, 0.0);
-  std::copy(in, in + n_pos * lanes, pad.begin() + static_cast<std::ptrdiff_t>(r * lanes));
-  suf.resize(len * lanes);
-  pre.resize(len * lanes);
-  for (std::size_t a = 0; a < len; a += n) {
-    const std::size_t e = std::min(a + n, len);
-    // prefix inside the block
-    for (std::size_t l = 0; l < lanes; ++l) pre[a * lanes + l] = pad[a * lanes + l];
-    for (std::size_t u = a + 1; u < e; ++u)
-      add_into(&pre[u * lanes], &pre[(u - 1) * lanes], &pad[u * lanes], lanes);
-    // suffix inside the block
-    for (std::size_t l = 0; l < lanes; ++l) suf[(e - 1) * lanes + l] = pad[(e - 1) * lanes + l];
-    for (std::size_t u = e - 1; u-- > a;)
-      add_into(&suf[u * lanes], &suf[(u + 1) * lanes], &pad[u * lanes], lanes);
-  }
-  for (std::size_t x = 0; x < n_pos; ++x) {
-    if (x % n == 0)
-      std::copy(&suf[x * lanes], &suf[x * lanes] + lanes, out + x * lanes);
-    else
-      add_into(out + x * lanes, &suf[x * lanes], &pre[(x + n - 1) * lanes], lanes);
+/// Horizontal box sums for outputs x in [sx, ex) from v, the vertical sums of image columns
+/// [sx - r, ex + r) (zeros outside the image). Block scheme on padded coordinates u = x + r
+/// (v's index is u - sx), anchors at multiples of n: the same adds in the same order whatever
+/// the strip. suf and pre hold one block each.
+/// LanesT > 0 fixes the lane count at compile time (the inner loops unroll); 0 reads L.
+template <std::size_t LanesT>
+void box_strip_t(const double* __restrict v, std::size_t sx, std::size_t ex, std::size_t lanes,
+                 std::size_t n, double* __restrict suf, double* __restrict pre,
+                 double* __restrict out) {
+  const std::size_t L = LanesT ? LanesT : lanes;
+  for (std::size_t a = (sx / n) * n; a < ex; a += n) {
+    const std::size_t xs = std::max(a, sx), xe = std::min(a + n, ex);
+    // Suffix sums of block a from its last position down to xs.
+    const double* va = v + (a + n - 1 - sx) * L;
+    double* sa = suf + (n - 1) * L;
+    for (std::size_t l = 0; l < L; ++l) sa[l] = va[l];
+    for (std::size_t u = a + n - 1; u-- > xs;) {
+      const double* vu = v + (u - sx) * L;
+      double* su = suf + (u - a) * L;
+      for (std::size_t l = 0; l < L; ++l) su[l] = su[l + L] + vu[l];
+    }
+    // Prefix sums of block a + n up to xe + n - 2.
+    if (xe > a + 1) {  // some x > a needs a prefix of block a + n
+      const std::size_t last = xe + n - 2;
+      const double* vb = v + (a + n - sx) * L;
+      for (std::size_t l = 0; l < L; ++l) pre[l] = vb[l];
+      for (std::size_t u = a + n + 1; u <= last; ++u) {
+        const double* vu = v + (u - sx) * L;
+        double* pu = pre + (u - a - n) * L;
+        for (std::size_t l = 0; l < L; ++l) pu[l] = pu[l - L] + vu[l];
+      }
+    }
+    for (std::size_t x = xs; x < xe; ++x) {
+      double* o = out + (x - sx) * L;
+      const double* su = suf + (x - a) * L;
+      if (x == a) {
+        for (std::size_t l = 0; l < L; ++l) o[l] = su[l];
+      } else {
+        const double* pu = pre + (x - a - 1) * L;
+        for (std::size_t l = 0; l < L; ++l) o[l] = su[l] + pu[l];
+      }
+    }
   }
 }
 
-/// Horizontal weighted sums of one row, taps in order, zero padded.
-void taps_row(const double* in, std::size_t n_pos, std::size_t lanes, const Taps& t,
-              std::vector<double>& pad, double* out) {
-  const std::size_t n = t.size(), r = n / 2, len = n_pos + 2 * r;
-  pad.assign(len * lanes, 0.0);
-  std::copy(in, in + n_pos * lanes, pad.begin() + static_cast<std::ptrdiff_t>(r * lanes));
-  const std::size_t m = n_pos * lanes;
+void box_strip(const double* v, std::size_t sx, std::size_t ex, std::size_t L, std::size_t n,
+               double* suf, double* pre, double* out) {
+  switch (L) {
+    case 1: return box_strip_t<1>(v, sx, ex, L, n, suf, pre, out);
+    case 2: return box_strip_t<2>(v, sx, ex, L, n, suf, pre, out);
+    case 3: return box_strip_t<3>(v, sx, ex, L, n, suf, pre, out);
+    case 4: return box_strip_t<4>(v, sx, ex, L, n, suf, pre, out);
+    case 6: return box_strip_t<6>(v, sx, ex, L, n, suf, pre, out);
+    case 8: return box_strip_t<8>(v, sx, ex, L, n, suf, pre, out);
+    default: return box_strip_t<0>(v, sx, ex, L, n, suf, pre, out);
+  }
+}
+
+/// Horizontal weighted sums for outputs [sx, ex), taps in order, from v as above.
+void taps_strip(const double* __restrict v, std::size_t sx, std::size_t ex, std::size_t L,
+                const Taps& t, double* __restrict out) {
+  const std::size_t m = (ex - sx) * L;
   for (std::size_t i = 0; i < m; ++i) out[i] = 0;
-  for (std::size_t p = 0; p < n; ++p) {
+  for (std::size_t p = 0; p < t.size(); ++p) {
     const double w = t.w[p];
-    const double* src = pad.data() + p * lanes;
+    const double* __restrict src = v + p * L;
     for (std::size_t i = 0; i < m; ++i) out[i] += w * src[i];
   }
 }
@@ -110,77 +137,94 @@ void taps_row(const double* in, std::size_t n_pos, std::size_t lanes, const Taps
 }  // namespace
 
 void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size_t lanes,
-                 std::size_t y0, std::size_t y1, const FillRow& fill, const EmitRow& emit) {
-  const std::size_t n = t.size(), r = n / 2, m = width * lanes;
-  std::vector<double> cache, vrow(m), hrow(m), pad, suf, pre, block, prefix(m);
-  if (t.box) block.resize(n * m);
-  for (std::size_t c0 = y0; c0 < y1; c0 += kChunk) {
-    const std::size_t c1 = std::min(y1, c0 + kChunk);
-    const std::size_t s0 = c0 >= r ? c0 - r : 0, s1 = std::min(height, c1 + r);
-    cache.resize((s1 - s0) * m);
-    for (std::size_t y = s0; y < s1; ++y) fill(y, &cache[(y - s0) * m]);
-    // Source row at padded coordinate u (image row u - r), or nullptr outside the image.
-    auto src = [&](std::size_t u) -> const double* {
-      if (u < r || u - r >= height) return nullptr;
-      return &cache[(u - r - s0) * m];
-    };
-    auto horizontal = [&](std::size_t y) {
-      if (t.box)
-        box_row(vrow.data(), width, lanes, n, pad, suf, pre, hrow.data());
-      else
-        taps_row(vrow.data(), width, lanes, t, pad, hrow.data());
-      emit(y, hrow.data());
-    };
-    if (!t.box) {
-      for (std::size_t y = c0; y < c1; ++y) {
-        std::fill(vrow.begin(), vrow.end(), 0.0);
-        for (std::size_t p = 0; p < n; ++p) {
-          const double* s = src(y + p);
-          if (!s) continue;
-          const double w = t.w[p];
-          for (std::size_t i = 0; i < m; ++i) vrow[i] += w * s[i];
-        }
-        horizontal(y);
+                 std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
+                 const FillRow& fill, const EmitRow& emit) {
+  const std::size_t n = t.size(), r = n / 2, L = lanes, strip = strip_columns(L);
+  std::vector<double> cache, block, prefix, vrow, hrow, suf(n * L), pre(n * L);
+  for (std::size_t sx = x0; sx < x1; sx += strip) {
+    const std::size_t ex = std::min(x1, sx + strip);
+    const std::size_t span = ex - sx + 2 * r, m = span * L;
+    // Image columns [ca, cb) land at offset (ca + r - sx) of a cache row.
+    const std::size_t ca = sx >= r ? sx - r : 0, cb = std::min(width, ex + r);
+    const std::size_t off = (ca + r - sx) * L, used = (cb - ca) * L;
+    vrow.resize(m);
+    hrow.resize((ex - sx) * L);
+    prefix.resize(m);
+    if (t.box) block.resize(n * m);
+    for (std::size_t c0 = y0; c0 < y1; c0 += kTileRows) {
+      const std::size_t c1 = std::min(y1, c0 + kTileRows);
+      const std::size_t s0 = c0 >= r ? c0 - r : 0, s1 = std::min(height, c1 + r);
+      cache.resize((s1 - s0) * m);
+      for (std::size_t y = s0; y < s1; ++y) {
+        double* row = &cache[(y - s0) * m];
+        std::fill(row, row + off, 0.0);
+        fill(y, ca, cb, row + off);
+        std::fill(row + off + used, row + m, 0.0);
       }
-      continue;
-    }
-    // Box: window of output y is padded rows [y, y + n - 1]; blocks [a, a + n).
-    for (std::size_t a = (c0 / n) * n; a < c1; a += n) {
-      const std::size_t i_lo = std::max(a, c0), i_hi = std::min(a + n - 1, c1 - 1);
-      // Suffix sums inside block a, from its last row down to i_lo.
-      double* next = nullptr;
-      for (std::size_t u = a + n; u-- > i_lo;) {
-        double* cur = &block[(u - a) * m];
-        const double* s = src(u);
-        if (!next) {
-          if (s) std::copy(s, s + m, cur); else std::fill(cur, cur + m, 0.0);
-        } else if (s) {
-          add_into(cur, next, s, m);
-        } else {
-          std::copy(next, next + m, cur);
-        }
-        next = cur;
-      }
-      // Prefix sums inside block a + n, up to i_hi + n - 1.
-      std::fill(prefix.begin(), prefix.end(), 0.0);
-      bool started = false;
-      std::size_t j = a + n;  // next prefix row to add
-      for (std::size_t i = i_lo; i <= i_hi; ++i) {
-        if (i == a) {
-          std::copy(&block[0], &block[0] + m, vrow.begin());
-        } else {
-          for (; j <= i + n - 1; ++j) {
-            const double* s = src(j);
-            if (!started) {
-              if (s) std::copy(s, s + m, prefix.begin());
-              started = true;
-            } else if (s) {
-              add_into(prefix.data(), prefix.data(), s, m);
-            }
+      // Source row at padded coordinate u (image row u - r), or nullptr outside the image.
+      auto src = [&](std::size_t u) -> const double* {
+        if (u < r || u - r >= height) return nullptr;
+        return &cache[(u - r - s0) * m];
+      };
+      auto horizontal = [&](std::size_t y) {
+        if (t.box)
+          box_strip(vrow.data(), sx, ex, L, n, suf.data(), pre.data(), hrow.data());
+        else
+          taps_strip(vrow.data(), sx, ex, L, t, hrow.data());
+        emit(y, sx, ex, hrow.data());
+      };
+      if (!t.box) {
+        for (std::size_t y = c0; y < c1; ++y) {
+          std::fill(vrow.begin(), vrow.end(), 0.0);
+          for (std::size_t p = 0; p < n; ++p) {
+            const double* __restrict s = src(y + p);
+            if (!s) continue;
+            const double w = t.w[p];
+            double* __restrict v = vrow.data();
+            for (std::size_t i = 0; i < m; ++i) v[i] += w * s[i];
           }
-          add_into(vrow.data(), &block[(i - a) * m], prefix.data(), m);
+          horizontal(y);
         }
-        horizontal(i);
+        continue;
+      }
+      // Box: the window of output y is padded rows [y, y + n - 1]; blocks [a, a + n).
+      for (std::size_t a = (c0 / n) * n; a < c1; a += n) {
+        const std::size_t i_lo = std::max(a, c0), i_hi = std::min(a + n - 1, c1 - 1);
+        // Suffix sums inside block a, from its last row down to i_lo.
+        double* next = nullptr;
+        for (std::size_t u = a + n; u-- > i_lo;) {
+          double* cur = &block[(u - a) * m];
+          const double* s = src(u);
+          if (!next) {
+            if (s) std::copy(s, s + m, cur); else std::fill(cur, cur + m, 0.0);
+          } else if (s) {
+            add_into(cur, next, s, m);
+          } else {
+            std::copy(next, next + m, cur);
+          }
+          next = cur;
+        }
+        // Prefix sums inside block a + n, up to i_hi + n - 1.
+        std::fill(prefix.begin(), prefix.end(), 0.0);
+        bool started = false;
+        std::size_t j = a + n;  // next prefix row to add
+        for (std::size_t i = i_lo; i <= i_hi; ++i) {
+          if (i == a) {
+            std::copy(&block[0], &block[0] + m, vrow.begin());
+          } else {
+            for (; j <= i + n - 1; ++j) {
+              const double* s = src(j);
+              if (!started) {
+                if (s) std::copy(s, s + m, prefix.begin());
+                started = true;
+              } else if (s) {
+                add_to(prefix.data(), s, m);
+              }
+            }
+            add_into(vrow.data(), &block[(i - a) * m], prefix.data(), m);
+          }
+          horizontal(i);
+        }
       }
     }
   }

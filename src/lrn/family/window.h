@@ -39,15 +39,27 @@ Taps sigma_gaussian_taps(std::size_t n, double sigma);
 /// one axis; the 2-D mass is the product of the two axes' masses).
 double axis_mass(const Taps& t, std::size_t i, std::size_t len);
 
-/// Fills dst (width * lanes doubles) with the summed quantity of image row y.
-using FillRow = std::function<void(std::size_t y, double* dst)>;
-/// Receives the window sums of output row y (width * lanes doubles, valid during the call).
-using EmitRow = std::function<void(std::size_t y, const double* sums)>;
+/// Fills dst ((x1 - x0) * lanes doubles) with the summed quantity of image row y, columns
+/// [x0, x1).
+using FillRow = std::function<void(std::size_t y, std::size_t x0, std::size_t x1, double* dst)>;
+/// Receives the window sums of output row y, columns [x0, x1) ((x1 - x0) * lanes doubles,
+/// valid during the call).
+using EmitRow =
+    std::function<void(std::size_t y, std::size_t x0, std::size_t x1, const double* sums)>;
 
-/// For y in [y0, y1), in increasing order: sums[x * lanes + l] = sum over in-image (p, q) of
-/// w[p] w[q] src(y + p - r, x + q - r, l). fill is called for rows [y0 - r, y1 + r) clipped to
-/// the image, each at least once.
+/// For the output tile rows [y0, y1) x columns [x0, x1):
+///   sums[(x - x0) * lanes + l] = sum over in-image (p, q) of w[p] w[q] src(y + p - r, x + q - r, l).
+/// Works in tiles of at most kTileRows rows and a strip of columns small enough for the
+/// caches; emit is called once per (row, strip), strips in increasing x within a tile, tiles
+/// of rows in increasing y. fill is called for rows [y0 - r, y1 + r) and columns
+/// [x0 - r, x1 + r), clipped to the image. Values do not depend on the tiling (fixed anchors).
 void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size_t lanes,
-                 std::size_t y0, std::size_t y1, const FillRow& fill, const EmitRow& emit);
+                 std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
+                 const FillRow& fill, const EmitRow& emit);
+
+/// Rows per tile of window_sums.
+constexpr std::size_t kTileRows = 64;
+/// Columns per strip for `lanes` values per pixel (about 8 KB of doubles per row).
+inline std::size_t strip_columns(std::size_t lanes) { return lanes >= 64 ? 16 : 1024 / lanes; }
 
 }  // namespace lrn::family::detail
