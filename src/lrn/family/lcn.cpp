@@ -71,8 +71,11 @@ class Lcn final : public Operation {
     wnorm_ = 1 / (s * s);
     group_ = p.per_channel ? 1.0 : static_cast<double>(g.channels);
     col_mass_.resize(g.width);
-    for (std::size_t x = 0; x < g.width; ++x)
+    inv_col_mass_.resize(g.width);
+    for (std::size_t x = 0; x < g.width; ++x) {
       col_mass_[x] = detail::axis_mass(taps_, x, g.width) / s;
+      inv_col_mass_[x] = 1 / col_mass_[x];
+    }
     // torch with its 1-D (Gaussian) kernel: see lcn.h.
     torch_1d_factor_ = p.kernel == KernelShape::Gaussian ? std::sqrt(group_) : 1.0;
   }
@@ -119,10 +122,15 @@ class Lcn final : public Operation {
     rows(in, y0, y1, [&](std::size_t y, std::size_t xa, std::size_t xb, const double* num,
                          const double* den) {
       float* dst = out.row(y);
-      for (std::size_t x = xa; x < xb; ++x)
-        for (std::size_t c = 0; c < g.channels; ++c) {
-          const std::size_t l = p_.per_channel ? c : 0;
-          const double s = den[(x - xa) * lanes_ + l];
+      const std::size_t C = g.channels, L = lanes_;
+      // The final divisor per (pixel, lane), inverted once: y = v * (1 / d).
+      for (std::size_t x = xa; x < xb; ++x) {
+        double inv[64];
+        double* iv = L <= 64 ? inv : nullptr;
+        std::vector<double> heap;
+        if (!iv) heap.resize(L), iv = heap.data();
+        for (std::size_t l = 0; l < L; ++l) {
+          const double s = den[(x - xa) * L + l];
           double d = s;
           switch (p_.convention) {
             case LcnConvention::Torch7: d = s > t ? s : t; break;
@@ -130,9 +138,12 @@ class Lcn final : public Operation {
             case LcnConvention::Pylearn2: d = std::max({s, means_[l], t}); break;
             case LcnConvention::Pinto: break;
           }
-          const double v = num[(x - xa) * g.channels + c];
-          dst[at(x, c)] = static_cast<float>(d > 0 ? v / d : 0.0);
+          iv[l] = d > 0 ? 1 / d : 0.0;
         }
+        const double* v = num + (x - xa) * C;
+        for (std::size_t c = 0; c < C; ++c)
+          dst[at(x, c)] = static_cast<float>(v[c] * iv[p_.per_channel ? c : 0]);
+      }
     }, nullptr);
   }
 
@@ -206,15 +217,16 @@ class Lcn final : public Operation {
           fill_x(in.row(y), xa, xb, dst, L, false);
         },
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
+          // mean = sums * wnorm / group / a, with 1 / a = (1 / row mass) (1 / column mass).
           const float* src = in.row(y);
-          const double row_mass = torch ? detail::axis_mass(taps_, y, g.height) / taps_.sum() : 1;
+          const double scale = torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
+                                     : wnorm_ / group_;
           for (std::size_t x = xa; x < xb; ++x) {
-            const double a = torch ? row_mass * col_mass_[x] : 1.0;
+            const double k = torch ? scale * inv_col_mass_[x] : scale;
             double* vx = vat(y, x);
-            for (std::size_t c = 0; c < C; ++c) {
-              const double mean = sums[(x - xa) * L + (p_.per_channel ? c : 0)] * wnorm_ / group_ / a;
-              vx[c] = src[at(x, c)] - mean;
-            }
+            const double* sx = sums + (x - xa) * L;
+            for (std::size_t c = 0; c < C; ++c)
+              vx[c] = src[at(x, c)] - sx[p_.per_channel ? c : 0] * k;
           }
         });
     std::vector<double> den((x1 - x0) * L);
@@ -234,13 +246,15 @@ class Lcn final : public Operation {
           }
         },
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
-          const double row_mass = torch ? detail::axis_mass(taps_, y, g.height) / taps_.sum() : 1;
-          for (std::size_t x = xa; x < xb; ++x)
+          const double inside = wnorm_ / group_;
+          const double scale = torch ? torch_1d_factor_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum()) : 1.0;
+          for (std::size_t x = xa; x < xb; ++x) {
+            const double k = torch ? scale * inv_col_mass_[x] : 1.0;
             for (std::size_t l = 0; l < L; ++l) {
-              const double sigma = std::sqrt(std::max(sums[(x - xa) * L + l] * wnorm_ / group_, 0.0));
-              den[(x - xa) * L + l] =
-                  torch ? sigma * torch_1d_factor_ / (row_mass * col_mass_[x]) : sigma;
+              const double sigma = std::sqrt(std::max(sums[(x - xa) * L + l] * inside, 0.0));
+              den[(x - xa) * L + l] = sigma * k;
             }
+          }
           f(y, xa, xb, vat(y, xa), den.data());
         });
   }
@@ -288,7 +302,7 @@ class Lcn final : public Operation {
   detail::Taps taps_;
   std::size_t lanes_;
   double wnorm_ = 1, group_ = 1, torch_1d_factor_ = 1;
-  std::vector<double> col_mass_, totals_, means_;
+  std::vector<double> col_mass_, inv_col_mass_, totals_, means_;
 };
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "lrn/family/loops.h"
+
 namespace lrn::family::detail {
 
 /// x * d^(-beta) for d >= 0; 0 where d is 0 (never NaN or infinity from a zero base), x where
@@ -35,40 +37,19 @@ class NegativePower {
   /// overflow or lose precision) and other betas take the double path above.
   void apply(const float* __restrict x, const double* __restrict d, float* __restrict y,
              std::size_t n) const {
+    bool outside = false;
     switch (kind_) {
       case Zero:
         for (std::size_t i = 0; i < n; ++i) y[i] = x[i];
         return;
-      // Computed unconditionally, then selected: branch-free, so the loops vectorise.
-      case Half:
-        for (std::size_t i = 0; i < n; ++i) {
-          const float f = static_cast<float>(d[i]);
-          const float q = x[i] / std::sqrt(f);
-          y[i] = f > 0 ? q : 0.0f;
-        }
-        break;
-      case ThreeQuarters:
-        for (std::size_t i = 0; i < n; ++i) {
-          const float f = static_cast<float>(d[i]);
-          const float r = 1.0f / std::sqrt(f);
-          const float q = x[i] * (r * std::sqrt(r));
-          y[i] = f > 0 ? q : 0.0f;
-        }
-        break;
-      case One:
-        for (std::size_t i = 0; i < n; ++i) {
-          const float f = static_cast<float>(d[i]);
-          const float q = x[i] / f;
-          y[i] = f > 0 ? q : 0.0f;
-        }
-        break;
+      case Half: outside = pow_half(x, d, y, n); break;
+      case ThreeQuarters: outside = pow_three_quarters(x, d, y, n); break;
+      case One: outside = pow_one(x, d, y, n); break;
       case General:
         for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(scale(x[i], d[i]));
         return;
     }
-    // A branch-free scan first (it vectorises); the fix-up loop runs only when needed.
-    int outside = 0;
-    for (std::size_t i = 0; i < n; ++i) outside |= (d[i] < 1e-30) | (d[i] > 1e30) | (d[i] != d[i]);
+    // Rare: bases a float power could overflow or lose; redone in double.
     if (!outside) return;
     for (std::size_t i = 0; i < n; ++i)
       if (!(d[i] >= 1e-30 && d[i] <= 1e30)) y[i] = static_cast<float>(scale(x[i], d[i]));

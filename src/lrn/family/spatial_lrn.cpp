@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "lrn/family/loops.h"
 #include "lrn/family/power.h"
 #include "lrn/family/window.h"
 
@@ -73,11 +74,7 @@ class SpatialLrn final : public Operation {
     const bool packed = g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1;
     auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* __restrict dst) {
       const float* __restrict row = in.row(y);
-      if (packed) {
-        const float* __restrict r = row + xa * C;
-        for (std::size_t i = 0; i < (xb - xa) * C; ++i) dst[i] = double(r[i]) * r[i];
-        return;
-      }
+      if (packed) return detail::squares(row + xa * C, dst, (xb - xa) * C);
       for (std::size_t x = xa; x < xb; ++x)
         for (std::size_t c = 0; c < C; ++c) {
           const double v = row[at(x, c)];
@@ -99,8 +96,7 @@ class SpatialLrn final : public Operation {
             base[(x - xa) * C + c] = k_ + a * sums[(x - xa) * C + c];
         }
       } else {
-        const double a = p_.alpha / n2;
-        for (std::size_t i = 0; i < m; ++i) base[i] = k_ + a * sums[i];
+        detail::affine(sums, k_, p_.alpha / n2, base.data(), m);
       }
       if (packed) {
         power_.apply(src + xa * C, base.data(), dst + xa * C, m);

@@ -1,6 +1,8 @@
 // Separable window sums: van Herk / Gil-Werman blocks for boxes, direct taps otherwise.
 #include "lrn/family/window.h"
 
+#include "lrn/family/loops.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -55,14 +57,6 @@ double axis_mass(const Taps& t, std::size_t i, std::size_t len) {
 }
 
 namespace {
-
-inline void add_into(double* __restrict dst, const double* __restrict a,
-                     const double* __restrict b, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) dst[i] = a[i] + b[i];
-}
-inline void add_to(double* __restrict dst, const double* __restrict b, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) dst[i] += b[i];
-}
 
 /// Horizontal box sums for outputs x in [sx, ex) from v, the vertical sums of image columns
 /// [sx - r, ex + r) (zeros outside the image). Block scheme on padded coordinates u = x + r
@@ -127,11 +121,7 @@ void taps_strip(const double* __restrict v, std::size_t sx, std::size_t ex, std:
                 const Taps& t, double* __restrict out) {
   const std::size_t m = (ex - sx) * L;
   for (std::size_t i = 0; i < m; ++i) out[i] = 0;
-  for (std::size_t p = 0; p < t.size(); ++p) {
-    const double w = t.w[p];
-    const double* __restrict src = v + p * L;
-    for (std::size_t i = 0; i < m; ++i) out[i] += w * src[i];
-  }
+  for (std::size_t p = 0; p < t.size(); ++p) add_scaled(out, t.w[p], v + p * L, m);
 }
 
 }  // namespace
@@ -140,20 +130,24 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
                  std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
                  const FillRow& fill, const EmitRow& emit) {
   const std::size_t n = t.size(), r = n / 2, L = lanes, strip = strip_columns(L);
-  std::vector<double> cache, block, prefix, vrow, hrow, suf(n * L), pre(n * L);
-  for (std::size_t sx = x0; sx < x1; sx += strip) {
-    const std::size_t ex = std::min(x1, sx + strip);
-    const std::size_t span = ex - sx + 2 * r, m = span * L;
-    // Image columns [ca, cb) land at offset (ca + r - sx) of a cache row.
-    const std::size_t ca = sx >= r ? sx - r : 0, cb = std::min(width, ex + r);
-    const std::size_t off = (ca + r - sx) * L, used = (cb - ca) * L;
-    vrow.resize(m);
-    hrow.resize((ex - sx) * L);
-    prefix.resize(m);
-    if (t.box) block.resize(n * m);
-    for (std::size_t c0 = y0; c0 < y1; c0 += kTileRows) {
-      const std::size_t c1 = std::min(y1, c0 + kTileRows);
-      const std::size_t s0 = c0 >= r ? c0 - r : 0, s1 = std::min(height, c1 + r);
+  std::vector<double> cache, block, prefix, vrow, hrow, zeros, suf(n * L), pre(n * L);
+  std::vector<const double*> suffix(n);
+  const double* vsum = nullptr;  // the vertical sums of the current output row
+  // Tiles of rows outside, strips inside: the image is read row band by row band.
+  for (std::size_t c0 = y0; c0 < y1; c0 += kTileRows) {
+    const std::size_t c1 = std::min(y1, c0 + kTileRows);
+    const std::size_t s0 = c0 >= r ? c0 - r : 0, s1 = std::min(height, c1 + r);
+    for (std::size_t sx = x0; sx < x1; sx += strip) {
+      const std::size_t ex = std::min(x1, sx + strip);
+      const std::size_t span = ex - sx + 2 * r, m = span * L;
+      // Image columns [ca, cb) land at offset (ca + r - sx) of a cache row.
+      const std::size_t ca = sx >= r ? sx - r : 0, cb = std::min(width, ex + r);
+      const std::size_t off = (ca + r - sx) * L, used = (cb - ca) * L;
+      vrow.resize(m);
+      hrow.resize((ex - sx) * L);
+      prefix.resize(m);
+      if (zeros.size() != m) zeros.assign(m, 0.0);
+      if (t.box) block.resize(n * m);
       cache.resize((s1 - s0) * m);
       for (std::size_t y = s0; y < s1; ++y) {
         double* row = &cache[(y - s0) * m];
@@ -168,60 +162,66 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
       };
       auto horizontal = [&](std::size_t y) {
         if (t.box)
-          box_strip(vrow.data(), sx, ex, L, n, suf.data(), pre.data(), hrow.data());
+          box_strip(vsum, sx, ex, L, n, suf.data(), pre.data(), hrow.data());
         else
-          taps_strip(vrow.data(), sx, ex, L, t, hrow.data());
+          taps_strip(vsum, sx, ex, L, t, hrow.data());
         emit(y, sx, ex, hrow.data());
       };
       if (!t.box) {
         for (std::size_t y = c0; y < c1; ++y) {
           std::fill(vrow.begin(), vrow.end(), 0.0);
+          vsum = vrow.data();
           for (std::size_t p = 0; p < n; ++p) {
-            const double* __restrict s = src(y + p);
-            if (!s) continue;
-            const double w = t.w[p];
-            double* __restrict v = vrow.data();
-            for (std::size_t i = 0; i < m; ++i) v[i] += w * s[i];
+            const double* s = src(y + p);
+            if (s) add_scaled(vrow.data(), t.w[p], s, m);
           }
           horizontal(y);
         }
         continue;
       }
       // Box: the window of output y is padded rows [y, y + n - 1]; blocks [a, a + n).
+      // Rows are used in place where a sum is a single row (no copies).
       for (std::size_t a = (c0 / n) * n; a < c1; a += n) {
         const std::size_t i_lo = std::max(a, c0), i_hi = std::min(a + n - 1, c1 - 1);
         // Suffix sums inside block a, from its last row down to i_lo.
-        double* next = nullptr;
+        const double* next = nullptr;
         for (std::size_t u = a + n; u-- > i_lo;) {
-          double* cur = &block[(u - a) * m];
           const double* s = src(u);
+          double* cur = &block[(u - a) * m];
           if (!next) {
-            if (s) std::copy(s, s + m, cur); else std::fill(cur, cur + m, 0.0);
+            suffix[u - a] = s ? s : zeros.data();
           } else if (s) {
             add_into(cur, next, s, m);
+            suffix[u - a] = cur;
           } else {
-            std::copy(next, next + m, cur);
+            suffix[u - a] = next;
           }
-          next = cur;
+          next = suffix[u - a];
         }
         // Prefix sums inside block a + n, up to i_hi + n - 1.
-        std::fill(prefix.begin(), prefix.end(), 0.0);
+        const double* pre_sum = zeros.data();
         bool started = false;
         std::size_t j = a + n;  // next prefix row to add
         for (std::size_t i = i_lo; i <= i_hi; ++i) {
           if (i == a) {
-            std::copy(&block[0], &block[0] + m, vrow.begin());
+            vsum = suffix[0];
           } else {
             for (; j <= i + n - 1; ++j) {
               const double* s = src(j);
               if (!started) {
-                if (s) std::copy(s, s + m, prefix.begin());
+                if (s) pre_sum = s;
                 started = true;
               } else if (s) {
-                add_to(prefix.data(), s, m);
+                if (pre_sum == prefix.data()) {
+                  add_to(prefix.data(), s, m);
+                } else {
+                  add_into(prefix.data(), pre_sum, s, m);
+                  pre_sum = prefix.data();
+                }
               }
             }
-            add_into(vrow.data(), &block[(i - a) * m], prefix.data(), m);
+            add_into(vrow.data(), suffix[i - a], pre_sum, m);
+            vsum = vrow.data();
           }
           horizontal(i);
         }

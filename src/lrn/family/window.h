@@ -50,8 +50,8 @@ using EmitRow =
 /// For the output tile rows [y0, y1) x columns [x0, x1):
 ///   sums[(x - x0) * lanes + l] = sum over in-image (p, q) of w[p] w[q] src(y + p - r, x + q - r, l).
 /// Works in tiles of at most kTileRows rows and a strip of columns small enough for the
-/// caches; emit is called once per (row, strip), strips in increasing x within a tile, tiles
-/// of rows in increasing y. fill is called for rows [y0 - r, y1 + r) and columns
+/// caches; emit is called once per (row, strip): tiles of rows in increasing y, within a tile
+/// strips in increasing x, within a strip rows in increasing y. fill is called for rows [y0 - r, y1 + r) and columns
 /// [x0 - r, x1 + r), clipped to the image. Values do not depend on the tiling (fixed anchors).
 void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size_t lanes,
                  std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
