@@ -165,6 +165,15 @@ class Lcn final : public Operation {
   void fill_x(const float* row, std::size_t xa, std::size_t xb, double* dst, std::size_t stride,
               bool squares) const {
     const Geometry& g = geometry_;
+    const bool packed = g.pixel_stride == static_cast<std::ptrdiff_t>(g.channels) && g.channel_stride == 1;
+    if (packed && !p_.per_channel && g.channels == 3) {  // the common case, same sums in order
+      const float* r = row + xa * 3;
+      for (std::size_t i = 0; i < xb - xa; ++i) {
+        const double a = r[3 * i], b = r[3 * i + 1], c = r[3 * i + 2];
+        dst[i * stride] = squares ? ((0.0 + a * a) + b * b) + c * c : ((0.0 + a) + b) + c;
+      }
+      return;
+    }
     for (std::size_t x = xa; x < xb; ++x) {
       double* d = dst + (x - xa) * stride;
       if (p_.per_channel) {
