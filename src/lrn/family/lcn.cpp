@@ -124,25 +124,26 @@ class Lcn final : public Operation {
       float* dst = out.row(y);
       const std::size_t C = g.channels, L = lanes_;
       // The final divisor per (pixel, lane), inverted once: y = v * (1 / d).
-      for (std::size_t x = xa; x < xb; ++x) {
-        double inv[64];
-        double* iv = L <= 64 ? inv : nullptr;
-        std::vector<double> heap;
-        if (!iv) heap.resize(L), iv = heap.data();
-        for (std::size_t l = 0; l < L; ++l) {
-          const double s = den[(x - xa) * L + l];
-          double d = s;
-          switch (p_.convention) {
-            case LcnConvention::Torch7: d = s > t ? s : t; break;
-            case LcnConvention::Jarrett:
-            case LcnConvention::Pylearn2: d = std::max({s, means_[l], t}); break;
-            case LcnConvention::Pinto: break;
-          }
-          iv[l] = d > 0 ? 1 / d : 0.0;
+      auto inverse = [&](double s, std::size_t l) {
+        double d = s;
+        switch (p_.convention) {
+          case LcnConvention::Torch7: d = s > t ? s : t; break;
+          case LcnConvention::Jarrett:
+          case LcnConvention::Pylearn2: d = std::max({s, means_[l], t}); break;
+          case LcnConvention::Pinto: break;
         }
+        return d > 0 ? 1 / d : 0.0;
+      };
+      for (std::size_t x = xa; x < xb; ++x) {
         const double* v = num + (x - xa) * C;
-        for (std::size_t c = 0; c < C; ++c)
-          dst[at(x, c)] = static_cast<float>(v[c] * iv[p_.per_channel ? c : 0]);
+        const double* dn = den + (x - xa) * L;
+        if (L == 1) {
+          const double iv = inverse(dn[0], 0);
+          for (std::size_t c = 0; c < C; ++c) dst[at(x, c)] = static_cast<float>(v[c] * iv);
+        } else {
+          for (std::size_t c = 0; c < C; ++c)
+            dst[at(x, c)] = static_cast<float>(v[c] * inverse(dn[c], c));
+        }
       }
     }, nullptr);
   }
