@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "lrn/family/loops.h"
+
 namespace lrn::family {
 
 const char* convention_name(GcnConvention c) {
@@ -84,28 +86,31 @@ class Gcn final : public Operation {
  public:
   Gcn(const GcnParams& p, const Geometry& g)
       : Operation(g), p_(p), lanes_(p.per_channel ? g.channels : 1), moments_(lanes_),
-        mean_(lanes_, 0.0), divisor_(lanes_, 1.0) {}
+        mean_(lanes_, 0.0), inverse_(lanes_, 1.0) {}
   std::size_t halo_rows() const override { return 0; }
   int passes() const override { return 2; }
 
   void accumulate(const RowSource& in, std::size_t y0, std::size_t y1) override {
     const Geometry& g = geometry_;
     if (y0 == 0) moments_.assign(lanes_, Moments{});
+    // Each lane's values of a row, widened to double, then summed in a fixed order.
+    const std::size_t per_lane = g.width * (p_.per_channel ? 1 : g.channels);
+    std::vector<double> vals(per_lane);
     for (std::size_t y = y0; y < y1; ++y) {
       const float* row = in.row(y);
       for (std::size_t l = 0; l < lanes_; ++l) {
-        const std::size_t c0 = p_.per_channel ? l : 0, c1 = p_.per_channel ? l + 1 : g.channels;
+        if (packed() && !p_.per_channel) {
+          detail::widen(row, vals.data(), per_lane);
+        } else {
+          const std::size_t c0 = p_.per_channel ? l : 0, c1 = p_.per_channel ? l + 1 : g.channels;
+          std::size_t i = 0;
+          for (std::size_t x = 0; x < g.width; ++x)
+            for (std::size_t c = c0; c < c1; ++c) vals[i++] = row[at(x, c)];
+        }
         Moments r;
-        double sum = 0;
-        for (std::size_t x = 0; x < g.width; ++x)
-          for (std::size_t c = c0; c < c1; ++c) sum += row[at(x, c)];
-        r.n = static_cast<double>(g.width * (c1 - c0));
-        r.mean = sum / r.n;
-        for (std::size_t x = 0; x < g.width; ++x)
-          for (std::size_t c = c0; c < c1; ++c) {
-            const double v = row[at(x, c)] - r.mean;
-            r.m2 += v * v;
-          }
+        r.n = static_cast<double>(per_lane);
+        r.mean = detail::sum4(vals.data(), per_lane) / r.n;
+        r.m2 = detail::centred_squares4(vals.data(), r.mean, per_lane);
         moments_[l].merge(r);
       }
     }
@@ -130,7 +135,7 @@ class Gcn final : public Operation {
           d = std::sqrt(m.m2 / m.n) + 1e-9;
           break;
       }
-      divisor_[l] = d;
+      inverse_[l] = 1 / d;
     }
   }
 
@@ -140,15 +145,23 @@ class Gcn final : public Operation {
     for (std::size_t y = y0; y < y1; ++y) {
       const float* src = in.row(y);
       float* dst = out.row(y);
+      if (packed() && !p_.per_channel) {
+        detail::standardize(src, mean_[0], inverse_[0], dst, g.width * g.channels);
+        continue;
+      }
       for (std::size_t x = 0; x < g.width; ++x)
         for (std::size_t c = 0; c < g.channels; ++c) {
           const std::size_t l = p_.per_channel ? c : 0;
-          dst[at(x, c)] = static_cast<float>((src[at(x, c)] - mean_[l]) / divisor_[l]);
+          dst[at(x, c)] = static_cast<float>((src[at(x, c)] - mean_[l]) * inverse_[l]);
         }
     }
   }
 
  private:
+  bool packed() const {
+    return geometry_.pixel_stride == static_cast<std::ptrdiff_t>(geometry_.channels) &&
+           geometry_.channel_stride == 1;
+  }
   std::ptrdiff_t at(std::size_t x, std::size_t c) const {
     return static_cast<std::ptrdiff_t>(x) * geometry_.pixel_stride +
            static_cast<std::ptrdiff_t>(c) * geometry_.channel_stride;
@@ -156,7 +169,7 @@ class Gcn final : public Operation {
   GcnParams p_;
   std::size_t lanes_;
   std::vector<Moments> moments_;
-  std::vector<double> mean_, divisor_;
+  std::vector<double> mean_, inverse_;  ///< y = (x - mean) * (1 / d)
 };
 
 }  // namespace

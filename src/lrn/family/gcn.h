@@ -49,9 +49,9 @@ std::vector<std::string> gcn_preset_names();
 std::vector<std::string> validate(const GcnParams& p);
 
 /// Halo 0, two passes: accumulate() gathers, per row, the row's mean and centred sum of squares
-/// in double and merges them in row order (Chan et al.'s pairwise update), so the statistics
-/// do not depend on the row split; run_rows() applies (x - mean) / d in double, rounded once
-/// to float. Throws std::invalid_argument when p is invalid or g is not valid.
+/// in double (four fixed interleaved accumulators) and merges them in row order (Chan et al.'s
+/// pairwise update), so the statistics do not depend on the row split; run_rows() applies
+/// (x - mean) * (1 / d) in double, rounded once to float. Throws std::invalid_argument when p is invalid or g is not valid.
 std::unique_ptr<Operation> make_gcn(const GcnParams& p, const Geometry& g);
 
 }  // namespace lrn::family

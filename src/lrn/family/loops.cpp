@@ -37,6 +37,39 @@ LRN_CLONES void affine(const double* __restrict s, double k, double a, double* _
   for (std::size_t i = 0; i < n; ++i) dst[i] = k + a * s[i];
 }
 
+LRN_CLONES void widen(const float* __restrict x, double* __restrict dst, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] = x[i];
+}
+
+LRN_CLONES double sum4(const double* __restrict v, std::size_t n) {
+  double a[4] = {0, 0, 0, 0};
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (std::size_t k = 0; k < 4; ++k) a[k] += v[i + k];
+  for (std::size_t k = 0; i < n; ++i, ++k) a[k] += v[i];
+  return (a[0] + a[1]) + (a[2] + a[3]);
+}
+
+LRN_CLONES double centred_squares4(const double* __restrict v, double mean, std::size_t n) {
+  double a[4] = {0, 0, 0, 0};
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (std::size_t k = 0; k < 4; ++k) {
+      const double d = v[i + k] - mean;
+      a[k] += d * d;
+    }
+  for (std::size_t k = 0; i < n; ++i, ++k) {
+    const double d = v[i] - mean;
+    a[k] += d * d;
+  }
+  return (a[0] + a[1]) + (a[2] + a[3]);
+}
+
+LRN_CLONES void standardize(const float* __restrict x, double mean, double inv,
+                            float* __restrict y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>((x[i] - mean) * inv);
+}
+
 // Computed unconditionally, then selected: branch-free, so the loops vectorise.
 LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict d,
                          float* __restrict y, std::size_t n) {
