@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include "lrn/family/loops.h"
 #include "lrn/family/window.h"
 
 namespace lrn::family {
@@ -56,6 +57,8 @@ class Lms final : public Operation {
     };
     auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
       const float* row = in.row(y);
+      if (p_.per_channel && g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1)
+        return detail::widen(row + xa * C, dst, (xb - xa) * C);
       for (std::size_t x = xa; x < xb; ++x) {
         if (p_.per_channel) {
           for (std::size_t c = 0; c < C; ++c) dst[(x - xa) * C + c] = row[at(x, c)];
@@ -75,8 +78,9 @@ class Lms final : public Operation {
         const double mass =
             (p_.convention == LmsConvention::Torch7 ? row_mass * col_mass_[x] : full_mass_) *
             per_lane;
+        const double inv = 1 / mass;  // one division per pixel
         for (std::size_t c = 0; c < C; ++c) {
-          const double m = sums[(x - xa) * lanes + (p_.per_channel ? c : 0)] / mass;
+          const double m = sums[(x - xa) * lanes + (p_.per_channel ? c : 0)] * inv;
           dst[at(x, c)] = static_cast<float>(src[at(x, c)] - m);
         }
       }
