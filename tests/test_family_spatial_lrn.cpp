@@ -112,3 +112,22 @@ TEST_CASE("spatial LRN parameters are validated all at once", "[family][spatial-
   CHECK(parse_spatial_lrn_convention("matconvnet") == SpatialLrnConvention::Matconvnet);
   CHECK(!parse_spatial_lrn_convention("tf"));
 }
+
+TEST_CASE("spatial LRN keeps its accuracy where the float power would not (huge and tiny bases)",
+          "[family][spatial-lrn]") {
+  const std::size_t w = 6, h = 5, C = 2;
+  for (const float scale : {1e17f, 1e-17f}) {
+    auto x = random_image(w, h, C, 4, 0.5f, 2.0f);
+    for (float& v : x) v *= scale;
+    for (const double beta : {0.5, 0.75, 1.0}) {
+      SpatialLrnParams p = SpatialLrnParams::defaults(SpatialLrnConvention::Onednn);
+      p.size = 3;
+      p.alpha = 1;
+      p.beta = beta;
+      p.bias = scale > 1 ? 1.0 : 1e-40;  // bases near 1e34, or near 1e-33
+      auto op = make_spatial_lrn(p, Geometry::interleaved(w, h, C));
+      const auto y = run_whole(*op, x);
+      CHECK(max_rel_error(y, naive_spatial(x, w, h, C, p), 0) < 1e-6);
+    }
+  }
+}

@@ -50,8 +50,11 @@ struct SpatialLrnParams {
 std::vector<std::string> validate(const SpatialLrnParams& p);
 
 /// The operation: halo r, one pass. Sums of squares in double (block scheme, O(1) per sample,
-/// window.h), the power in double, rounded once to float. Where K + A * S is 0 (k 0 and an
-/// all-zero window), y is 0. Throws std::invalid_argument when p is invalid or g is not valid.
+/// window.h) and K + A * S in double. For beta 0.5, 0.75 and 1 the power is then taken in
+/// float from that base rounded to float, with correctly rounded sqrt and division (within
+/// 3e-7 relative of the float64 formula; bases outside [1e-30, 1e30] go the double way);
+/// other betas use exp/log in double. Where K + A * S is 0 (k 0 and an all-zero window), y is
+/// 0. Throws std::invalid_argument when p is invalid or g is not valid.
 std::unique_ptr<Operation> make_spatial_lrn(const SpatialLrnParams& p, const Geometry& g);
 
 }  // namespace lrn::family
