@@ -3,7 +3,9 @@
 
 #include <cmath>
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__AVX2__)
+// LRN_FAMILY_NO_CLONES builds the baseline loops only (to check that both give the same bits).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__AVX2__) && \
+    !defined(LRN_FAMILY_NO_CLONES)
 #define LRN_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define LRN_CLONES
