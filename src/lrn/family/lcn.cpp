@@ -134,6 +134,16 @@ class Lcn final : public Operation {
         }
         return d > 0 ? 1 / d : 0.0;
       };
+      if (packed() && L == 1 && C == 3) {  // the common case, unrolled
+        float* d3 = dst + xa * 3;
+        for (std::size_t i = 0; i < xb - xa; ++i) {
+          const double iv = inverse(den[i], 0);
+          d3[3 * i] = static_cast<float>(num[3 * i] * iv);
+          d3[3 * i + 1] = static_cast<float>(num[3 * i + 1] * iv);
+          d3[3 * i + 2] = static_cast<float>(num[3 * i + 2] * iv);
+        }
+        return;
+      }
       for (std::size_t x = xa; x < xb; ++x) {
         const double* v = num + (x - xa) * C;
         const double* dn = den + (x - xa) * L;
@@ -156,6 +166,10 @@ class Lcn final : public Operation {
   /// Called after each tile of rows [c0, c1) has been handed out completely.
   using TileDone = std::function<void(std::size_t c0, std::size_t c1)>;
 
+  bool packed() const {
+    return geometry_.pixel_stride == static_cast<std::ptrdiff_t>(geometry_.channels) &&
+           geometry_.channel_stride == 1;
+  }
   std::ptrdiff_t at(std::size_t x, std::size_t c) const {
     return static_cast<std::ptrdiff_t>(x) * geometry_.pixel_stride +
            static_cast<std::ptrdiff_t>(c) * geometry_.channel_stride;
@@ -231,6 +245,17 @@ class Lcn final : public Operation {
           const float* src = in.row(y);
           const double scale = torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                                      : wnorm_ / group_;
+          if (packed() && !p_.per_channel && C == 3) {  // the common case, unrolled
+            const float* s3 = src + xa * 3;
+            double* v3 = vat(y, xa);
+            for (std::size_t i = 0; i < xb - xa; ++i) {
+              const double m = sums[i] * (torch ? scale * inv_col_mass_[xa + i] : scale);
+              v3[3 * i] = s3[3 * i] - m;
+              v3[3 * i + 1] = s3[3 * i + 1] - m;
+              v3[3 * i + 2] = s3[3 * i + 2] - m;
+            }
+            return;
+          }
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : scale;
             double* vx = vat(y, x);
@@ -243,6 +268,14 @@ class Lcn final : public Operation {
     detail::window_sums(
         taps_, W, g.height, L, c0, c1, x0, x1,
         [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
+          if (!p_.per_channel && C == 3) {  // the common case, unrolled (same order of adds)
+            const double* v3 = vat(y, xa);
+            for (std::size_t i = 0; i < xb - xa; ++i) {
+              const double a = v3[3 * i], b = v3[3 * i + 1], c = v3[3 * i + 2];
+              dst[i] = ((0.0 + a * a) + b * b) + c * c;
+            }
+            return;
+          }
           for (std::size_t x = xa; x < xb; ++x) {
             const double* vx = vat(y, x);
             double* d = dst + (x - xa) * L;
