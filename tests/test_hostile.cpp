@@ -2,6 +2,11 @@
 // default, --lenient and --strict, against the answers in that folder's README.md table.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -22,6 +27,9 @@ struct Answer {
 struct Row {
   std::string file;
   Answer modes[3];  // default, --lenient, --strict
+  // Header bombs only (their table has two more columns):
+  Answer stdin_answer;     // `lrn-img - OUT < file`
+  long peak_mb = 0;        // the most peak RSS any run may use; 0: not a header bomb
 };
 
 std::string trim(const std::string& s) {
@@ -57,6 +65,10 @@ std::vector<Row> manifest() {
     const std::string name = trim(cells[0]);
     r.file = name.substr(1, name.find('`', 1) - 1);
     for (int m = 0; m < 3; ++m) r.modes[m] = parse_answer(cells[2 + m]);
+    if (cells.size() >= 7) {
+      r.stdin_answer = parse_answer(cells[5]);
+      r.peak_mb = std::stol(trim(cells[6]));
+    }
     rows.push_back(r);
   }
   return rows;
@@ -103,3 +115,109 @@ TEST_CASE("hostile files get the policy's answer in every mode", "[hostile]") {
     }
   }
 }
+
+// RSS is meaningless under AddressSanitizer (shadow memory, quarantine): those runs check the
+// answers only.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAsan = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAsan = true;
+#else
+constexpr bool kAsan = false;
+#endif
+#else
+constexpr bool kAsan = false;
+#endif
+
+namespace {
+
+struct Measured {
+  int exit_code = -1;
+  std::string err;
+  long peak_kb = 0;  // the child's ru_maxrss
+};
+
+// Runs the binary with stdin from `stdin_path` (a regular file: lrn-img treats "-" as a pipe
+// whose size it does not know) and stderr into a file, and reads its peak RSS from wait4.
+// The figure is an upper bound: a forked child starts with this test's pages resident.
+Measured run_measured(const std::vector<std::string>& args, const std::string& stdin_path,
+                     const TempDir& dir) {
+  const std::string err_path = dir.file("stderr.txt");
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int in = open(stdin_path.c_str(), O_RDONLY);
+    const int out = open("/dev/null", O_WRONLY);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || out < 0 || err < 0) _exit(126);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    std::vector<std::string> copy{binary_path()};
+    copy.insert(copy.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  REQUIRE(wait4(pid, &status, 0, &usage) == pid);
+  Measured m;
+  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const auto bytes = read_bytes(err_path);
+  m.err.assign(bytes.begin(), bytes.end());
+  m.peak_kb = usage.ru_maxrss;
+  std::remove(err_path.c_str());
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("header bombs fail within their peak memory, from a file and from stdin",
+          "[hostile]") {
+  int bombs = 0;
+  for (const Row& row : manifest()) {
+    if (row.peak_mb == 0) continue;
+    ++bombs;
+    const std::string in = data_path("hostile/" + row.file);
+    const bool npy = row.file.size() > 4 && row.file.substr(row.file.size() - 4) == ".npy";
+    struct Run {
+      bool from_stdin;
+      std::vector<std::string> flags;
+      const Answer* want;
+    };
+    const std::vector<Run> runs{
+        {false, {}, &row.modes[0]},
+        {false, {"--lenient"}, &row.modes[1]},
+        {false, {"--rescale"}, &row.modes[0]},
+        {false, {"-t", "8"}, &row.modes[0]},
+        {true, {}, &row.stdin_answer},
+        {true, {"--lenient"}, row.modes[1].run ? &row.stdin_answer : &row.modes[1]},
+    };
+    for (const Run& run : runs) {
+      if (!run.want->run) continue;
+      TempDir dir;
+      // --rescale is for image outputs (a usage error with .npy OUT), so it writes PNG.
+      const bool rescale = std::find(run.flags.begin(), run.flags.end(), "--rescale") != run.flags.end();
+      const std::string out = dir.file(npy && !rescale ? "out.npy" : "out.png");
+      std::vector<std::string> args{run.from_stdin ? "-" : in, out};
+      args.insert(args.end(), run.flags.begin(), run.flags.end());
+      const Measured m = run_measured(args, run.from_stdin ? in : "/dev/null", dir);
+      std::string flags;
+      for (const auto& f : run.flags) flags += " " + f;
+      INFO(row.file << (run.from_stdin ? " on stdin" : "") << flags << ": peak " << m.peak_kb
+                    << " KB\nstderr: " << m.err);
+      CHECK(m.exit_code == 1);
+      // On stdin with --lenient the answer's text is the stdin one, except for the suffix
+      // saying no row was complete.
+      CHECK_THAT(m.err, Contains(run.want->text.substr(0, run.want->text.find(" before the first"))));
+      CHECK_FALSE(exists(out));
+      if (!kAsan) CHECK(m.peak_kb <= row.peak_mb * 1024);
+    }
+  }
+  CHECK(bombs >= 19);
+}
+

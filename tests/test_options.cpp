@@ -50,6 +50,7 @@ void require_same(const CliOptions& a, const CliOptions& b) {
   CHECK(a.run.pixel_scale == b.run.pixel_scale);
   CHECK(a.run.max_pixels == b.run.max_pixels);
   CHECK(a.run.max_npy_bytes == b.run.max_npy_bytes);
+  CHECK(a.run.max_row_bytes == b.run.max_row_bytes);
   CHECK(a.run.lenient == b.run.lenient);
   CHECK(a.run.strict == b.run.strict);
   CHECK(a.run.threads == b.run.threads);

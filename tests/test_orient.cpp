@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdlib>
 
+#include "image/grow_buffer.h"
 #include "image/orient.h"
 #include "support.h"
 
@@ -98,3 +99,21 @@ TEST_CASE("malformed EXIF never reads out of bounds and means orientation 1", "[
   bad[24] = 9;  // not an orientation
   CHECK(lrn::exif_orientation(bad.data(), bad.size()) == 1);
 }
+
+TEST_CASE("GrowBuffer keeps its bytes as it grows block by block (the held image)", "[image]") {
+  lrn::GrowBuffer b;
+  CHECK(b.empty());
+  std::size_t size = 0;
+  for (std::size_t block : {1u, 7u, 4096u, 100000u, 3u << 20}) {
+    b.grow(size + block);
+    REQUIRE(b.size() == size + block);
+    for (std::size_t i = size; i < size + block; ++i) b.data()[i] = static_cast<std::uint8_t>(i * 31);
+    size += block;
+  }
+  b.grow(5);  // never shrinks
+  CHECK(b.size() == size);
+  bool same = true;
+  for (std::size_t i = 0; i < size; ++i) same = same && b.data()[i] == static_cast<std::uint8_t>(i * 31);
+  CHECK(same);
+}
+

@@ -1,10 +1,11 @@
-// OutputFile: nothing visible before commit(), atomic replacement, direct writes to devices
-// and FIFOs, and same_file().
+// OutputFile: nothing visible before commit() (unnamed O_TMPFILE and the named fallback),
+// atomic replacement, symlinks, direct writes to devices and FIFOs, and same_file().
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <thread>
 
 #include "image/errors.h"
@@ -49,9 +50,21 @@ mode_t process_umask() {
   return mask;
 }
 
+// Runs the enclosing test with unnamed O_TMPFILE temporaries and again with the named fallback
+// (as on a file system without O_TMPFILE); restores the default on destruction.
+struct EachTemporaryKind {
+  const bool unnamed = GENERATE(true, false);
+  EachTemporaryKind() {
+    INFO((unnamed ? "O_TMPFILE" : "named temporary"));
+    lrn::set_unnamed_temporaries(unnamed);
+  }
+  ~EachTemporaryKind() { lrn::set_unnamed_temporaries(true); }
+};
+
 }  // namespace
 
 TEST_CASE("a new file appears only on commit, under its own name", "[io]") {
+  const EachTemporaryKind kind;
   TempDir dir;
   const std::string path = dir.file("x.bin");
   const auto bytes = pattern(1500000);
@@ -62,8 +75,12 @@ TEST_CASE("a new file appears only on commit, under its own name", "[io]") {
     write_in_pieces(out, bytes);
     CHECK_FALSE(lrn_test::exists(path));
     const auto names = dir.entries();
-    REQUIRE(names.size() == 1);
-    CHECK(names[0].rfind(".x.bin.lrn-img-", 0) == 0);
+    if (kind.unnamed) {
+      CHECK(names.empty());  // an O_TMPFILE has no name: SIGKILL now would leave nothing
+    } else {
+      REQUIRE(names.size() == 1);
+      CHECK(names[0].rfind(".x.bin.lrn-img-", 0) == 0);
+    }
     out.commit();
   }
   CHECK(lrn_test::read_bytes(path) == bytes);
@@ -72,6 +89,7 @@ TEST_CASE("a new file appears only on commit, under its own name", "[io]") {
 }
 
 TEST_CASE("without commit nothing is left behind and an existing file is untouched", "[io]") {
+  const EachTemporaryKind kind;
   TempDir dir;
   const std::string path = dir.file("x.bin");
   SECTION("new file") {
@@ -96,6 +114,7 @@ TEST_CASE("commit replaces an existing file and keeps its permission bits", "[io
   TempDir dir;
   const std::string path = dir.file("x.bin");
   lrn_test::write_bytes(path, text("old contents that are longer"));
+  const EachTemporaryKind kind;
   const mode_t mode = GENERATE(mode_t{0640}, mode_t{0604}, mode_t{0755});
   REQUIRE(chmod(path.c_str(), mode) == 0);
   {
@@ -110,9 +129,12 @@ TEST_CASE("commit replaces an existing file and keeps its permission bits", "[io
 }
 
 TEST_CASE("writing through a symlink replaces its target and keeps the link", "[io]") {
+  const EachTemporaryKind kind;
   TempDir dir;
-  lrn_test::write_bytes(dir.file("real.bin"), text("old"));
-  REQUIRE(symlink("real.bin", dir.file("link.bin").c_str()) == 0);
+  REQUIRE(mkdir(dir.file("elsewhere").c_str(), 0755) == 0);
+  lrn_test::write_bytes(dir.file("elsewhere/real.bin"), text("old"));
+  REQUIRE(chmod(dir.file("elsewhere/real.bin").c_str(), 0640) == 0);
+  REQUIRE(symlink("elsewhere/real.bin", dir.file("link.bin").c_str()) == 0);
   {
     OutputFile out(dir.file("link.bin"));
     out.write("new", 3);
@@ -121,7 +143,32 @@ TEST_CASE("writing through a symlink replaces its target and keeps the link", "[
   struct stat st {};
   REQUIRE(lstat(dir.file("link.bin").c_str(), &st) == 0);
   CHECK(S_ISLNK(st.st_mode));
-  CHECK(lrn_test::read_bytes(dir.file("real.bin")) == text("new"));
+  CHECK(lrn_test::read_bytes(dir.file("elsewhere/real.bin")) == text("new"));
+  CHECK(mode_of(dir.file("elsewhere/real.bin")) == 0640);
+  // The target was replaced in its own folder: nothing was left beside the link or the target.
+  auto names = dir.entries();
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"elsewhere", "link.bin"});
+  CHECK(TempDir::entries_of(dir.file("elsewhere")) == std::vector<std::string>{"real.bin"});
+}
+
+TEST_CASE("a dangling symlink is refused, never replaced by a file", "[io]") {
+  TempDir dir;
+  REQUIRE(symlink("missing/real.bin", dir.file("link.bin").c_str()) == 0);
+  REQUIRE(symlink("gone.bin", dir.file("link2.bin").c_str()) == 0);
+  for (const char* name : {"link.bin", "link2.bin"}) {
+    INFO(name);
+    CHECK_THROWS_MATCHES(OutputFile(dir.file(name)), FileError,
+                         Catch::Matchers::Message("cannot write '" + dir.file(name) +
+                                                  "': not writing through a dangling symlink; "
+                                                  "remove it or create its target"));
+    struct stat st {};
+    REQUIRE(lstat(dir.file(name).c_str(), &st) == 0);
+    CHECK(S_ISLNK(st.st_mode));
+  }
+  auto names = dir.entries();
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"link.bin", "link2.bin"});
 }
 
 TEST_CASE("a missing folder is an error at construction and creates nothing", "[io]") {

@@ -1,5 +1,5 @@
 // The damaged-data policy's flags end to end: --lenient, --strict (and not both), and
-// --max-npy-bytes.
+// --max-npy-bytes and --max-row-bytes.
 #include <catch2/catch.hpp>
 
 #include "support.h"
@@ -78,4 +78,26 @@ TEST_CASE("policy: --max-npy-bytes refuses larger arrays before reading them", "
                                 "with --max-npy-bytes)"));
   CHECK(run_cli({dir.file("in.npy"), dir.file("o.npy"), "--max-npy-bytes", "192"}).exit_code == 0);
   CHECK(run_cli({dir.file("in.npy"), dir.file("o.npy"), "--max-npy-bytes", "0"}).exit_code == 2);
+}
+
+TEST_CASE("policy: --max-row-bytes refuses wider rows from the header, in every format",
+          "[policy]") {
+  TempDir dir;
+  write_npy(dir.file("in.npy"), 4, 4, 3, std::vector<float>(48, 1.0f));  // rows of 48 bytes
+  const RunResult over = run_cli({dir.file("in.npy"), dir.file("o.npy"), "--max-row-bytes", "47"});
+  CHECK(over.exit_code == 1);
+  CHECK_THAT(over.err, Contains("cannot decode '" + dir.file("in.npy") +
+                                "': a row of 48 bytes is over the limit of 47 (raise it with "
+                                "--max-row-bytes)"));
+  CHECK(run_cli({dir.file("in.npy"), dir.file("o.npy"), "--max-row-bytes", "48"}).exit_code == 0);
+  CHECK(run_cli({dir.file("in.npy"), dir.file("o.npy"), "--max-row-bytes", "0"}).exit_code == 2);
+  CHECK(run_cli({dir.file("in.npy"), dir.file("o.npy"), "--max-row-bytes", "x"}).exit_code == 2);
+  // JPEG and PNG: 32 x 3 bytes and 16 x 3 bytes a row.
+  const RunResult jpg = run_cli({data_path("jpeg_baseline.jpg"), dir.file("o.png"), "--max-row-bytes", "95"});
+  CHECK(jpg.exit_code == 1);
+  CHECK_THAT(jpg.err, Contains("a row of 96 bytes is over the limit of 95"));
+  CHECK(run_cli({data_path("jpeg_baseline.jpg"), dir.file("o.png"), "--max-row-bytes", "96"}).exit_code == 0);
+  const RunResult png = run_cli({data_path("png_rgb8.png"), dir.file("o.png"), "--max-row-bytes", "1"});
+  CHECK(png.exit_code == 1);
+  CHECK_THAT(png.err, Contains("bytes is over the limit of 1 (raise it with --max-row-bytes)"));
 }

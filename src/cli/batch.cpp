@@ -1,16 +1,21 @@
 // The batch runner: workers take images in order, each image all-or-nothing; failures are
-// reported and counted, never fatal to the batch; SIGINT/SIGTERM abandon images in flight.
+// reported and counted, never fatal to the batch; SIGINT/SIGTERM/SIGHUP and a closed stdout
+// abandon images in flight, even those blocked opening a FIFO or reading a stalled pipe.
 #include "cli/batch.h"
 
 #include <fmt/format.h>
+#include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 #include <system_error>
@@ -24,20 +29,43 @@
 namespace lrn::cli {
 namespace {
 
-std::atomic<bool> g_cancel{false};
-std::atomic<int> g_signal{0};
+// The signal that interrupts blocked system calls after a stop request (see kick_threads).
+// SIGURG's default action is to ignore it, so catching it changes nothing else.
+constexpr int kKick = SIGURG;
 
-extern "C" void on_signal(int sig) {
-  g_signal.store(sig);
-  g_cancel.store(true);
-}
+extern "C" void on_stop_signal(int sig) { request_stop(sig); }
+extern "C" void on_kick(int) {}
 
+// No SA_RESTART: a blocking open(), read() or write() returns EINTR when a signal arrives, and
+// the I/O layer then sees the stop flag (image/stop.h). SIGPIPE and SIGXFSZ are ignored so that
+// a closed stdout and `ulimit -f` become write errors (EPIPE, EFBIG) that can be handled: the
+// first stops the run quietly, the second fails one file; neither kills the process and leaves
+// a temporary file.
 void install_signal_handlers() {
   struct sigaction sa {};
-  sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  sa.sa_handler = on_stop_signal;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
+  sa.sa_handler = on_kick;
+  sigaction(kKick, &sa, nullptr);
+  sa.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &sa, nullptr);
+  sigaction(SIGXFSZ, &sa, nullptr);
+}
+
+// A signal interrupts one thread only, and a stop request may land just before a blocking call
+// starts: so once a stop is requested, every other thread (workers, decoders reading ahead) is
+// signalled again until the work ends. Threads that were computing just run the empty handler.
+void kick_threads() {
+  DIR* tasks = opendir("/proc/self/task");
+  if (!tasks) return;
+  const pid_t pid = getpid();
+  const long self = syscall(SYS_gettid);
+  while (const dirent* e = readdir(tasks)) {
+    const long tid = std::strtol(e->d_name, nullptr, 10);
+    if (tid > 0 && tid != self) syscall(SYS_tgkill, pid, tid, kKick);
+  }
+  closedir(tasks);
 }
 
 std::string base_name(const std::string& path) {
@@ -146,7 +174,7 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o) {
   // Spare cores go to threads inside an image; jobs x threads stays within the cores unless
   // -t asked for more.
   if (!run.threads) run.threads = std::max(1u, usable_cores() / workers);
-  run.cancel = &g_cancel;
+  run.cancel = &stop_flag();
 
   Reporter report(jobs.size(), b);
   // --strict: codecs refuse their own warnings as decode errors; any other warning (alpha
@@ -158,7 +186,7 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o) {
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (;;) {
-      if (g_cancel.load()) return;
+      if (stop_requested()) return;
       const std::size_t i = next.fetch_add(1);
       if (i >= jobs.size()) return;
       const Job& job = jobs[i];
@@ -185,13 +213,29 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o) {
       }
     }
   };
+  // This thread only watches: it must stay free to interrupt workers blocked in I/O.
+  std::mutex mutex;
+  std::condition_variable finished;
+  unsigned running = workers;
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < workers; ++i) pool.emplace_back(work);
-  work();
+  for (unsigned i = 0; i < workers; ++i)
+    pool.emplace_back([&] {
+      work();
+      std::lock_guard<std::mutex> lock(mutex);
+      --running;
+      finished.notify_one();
+    });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (running > 0) {
+      finished.wait_for(lock, std::chrono::milliseconds(50));
+      if (running > 0 && stop_requested()) kick_threads();
+    }
+  }
   for (auto& t : pool) t.join();
 
-  const int sig = g_signal.load();
-  report.finish(sig != 0);
+  const int sig = stop_reason();
+  report.finish(sig);
   if (sig) return 128 + sig;
   return report.exit_code();
 }

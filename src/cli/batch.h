@@ -26,8 +26,9 @@ std::vector<std::string> read_file_list(const std::string& path, bool nul);
 std::vector<Job> plan_batch(const std::vector<std::string>& inputs, const BatchOptions& b,
                             const RunOptions& run);
 
-/// Runs the jobs and returns the exit code: 0 all done (or skipped), 1 any failed, 130/143
-/// when stopped by SIGINT/SIGTERM. Installs the signal handlers itself.
+/// Runs the jobs and returns the exit code: 0 all done (or skipped), 1 any failed, 128 + the
+/// signal when stopped: 129/130/143 for SIGHUP/SIGINT/SIGTERM, 141 (quietly) when stdout was
+/// closed. Installs the signal handlers itself (SIGPIPE and SIGXFSZ then become write errors).
 int run_jobs(const std::vector<Job>& jobs, const CliOptions& o);
 
 }  // namespace lrn::cli

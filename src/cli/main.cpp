@@ -34,8 +34,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // A closed pipe (lrn-img ... - | head) ends the process quietly, as it does for cat, even
-  // when the parent left SIGPIPE ignored: writes to stdout are our only output there.
+  // A closed pipe (lrn-img --help | head) ends the process quietly, as it does for cat, even
+  // when the parent left SIGPIPE ignored. Image runs ignore SIGPIPE instead (run_jobs): they
+  // see EPIPE, remove their temporary files and return 141 themselves.
   signal(SIGPIPE, SIG_DFL);
   try {
     return run(argc, argv);

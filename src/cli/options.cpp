@@ -1,4 +1,4 @@
-// The command line, parsed with CLI11: options, presets, conventions, and the help text.
+// The command line, parsed with CLI11: options, presets, conventions, and where each applies.
 #include "cli/options.h"
 
 #include <CLI/CLI.hpp>
@@ -6,11 +6,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
 
+#include "cli/command_line.h"
 #include "cli/cores.h"
+#include "cli/help.h"
 #include "cli/numbers.h"
 #include "lrn_version.h"
 
@@ -43,10 +46,21 @@ const Preset* find_preset(const std::string& name) {
   return nullptr;
 }
 
-std::string preset_list() {
-  std::string s;
-  for (const Preset& p : kPresets) s += fmt::format("\n  {:<15} {}", p.name, p.what);
-  return s;
+std::vector<std::string> preset_names() {
+  std::vector<std::string> names;
+  for (const Preset& p : kPresets) names.push_back(p.name);
+  return names;
+}
+
+// "--preset: 'caffe' is not blog, ... or torch-defaults; did you mean 'caffe-alexnet' (...)?".
+[[noreturn]] void unknown_preset(const std::string& typed) {
+  const std::vector<std::string> names = preset_names();
+  std::string list;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  const std::string near = closest(typed, names);
+  throw UsageError(fmt::format("--preset: {} is not {}{}", quoted(typed), list,
+                               near.empty() ? "" : fmt::format("; did you mean '{}' ({})?", near, find_preset(near)->what)));
 }
 
 // -t and -j: more threads than this are a typo (-t 4294967295), not a machine; the OS
@@ -54,116 +68,75 @@ std::string preset_list() {
 constexpr unsigned kMaxThreads = 1024;
 constexpr int kMaxWindow = 1 << 20;  // --radius, --size: far beyond any channel count
 
-// CLI11 takes every value as text; the numeric ones go through numbers.h. A value given
-// empty (-O "$UNSET") is an error naming the option: taken as "not given" it would turn
-// `a.jpg b.jpg -O ""` into `IN OUT` and overwrite b.jpg. --suffix "" is its default: none.
-void refuse_empty_values(const CLI::App& app) {
-  for (const CLI::Option* opt : app.get_options()) {
-    if (opt->get_positional() || opt->get_type_size() == 0 || opt->get_lnames().empty()) continue;
-    const std::string name = "--" + opt->get_lnames().front();
-    if (name == "--suffix") continue;
-    for (const std::string& v : opt->results())
-      if (v.empty()) throw UsageError(fmt::format("{}: the value is empty; give one or leave the option out", name));
-  }
-}
-
-const char* kDescription =
-    "lrn-img: Local Response Normalization (TensorFlow's tf.nn.lrn) applied to an image.\n\n"
-    "For each pixel and channel c of the colour channels:\n"
-    "  sqr_sum[c] = sum of x[c']^2 for c' = c-radius .. c+radius (clipped at the ends)\n"
-    "  y[c]       = x[c] / (bias + alpha * sqr_sum[c]) ^ beta\n"
-    "Decoded pixels are 0..255 floats (see --pixel-scale; LRN is not scale-invariant, so the\n"
-    "range is part of what the parameters mean). Alpha passes through unchanged.\n"
-    "IN: JPEG, PNG or .npy, recognised by content. OUT: .jpg/.jpeg, .png or .npy by its\n"
-    "extension; .npy output is float32 (H, W, C), before clamping or rounding.";
-
-const char* kFooter =
-    "Examples:\n"
-    "  lrn-img photo.jpg out.jpg                      # the blog's experiment (defaults)\n"
-    "  lrn-img photo.jpg out.png --rescale            # stretch the dark result to 0..255\n"
-    "  lrn-img photo.jpg out.jpg --radius 2 --alpha 0.001/9 --beta 0.75\n"
-    "  lrn-img fmap.npy out.npy --convention torch --size 5 --alpha 1e-4\n"
-    "  lrn-img --preset caffe-alexnet --print-params\n"
-    "  lrn-img *.jpg -O out/ --suffix _lrn -j 2         # a batch, two images at a time\n"
-    "  find in -name '*.png' -print0 | lrn-img --files-from - -0 -O out/ --format npy\n"
-    "  curl -s URL | lrn-img - - --format png > out.png  # a pipe\n\n"
-    "Exit status: 0 success, 1 a file could not be read, decoded or written (in a batch: any\n"
-    "image failed), 2 usage error, 130/143 interrupted by SIGINT/SIGTERM.";
-
 struct Raw {  // option text as typed, parsed by our own locale-independent parser
   std::string radius, size, bias, alpha, beta, pixel_scale, convention, preset, format;
-  std::string quality, max_pixels, max_npy_bytes, threads, jobs;
+  std::string quality, max_pixels, max_npy_bytes, max_row_bytes, threads, jobs;
   std::vector<std::string> files;
+  std::vector<std::string> given;  // the options given, by long name ("--radius")
   bool no_auto_orient = false;
 };
 
+// Names only: --help is help.cpp's table, which tests/test_help.cpp holds to these names.
+// Every value is taken as text and checked by resolve() (numbers through numbers.h).
 void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
-  app.add_option("FILES", raw.files,
-                 "IN OUT, or with -O: IN... (JPEG, PNG or .npy in; .jpg, .png or .npy out; - is "
-                 "stdin/stdout)")
-      ->type_name("");
-  app.add_option("-r,--radius", raw.radius, "depth_radius (tf convention), integer >= 0 [2]")
-      ->type_name("INT");
-  app.add_option("-k,--bias", raw.bias, "bias k, >= 0 [1]")->type_name("NUM");
-  app.add_option("-a,--alpha", raw.alpha, "alpha, >= 0; a quotient like 0.001/9 is fine [0.001/9]")
-      ->type_name("NUM");
-  app.add_option("-b,--beta", raw.beta, "beta, the exponent [0.75]")->type_name("NUM");
-  app.add_option("--convention", raw.convention,
-                 "how window and alpha are stated: tf (radius, alpha as given), torch, onnx, "
-                 "caffe (--size N, alpha divided by N) [tf]")
-      ->type_name("NAME");
-  app.add_option("--size", raw.size, "window size N, for --convention torch|onnx|caffe")
-      ->type_name("N");
-  app.add_option("--preset", raw.preset, "named parameter set; explicit flags win:" + preset_list())
-      ->type_name("NAME");
-  app.add_flag("--print-params", o.print_params,
-               "print the resolved parameters in every convention and exit (no files needed)");
-  app.add_option("--format", raw.format,
-                 "output format jpg|png|npy, when OUT's extension does not say (e.g. /dev/null)")
-      ->type_name("FMT");
-  app.add_option("-q,--quality", raw.quality, "JPEG quality 1..100, 4:2:0 chroma [90]")
-      ->type_name("INT");
-  app.add_flag("--rescale", o.run.rescale,
-               "map the output's min..max to the full range instead of clamping (image outputs)");
-  app.add_option("--pixel-scale", raw.pixel_scale,
-                 "value of a full-scale pixel as LRN sees it: 255 or 1 [255]; .npy values are never scaled")
-      ->type_name("255|1");
-  app.add_option("--max-pixels", raw.max_pixels, "refuse larger images, checked from the header [268435456]")
-      ->type_name("INT");
-  app.add_option("--max-npy-bytes", raw.max_npy_bytes,
-                 "refuse .npy arrays with more data (H*W*C*sample size) [4294967296]")
-      ->type_name("INT");
-  app.add_flag("--lenient", o.run.lenient,
-               "decode what can be decoded from damaged files, with a warning (exit 0)");
-  app.add_flag("--strict", o.run.strict, "every warning is an error (exit 1)");
-  app.add_option("-t,--threads", raw.threads, "threads inside one image, 1..1024 [the usable cores]")
-      ->type_name("INT");
-  app.add_option("-O,--output-dir", o.batch.out_dir, "batch: write each output into DIR")->type_name("DIR");
-  app.add_option("--files-from", o.batch.files_from, "batch: read input paths from FILE (- is stdin), one per line; no - lines")
-      ->type_name("FILE");
-  app.add_flag("-0,--null", o.batch.nul, "with --files-from: paths are NUL-separated (find -print0)");
-  app.add_option("--suffix", o.batch.suffix, "batch: added to each output's stem [none]")->type_name("TEXT");
-  app.add_flag("--skip-existing", o.batch.skip_existing, "batch: skip inputs whose output exists");
-  app.add_option("-j,--jobs", raw.jobs, "batch: images processed in parallel, 1..1024 [the usable cores]")
-      ->type_name("INT");
-  app.add_flag("--quiet", o.batch.quiet, "no progress bar and no summary line");
-  app.add_flag("--stats", o.batch.stats, "print per-channel min, max, mean of input and output (stderr)");
-  app.add_flag("--json", o.batch.json, "print one JSON object per image on stdout as it finishes");
-  app.add_flag("--no-auto-orient", raw.no_auto_orient, "keep JPEG pixels as stored (ignore EXIF orientation)");
+  app.add_option("FILES", raw.files);
+  app.add_option("-r,--radius", raw.radius);
+  app.add_option("-k,--bias", raw.bias);
+  app.add_option("-a,--alpha", raw.alpha);
+  app.add_option("-b,--beta", raw.beta);
+  app.add_option("--convention", raw.convention);
+  app.add_option("--size", raw.size);
+  app.add_option("--preset", raw.preset);
+  app.add_flag("--print-params", o.print_params);
+  app.add_option("--pixel-scale", raw.pixel_scale);
+  app.add_flag("--no-auto-orient", raw.no_auto_orient);
+  app.add_option("--format", raw.format);
+  app.add_option("-q,--quality", raw.quality);
+  app.add_flag("--rescale", o.run.rescale);
+  app.add_flag("--stats", o.batch.stats);
+  app.add_flag("--json", o.batch.json);
+  app.add_option("-O,--output-dir", o.batch.out_dir);
+  app.add_option("--files-from", o.batch.files_from);
+  app.add_flag("-0,--null", o.batch.nul);
+  app.add_option("--suffix", o.batch.suffix);
+  app.add_flag("--skip-existing", o.batch.skip_existing);
+  app.add_flag("--quiet", o.batch.quiet);
+  app.add_option("--max-pixels", raw.max_pixels);
+  app.add_option("--max-npy-bytes", raw.max_npy_bytes);
+  app.add_option("--max-row-bytes", raw.max_row_bytes);
+  app.add_flag("--lenient", o.run.lenient);
+  app.add_flag("--strict", o.run.strict);
+  app.add_option("-t,--threads", raw.threads);
+  app.add_option("-j,--jobs", raw.jobs);
   app.set_version_flag("--version", "lrn-img " LRN_IMG_VERSION);
+}
+
+// How each option may be spelt, for normalize_arguments.
+std::vector<OptionSpelling> spellings(const CLI::App& app) {
+  std::vector<OptionSpelling> all;
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_positional()) continue;
+    OptionSpelling s;
+    s.long_name = "--" + opt->get_lnames().front();
+    for (const std::string& n : opt->get_snames()) s.short_names += n;
+    s.takes_value = opt->get_items_expected_max() != 0;  // as CLI11 tells a flag
+    all.push_back(s);
+  }
+  return all;
 }
 
 // Convention and window from the preset and the flags; conflicts are usage errors.
 void resolve_framework(const Raw& raw, CliOptions& o) {
   const Preset* preset = find_preset(raw.preset.empty() ? "blog" : raw.preset);
   if (!preset)
-    throw UsageError(fmt::format("unknown preset {}; known presets:{}", quoted(raw.preset), preset_list()));
+    unknown_preset(raw.preset);
   FrameworkParams& f = o.framework;
   f.convention = preset->convention;
   if (!raw.convention.empty()) {
     const auto c = parse_convention(raw.convention);
     if (!c)
-      throw UsageError(fmt::format("unknown convention {}; use tf, torch, onnx or caffe", quoted(raw.convention)));
+      throw UsageError(fmt::format("--convention: {} is not tf, torch, onnx or caffe{}", quoted(raw.convention),
+                                   did_you_mean(raw.convention, {"tf", "torch", "onnx", "caffe"})));
     if (!raw.preset.empty() && *c != preset->convention)
       throw UsageError(fmt::format("--preset {} uses --convention {}, not {}", preset->name,
                                    convention_name(preset->convention), escaped(raw.convention)));
@@ -198,16 +171,80 @@ void resolve_framework(const Raw& raw, CliOptions& o) {
   }
 }
 
+// "'a', 'b', 'c'", at most four of them.
+std::string listed(const std::vector<std::string>& files) {
+  std::string s;
+  for (std::size_t i = 0; i < files.size() && i < 4; ++i) s += (i ? ", " : "") + quoted(files[i]);
+  if (files.size() > 4) s += fmt::format(" and {} more", files.size() - 4);
+  return s;
+}
+
+// Which use of lrn-img this is (help.h's Use), checking that the files fit it.
+unsigned use_of(const Raw& raw, const CliOptions& o) {
+  const std::vector<std::string>& files = raw.files;
+  if (o.print_params) {
+    if (!files.empty())
+      throw UsageError(fmt::format("--print-params prints the parameters and exits; it takes no files, but "
+                                   "was given {}", listed(files)));
+    return kPrint;
+  }
+  if (o.batch.batch()) return kBatch;
+  if (files.size() > 2)
+    throw UsageError(fmt::format("expected IN OUT, but got {} files ({}); several inputs need -O DIR "
+                                 "(like cp a b c dir/)", files.size(), listed(files)));
+  if (files.size() == 1)
+    throw UsageError(fmt::format("expected IN and OUT, but got only {}; give OUT too, or -O DIR for a batch",
+                                 quoted(files[0])));
+  if (files.empty()) throw UsageError("expected IN and OUT; run 'lrn-img --help' for usage");
+  return files[0] == "-" || files[1] == "-" ? kStream : kSingle;
+}
+
+// An option outside its use (README, "Which options apply where") would do nothing: refuse it.
+void check_applicable(const std::vector<std::string>& given, unsigned use) {
+  for (const std::string& name : given) {
+    const OptionDoc* d = find_option_doc(name);
+    if (!d || (d->uses & use)) continue;
+    if (use == kPrint)
+      throw UsageError(fmt::format("{} does not apply with --print-params, which only prints the parameters; "
+                                   "leave it out", name));
+    throw UsageError(fmt::format("{} applies to many files (IN... -O DIR, or --files-from), not to {}; leave "
+                                 "it out", name, use == kStream ? "- as IN or OUT" : "one IN OUT"));
+  }
+}
+
+// The output format, where the command line decides it, must agree with OUT's name and with
+// -q (JPEG only) and --rescale (JPEG and PNG only).
+void check_output_format(const Raw& raw, const CliOptions& o, unsigned use) {
+  const std::optional<Format> chosen = o.run.out_format;
+  std::optional<Format> known = chosen;
+  std::string what = chosen ? fmt::format("--format {}", escaped(raw.format)) : "";
+  if (use != kBatch && raw.files[1] != "-") {
+    const std::string& out = raw.files[1];
+    if (const auto named = format_from_extension(out)) {
+      if (chosen && *named != *chosen)
+        throw UsageError(fmt::format("--format {} contradicts OUT {}, a {} name; name OUT for the format, or "
+                                     "leave --format out", escaped(raw.format), quoted(out), format_name(*named)));
+      known = named;
+      what = fmt::format("OUT {}", quoted(out));
+    }
+  }
+  if (!known) return;
+  if (!raw.quality.empty() && *known != Format::Jpeg)
+    throw UsageError(fmt::format("--quality applies to JPEG output, but {} writes {}; leave it out", what,
+                                 format_name(*known)));
+  if (o.run.rescale && *known == Format::Npy)
+    throw UsageError(fmt::format("--rescale applies to JPEG and PNG output, but {} writes .npy, which keeps "
+                                 "the values unclamped; leave it out", what));
+}
+
 // Single mode (IN OUT) or batch mode (-O / --files-from), jobs and threads per image.
 // threads, jobs: as given, 0 when not.
 void resolve_files(const Raw& raw, unsigned threads, unsigned jobs, CliOptions& o) {
   BatchOptions& b = o.batch;
   const unsigned cores = std::min(usable_cores(), kMaxThreads);
+  if (b.nul && b.files_from.empty())
+    throw UsageError("--null needs --files-from: it says that list is NUL-separated");
   if (!b.batch()) {
-    if (raw.files.size() != 2)
-      throw UsageError(raw.files.size() > 2
-                           ? "several inputs need -O DIR (like cp a b c dir/)"
-                           : "expected IN and OUT; run 'lrn-img --help' for usage");
     b.inputs = {raw.files[0]};
     b.output = raw.files[1];
     if (b.output == "-" && !o.run.out_format)
@@ -216,7 +253,6 @@ void resolve_files(const Raw& raw, unsigned threads, unsigned jobs, CliOptions& 
       throw UsageError("--json writes to stdout, which - as OUT already uses");
     if (b.output == "-" && isatty(1))
       throw UsageError("refusing to write binary image data to a terminal; redirect stdout");
-    if (jobs > 1) throw UsageError("-j/--jobs needs a batch (-O DIR)");
     b.jobs = 1;
     o.run.threads = threads ? threads : cores;
     return;
@@ -231,6 +267,8 @@ void resolve_files(const Raw& raw, unsigned threads, unsigned jobs, CliOptions& 
 }
 
 void resolve(const Raw& raw, CliOptions& o) {
+  const unsigned use = use_of(raw, o);
+  check_applicable(raw.given, use);
   resolve_framework(raw, o);
   std::string why;
   const auto p = to_lrn(o.framework, &why);
@@ -247,6 +285,8 @@ void resolve(const Raw& raw, CliOptions& o) {
   if (!raw.max_pixels.empty()) o.run.max_pixels = parse_whole(raw.max_pixels, "--max-pixels", 1, kMax64);
   if (!raw.max_npy_bytes.empty())
     o.run.max_npy_bytes = parse_whole(raw.max_npy_bytes, "--max-npy-bytes", 1, kMax64);
+  if (!raw.max_row_bytes.empty())
+    o.run.max_row_bytes = parse_whole(raw.max_row_bytes, "--max-row-bytes", 1, kMax64);
   if (o.run.lenient && o.run.strict)
     throw UsageError("--lenient and --strict contradict each other: give one of them");
   o.run.auto_orient = !raw.no_auto_orient;
@@ -257,12 +297,15 @@ void resolve(const Raw& raw, CliOptions& o) {
   }
   if (!raw.format.empty()) {
     const auto f = format_from_extension("." + raw.format);
-    if (!f) throw UsageError(fmt::format("--format wants jpg, png or npy, not {}", quoted(raw.format)));
+    if (!f)
+      throw UsageError(fmt::format("--format: {} is not jpg, png or npy{}", quoted(raw.format),
+                                   did_you_mean(raw.format, {"jpg", "jpeg", "png", "npy"})));
     o.run.out_format = f;
   }
   const unsigned threads = raw.threads.empty() ? 0 : parse_whole(raw.threads, "--threads", 1, kMaxThreads);
   const unsigned jobs = raw.jobs.empty() ? 0 : parse_whole(raw.jobs, "--jobs", 1, kMaxThreads);
-  if (o.print_params) return;
+  if (use == kPrint) return;
+  check_output_format(raw, o, use);
   resolve_files(raw, threads, jobs, o);
 }
 
@@ -304,28 +347,50 @@ ParseResult parse_command_line(int argc, char** argv) {
   return parse_command_line_with_cli11(argc, argv);
 }
 
+std::vector<std::string> parsed_option_names() {
+  CLI::App app;
+  Raw raw;
+  CliOptions o;
+  add_options(app, raw, o);
+  std::vector<std::string> names;
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_positional()) continue;
+    std::string n;
+    for (const std::string& s : opt->get_snames()) n += (n.empty() ? "-" : ",-") + s;
+    for (const std::string& l : opt->get_lnames()) n += (n.empty() ? "--" : ",--") + l;
+    names.push_back(n);
+  }
+  return names;
+}
+
 ParseResult parse_command_line_with_cli11(int argc, char** argv) {
-  CLI::App app(kDescription, "lrn-img");
-  app.footer(kFooter);
-  app.get_formatter()->column_width(34);
   ParseResult result;
+  if (argc <= 1) {
+    fmt::print(stderr, "{}\ntry 'lrn-img --help' for the options\n", usage_line());
+    result.exit_code = 2;
+    return result;
+  }
+  CLI::App app("", "lrn-img");
   Raw raw;
   add_options(app, raw, result.options);
+  // normalize_arguments finds every mistake CLI11 would report, in our words, and hands it a
+  // command line it cannot misread (CLI11 wants it reversed).
+  std::vector<std::string> args = normalize_arguments(spellings(app), {argv + 1, argv + argc});
+  std::reverse(args.begin(), args.end());
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp&) {
-    fmt::print("{}", app.help());
+    fmt::print("{}", help_text(help_width()));
     return result;
   } catch (const CLI::CallForVersion&) {
     fmt::print("lrn-img {}\n", LRN_IMG_VERSION);
     return result;
-  } catch (const CLI::ParseError& e) {
-    std::string msg = e.what();
-    if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
-    // CLI11 repeats arguments as typed (a file name, from a glob, can hold any byte).
-    throw UsageError(escaped(msg) + "; run 'lrn-img --help' for usage");
+  } catch (const CLI::ParseError&) {
+    // Not reached: the fuzzer (tests/fuzz/fuzz_options.cpp) treats this message as a bug.
+    throw UsageError("the command line could not be read; run 'lrn-img --help' for usage");
   }
-  refuse_empty_values(app);
+  for (const CLI::Option* opt : app.get_options())
+    if (!opt->get_positional() && opt->count() > 0) raw.given.push_back("--" + opt->get_lnames().front());
   resolve(raw, result.options);
   result.proceed = true;
   return result;

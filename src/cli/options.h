@@ -39,13 +39,18 @@ struct ParseResult {
   CliOptions options;
 };
 
-/// Parses argv. Prints --help / --version to stdout. Throws UsageError (exit 2) for anything
-/// wrong on the command line, CLI11's own parse errors included.
+/// Parses argv. Prints --help / --version to stdout (exit 0), and for no arguments at all the
+/// usage line to stderr (exit 2). Throws UsageError (exit 2), in lrn-img's words, for anything
+/// wrong on the command line: what CLI11 would refuse, and an option outside its use (help.h).
 ParseResult parse_command_line(int argc, char** argv);
 
 /// The same, always through CLI11 (parse_command_line skips it for a plain `IN OUT`); for
 /// tests that check both paths agree.
 ParseResult parse_command_line_with_cli11(int argc, char** argv);
+
+/// Every option given to CLI11, as "-r,--radius" (short names first), so tests can hold
+/// --help's table (help.h) to what is parsed.
+std::vector<std::string> parsed_option_names();
 
 /// The resolved parameters in every convention, one per line (for --print-params).
 std::string describe_params(const LrnParams& p);

@@ -5,10 +5,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 
 #include "cli/batch.h"
+#include "image/stop.h"
 
 namespace lrn::cli {
 namespace {
@@ -121,7 +124,11 @@ void Reporter::json_line(const Job& job, const char* status, const std::string& 
                         json_stats(stats->output));
   line += "}\n";
   std::fputs(line.c_str(), stdout);
-  std::fflush(stdout);
+  // A reader that went away (`--json | head`) ends the run quietly, as it would end `cat`;
+  // SIGPIPE is ignored so that images in flight can remove their temporary files first.
+  const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout);
+  if (failed && errno == EPIPE) request_stop(SIGPIPE);
+  std::clearerr(stdout);
 }
 
 void Reporter::done(const Job& job, const ImageStats* stats) {
@@ -152,9 +159,11 @@ void Reporter::failed(const Job& job, const std::string& message, int code) {
   draw(true);
 }
 
-void Reporter::finish(bool interrupted) {
+void Reporter::finish(int stopped_by) {
   std::lock_guard<std::mutex> lock(mutex_);
   clear_bar();
+  if (stopped_by == SIGPIPE) return;
+  const bool interrupted = stopped_by != 0;
   if (!batch_ && !interrupted) return;
   if (options_.quiet && !interrupted) return;
   std::string s = fmt::format("lrn-img: {} done, {} failed", done_, failed_);

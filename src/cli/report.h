@@ -22,8 +22,9 @@ class Reporter {
   void skipped(const Job& job);
   /// message is the whole error (it names the file); code 1 or 2 (single mode exit code).
   void failed(const Job& job, const std::string& message, int code);
-  /// Clears the bar and prints the summary (batch mode, unless --quiet).
-  void finish(bool interrupted);
+  /// Clears the bar and prints the summary (batch mode, unless --quiet). stopped_by: the signal
+  /// that stopped the run, 0 if none; SIGPIPE (stdout closed) prints nothing, as `cat` would.
+  void finish(int stopped_by);
   /// 0 when nothing failed; single mode: the failure's own code; batch: 1.
   int exit_code() const { return failed_ ? (batch_ ? 1 : code_) : 0; }
 

@@ -5,7 +5,7 @@
 
 namespace lrn {
 
-BlockSource::BlockSource(ImageReader& reader, const std::vector<std::uint8_t>* held,
+BlockSource::BlockSource(ImageReader& reader, const std::uint8_t* held,
                          std::size_t block_rows, bool prefetch)
     : reader_(reader),
       held_(held),
@@ -13,7 +13,9 @@ BlockSource::BlockSource(ImageReader& reader, const std::vector<std::uint8_t>* h
       row_bytes_(reader.info().row_bytes()),
       blocks_((reader.info().height + block_rows_ - 1) / block_rows_) {
   const bool ahead = prefetch && !held && blocks_ > 1;
-  if (!held) slots_.resize(ahead ? kSlots : 1, std::vector<std::uint8_t>(block_rows_ * row_bytes_));
+  if (!held)
+    for (std::size_t i = 0; i < (ahead ? kSlots : 1); ++i)
+      slots_.emplace_back(new std::uint8_t[block_rows_ * row_bytes_]);  // uninitialised
   if (ahead) decoder_ = std::thread([this] { decode_ahead(); });
 }
 
@@ -39,7 +41,7 @@ void BlockSource::decode_ahead() {
       if (stop_) return;
     }
     try {
-      reader_.read_rows(slots_[b % kSlots].data(), rows_of(b));
+      reader_.read_rows(slots_[b % kSlots].get(), rows_of(b));
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
       error_ = std::current_exception();
@@ -58,17 +60,17 @@ const std::uint8_t* BlockSource::next(std::size_t* rows) {
   if (b >= blocks_) return nullptr;
   ++next_;
   *rows = rows_of(b);
-  if (held_) return held_->data() + b * block_rows_ * row_bytes_;
+  if (held_) return held_ + b * block_rows_ * row_bytes_;
   if (!decoder_.joinable()) {
-    reader_.read_rows(slots_[0].data(), *rows);
-    return slots_[0].data();
+    reader_.read_rows(slots_[0].get(), *rows);
+    return slots_[0].get();
   }
   std::unique_lock<std::mutex> lock(mutex_);
   released_ = b;  // the block returned before this one is free again
   changed_.notify_all();
   changed_.wait(lock, [&] { return decoded_ > b || error_; });
   if (decoded_ <= b) std::rethrow_exception(error_);
-  return slots_[b % kSlots].data();
+  return slots_[b % kSlots].get();
 }
 
 }  // namespace lrn

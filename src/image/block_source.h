@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -16,9 +17,9 @@ namespace lrn {
 class BlockSource {
  public:
   /// Reads `reader`'s rows in blocks of `block_rows` (the last may be shorter). held: the
-  /// whole image already read (then the reader is not used). prefetch: decode on a thread of
+  /// whole image already read, rows packed (then the reader is not used). prefetch: decode on a thread of
   /// its own, up to two blocks ahead (ignored with held).
-  BlockSource(ImageReader& reader, const std::vector<std::uint8_t>* held, std::size_t block_rows,
+  BlockSource(ImageReader& reader, const std::uint8_t* held, std::size_t block_rows,
               bool prefetch);
   /// Stops and joins the decoder thread, if any.
   ~BlockSource();
@@ -35,10 +36,12 @@ class BlockSource {
   void decode_ahead();
 
   ImageReader& reader_;
-  const std::vector<std::uint8_t>* held_;
+  const std::uint8_t* held_;
   const std::size_t block_rows_, row_bytes_, blocks_;
   std::size_t next_ = 0;  // the block next() returns next
-  std::vector<std::vector<std::uint8_t>> slots_;
+  // Not zero-filled: a slot's pages become resident only as the reader writes rows into
+  // them, so a header that declares wide rows costs nothing until their data arrives.
+  std::vector<std::unique_ptr<std::uint8_t[]>> slots_;
 
   // Prefetch state, guarded by mutex_.
   std::thread decoder_;

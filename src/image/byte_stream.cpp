@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "image/errors.h"
+#include "image/stop.h"
 
 namespace lrn {
 
@@ -81,7 +82,9 @@ class FdSource : public ByteSource {
   }
 
   std::size_t read_fd(void* dst, std::size_t n) {
+    // A stalled pipe blocks here: a stop request interrupts read() (EINTR) and ends it.
     for (;;) {
+      throw_if_stopped();
       const ssize_t got = ::read(fd_, dst, n);
       if (got >= 0) return static_cast<std::size_t>(got);
       if (errno != EINTR) throw FileError("cannot read " + quoted(name_) + ": " + errno_phrase(errno));
@@ -136,9 +139,10 @@ std::unique_ptr<ByteSource> open_source(const std::string& path) {
   // stdin belongs to the process: read it, never close it.
   if (path == "-") return std::make_unique<FdSource>(0, false, "<stdin>");
   int fd;
-  do {
+  do {  // opening a FIFO waits for a writer: a stop request interrupts it (EINTR) and ends it
+    throw_if_stopped();
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);  // opening a FIFO waits for a writer and can be interrupted
+  } while (fd < 0 && errno == EINTR);
   if (fd < 0) throw_read_error(path, errno);
   struct stat st {};
   if (::fstat(fd, &st) != 0) {

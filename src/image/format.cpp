@@ -95,4 +95,12 @@ void check_dimensions(const std::string& name, std::uint64_t width, std::uint64_
                     std::to_string(max_pixels) + " pixels (raise it with --max-pixels)");
 }
 
+void check_row_bytes(const std::string& name, std::uint64_t row_bytes,
+                     std::uint64_t max_row_bytes) {
+  if (row_bytes <= max_row_bytes) return;
+  throw FileError("cannot decode " + quoted(name) + ": a row of " + std::to_string(row_bytes) +
+                  " bytes is over the limit of " + std::to_string(max_row_bytes) +
+                  " (raise it with --max-row-bytes)");
+}
+
 }  // namespace lrn

@@ -48,6 +48,10 @@ struct DecodeOptions {
   bool strict = false;
   /// .npy: refuse arrays whose data (H * W * C * sample size) is larger, before reading it.
   std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;
+  /// Images whose decoded row (width * channels * sample size, as the reader delivers it) is
+  /// larger are refused from the header: decoders and the pipeline size row buffers from the
+  /// header before any data arrives, so this bounds what a header alone can cost.
+  std::uint64_t max_row_bytes = std::uint64_t{16} << 20;
   /// JPEG: apply the EXIF orientation tag, so rows come out the way the photo is meant to be
   /// seen (as ImageMagick's -auto-orient and libvips' autorot do).
   bool auto_orient = true;

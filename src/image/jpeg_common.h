@@ -37,6 +37,7 @@ struct ErrorMgr {
   std::string name;
   std::bitset<256> warned;  // message codes already reported, so a warning appears once
   bool damage_reported = false;  // damage usually cascades; the first message says it all
+  bool in_scans = false;  // the header has been read: pixel data is being decoded
 };
 
 inline ErrorMgr* error_mgr(j_common_ptr c) { return static_cast<ErrorMgr*>(c->client_data); }

@@ -27,6 +27,16 @@ bool is_benign(int code) {
          code == JWRN_BOGUS_ICC;
 }
 
+// The data ran out (the file ended, or a marker such as EOI came inside the entropy data)
+// before the first iMCU row of the first scan was complete: no row holds real pixels, and
+// libjpeg would make up every row of the declared size. An error even when lenient.
+bool ended_before_first_row(j_common_ptr c, const ErrorMgr* e) {
+  const int code = c->err->msg_code;
+  if (!e->in_scans || (code != JWRN_JPEG_EOF && code != JWRN_HIT_MARKER)) return false;
+  const auto* d = reinterpret_cast<j_decompress_ptr>(c);
+  return d->input_scan_number <= 1 && d->input_iMCU_row == 0;
+}
+
 // Returns false when decoding must stop (damage unless lenient, any warning when strict, or
 // the sink threw); e->message then says why.
 bool handle_warning(j_common_ptr c, ErrorMgr* e) noexcept {
@@ -34,6 +44,11 @@ bool handle_warning(j_common_ptr c, ErrorMgr* e) noexcept {
   const bool damage = !is_benign(code);
   (*c->err->format_message)(c, e->message);
   if (e->strict || (damage && !e->lenient)) return false;
+  if (ended_before_first_row(c, e)) {
+    constexpr char kWhy[] = " before the first complete row";
+    std::strncat(e->message, kWhy, JMSG_LENGTH_MAX - std::strlen(e->message) - 1);
+    return false;
+  }
   const std::size_t slot = static_cast<std::size_t>(code) % e->warned.size();
   if (e->warned.test(slot) || (damage && e->damage_reported) || !e->warn) return true;
   e->warned.set(slot);
@@ -227,6 +242,9 @@ JpegReader::JpegReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
       orientation_ = exif_orientation(m->data, m->data_length);
   check_dimensions(in_->name(), cinfo_.image_width, cinfo_.image_height, opt.max_pixels);
   choose_output();
+  check_row_bytes(in_->name(), std::uint64_t{cinfo_.image_width} * (cmyk_ ? 4 : info_.channels),
+                  opt.max_row_bytes);
+  err_.in_scans = true;
   if (!try_start(&cinfo_, &err_)) fail();
   info_.width = cinfo_.output_width;
   info_.height = cinfo_.output_height;

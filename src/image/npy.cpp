@@ -341,6 +341,7 @@ std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
     fail(src->name(), "dtype " + quoted(h.descr) + " is not supported; want float32 ('<f4'), "
                       "float64 ('<f8') or uint8 ('|u1')");
   const ImageInfo info = info_from_shape(src->name(), h.shape, dtype->type, opt.max_pixels);
+  check_row_bytes(src->name(), info.row_bytes(), opt.max_row_bytes);
   check_data_size(*src, info.height * info.row_bytes(), opt.max_npy_bytes);
   return std::make_unique<NpyReader>(std::move(src), info, dtype->swap);
 }

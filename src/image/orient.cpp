@@ -3,7 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
+
+#include "image/grow_buffer.h"
 
 namespace lrn {
 
@@ -57,16 +58,14 @@ class OrientedReader final : public ImageReader {
 
  private:
   // The whole stored image, grown block by block as it decodes: a small file that declares a
-  // huge image fails when its data runs out, before the image's memory is all touched
-  // (reserve() allocates without writing).
+  // huge image fails when its data runs out, having cost only the rows it delivered.
   void read_stored() {
     const ImageInfo& s = stored_->info();
     const std::size_t row_bytes = s.row_bytes();
     const std::size_t block = std::max<std::size_t>(1, (std::size_t{1} << 20) / row_bytes);
-    pixels_.reserve(s.height * row_bytes);
     for (std::size_t y = 0; y < s.height; y += block) {
       const std::size_t n = std::min(block, s.height - y);
-      pixels_.resize((y + n) * row_bytes);
+      pixels_.grow((y + n) * row_bytes);
       stored_->read_rows(pixels_.data() + y * row_bytes, n);
     }
   }
@@ -92,7 +91,7 @@ class OrientedReader final : public ImageReader {
   std::unique_ptr<ImageReader> stored_;
   const int orientation_;
   ImageInfo info_;
-  std::vector<std::uint8_t> pixels_;
+  GrowBuffer pixels_;
   std::size_t next_row_ = 0;
 };
 

@@ -1,18 +1,23 @@
-// All-or-nothing output files: a temporary file beside the target, renamed over it on commit.
+// All-or-nothing output files: a temporary file beside the target (unnamed where the file
+// system allows), renamed over it on commit.
 #include "image/output_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <stdexcept>
 
 #include "image/errors.h"
+#include "image/stop.h"
 
 namespace lrn {
 
@@ -63,19 +68,56 @@ mode_t current_umask() {
 }
 
 // Where the data really goes: writing to a symlink should update the file it points at and
-// keep the link, as writing through the link in place would.
+// keep the link, as writing through the link in place would. A dangling link is refused, as
+// GNU cp refuses it: creating its target would put a file wherever the link points (maybe
+// another user's folder), and replacing the link would silently lose it.
 std::string resolve_target(const std::string& path) {
   struct stat lst {};
   if (::lstat(path.c_str(), &lst) != 0 || !S_ISLNK(lst.st_mode)) return path;
   char resolved[PATH_MAX];
-  return ::realpath(path.c_str(), resolved) ? std::string(resolved) : path;
+  if (::realpath(path.c_str(), resolved)) return resolved;
+  if (errno == ENOENT)
+    throw FileError("cannot write " + quoted(path) +
+                    ": not writing through a dangling symlink; remove it or create its target");
+  throw_write_error(path, errno);
 }
 
-void write_all(int fd, const char* p, std::size_t n, const std::string& name) {
+// O_TMPFILE needs file system support and, to be linked in by an unprivileged process,
+// /proc/self/fd (linkat with AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH). LRN_IMG_NO_O_TMPFILE
+// in the environment turns it off: a testing knob for the named fallback.
+std::atomic<int> g_unnamed{-1};  // -1: not decided yet
+
+bool unnamed_allowed() {
+  int on = g_unnamed.load();
+  if (on < 0) {
+    on = !std::getenv("LRN_IMG_NO_O_TMPFILE") && ::access("/proc/self/fd", X_OK) == 0;
+    g_unnamed.store(on);
+  }
+  return on != 0;
+}
+
+// Replaces the trailing XXXXXX of a temp_template() name with random letters and digits.
+void randomise(std::string& name) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  thread_local std::mt19937_64 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 2);
+  for (std::size_t i = name.size() - 6; i < name.size(); ++i) name[i] = kAlphabet[pick(rng)];
+}
+
+// to_stdout: a closed stdout (EPIPE, SIGPIPE being ignored by the CLI) is not this file's
+// failure but the reader's choice to stop, as for `cat | head`: stop the whole run quietly.
+void write_all(int fd, const char* p, std::size_t n, const std::string& name, bool to_stdout) {
   while (n > 0) {
+    throw_if_stopped();  // a write to a full pipe blocks: a stop request interrupts it
     const ssize_t w = ::write(fd, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
+      if (errno == EPIPE && to_stdout) {
+        request_stop(SIGPIPE);
+        throw Cancelled();
+      }
+      // EFBIG past `ulimit -f` (the CLI ignores SIGXFSZ) fails this file like ENOSPC.
       throw_write_error(name, errno);
     }
     // write() returning 0 for a non-empty request only happens when the device is full.
@@ -86,6 +128,8 @@ void write_all(int fd, const char* p, std::size_t n, const std::string& name) {
 }
 
 }  // namespace
+
+void set_unnamed_temporaries(bool on) { g_unnamed.store(on ? 1 : 0); }
 
 OutputFile::OutputFile(const std::string& path) : path_(path) {
   buffer_.reserve(kBufferSize);
@@ -101,14 +145,25 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     // /dev/null, a FIFO, a terminal: renaming over them would replace the device node with a
     // file, so write to them in place. No O_CREAT: they exist. A directory fails with EISDIR.
-    do {
+    do {  // opening a FIFO waits for its reader: a stop request interrupts it and ends it
+      throw_if_stopped();
       fd_ = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    } while (fd_ < 0 && errno == EINTR);  // opening a FIFO waits for its reader
+    } while (fd_ < 0 && errno == EINTR);
     if (fd_ < 0) throw_write_error(path, errno);
     direct_ = true;
     return;
   }
   target_path_ = resolve_target(path);
+  if (unnamed_allowed()) {
+    // No name until commit(): whatever ends the process (SIGKILL too) leaves nothing behind.
+    fd_ = ::open(folder_of(target_path_).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd_ >= 0) {
+      unnamed_ = true;
+      return;
+    }
+    // EOPNOTSUPP (this file system), EISDIR or EINVAL (a kernel without O_TMPFILE): fall back
+    // to a named file, which also reports real problems (a missing or read-only folder).
+  }
   temp_path_ = temp_template(target_path_);
   fd_ = ::mkostemp(temp_path_.data(), O_CLOEXEC);
   if (fd_ < 0) {
@@ -133,7 +188,7 @@ void OutputFile::write(const void* src, std::size_t n) {
   const bool direct = n >= kBufferSize / 2;
   if (direct || buffer_.size() + n > kBufferSize) flush_buffer();
   if (direct) {
-    write_all(fd_, p, n, path_);
+    write_all(fd_, p, n, path_, !owns_fd_);
     return;
   }
   buffer_.append(p, n);
@@ -141,13 +196,13 @@ void OutputFile::write(const void* src, std::size_t n) {
 
 void OutputFile::flush_buffer() {
   if (buffer_.empty()) return;
-  write_all(fd_, buffer_.data(), buffer_.size(), path_);
+  write_all(fd_, buffer_.data(), buffer_.size(), path_, !owns_fd_);
   buffer_.clear();
 }
 
 // The permission bits the result should have: an existing target's (replacing a file should
-// not change who may read it), else what open(O_CREAT, 0666) would have given. mkstemp made
-// the temporary file 0600.
+// not change who may read it), else what open(O_CREAT, 0666) would have given. mkstemp and
+// O_TMPFILE made the temporary file 0600.
 void OutputFile::apply_final_mode() {
   struct stat st {};
   if (::stat(target_path_.c_str(), &st) == 0) {
@@ -170,6 +225,7 @@ void OutputFile::commit() {
     return;
   }
   apply_final_mode();
+  if (unnamed_) link_unnamed();
   // No fsync: in a batch of thousands of images it would cost a disk flush per file, and
   // rename() over the target already gives the guarantee that matters here, that a reader
   // sees the old file or the new one, never a mix. (ext4 and XFS also flush the data of a
@@ -181,6 +237,23 @@ void OutputFile::commit() {
   if (::close(fd) != 0 && errno != EINTR) throw_write_error(path_, errno);
   if (::rename(temp_path_.c_str(), target_path_.c_str()) != 0) throw_write_error(path_, errno);
   committed_ = true;
+}
+
+// linkat() cannot replace an existing file, so the unnamed file gets a hidden name of its own
+// first and is renamed over the target from there, as the named fallback is. Only a SIGKILL
+// in the microseconds between the two can leave that (complete) hidden file.
+void OutputFile::link_unnamed() {
+  const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+  std::string name = temp_template(target_path_);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    randomise(name);
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      temp_path_ = name;  // from here the destructor removes it if commit() fails
+      return;
+    }
+    if (errno != EEXIST) throw_write_error(path_, errno);
+  }
+  throw_write_error(path_, EEXIST);
 }
 
 bool same_file(const std::string& a, const std::string& b) {

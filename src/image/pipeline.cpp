@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "image/block_source.h"
+#include "image/grow_buffer.h"
 #include "image/output_file.h"
 #include "image/parallel.h"
 #include "lrn/convert.h"
@@ -222,13 +223,18 @@ class StatsAccumulator {
 
 // Rows per block: about 64K samples per thread (the unit the decoder hands over and the
 // encoder takes; LRN works through it in chunks), and enough rows that every thread of the
-// pool gets a part.
+// pool gets a part; but a block's input or output rows never take more than kMaxBlockBytes
+// (wide rows, many threads), except that a block holds at least one row. Row width itself
+// is bounded by DecodeOptions::max_row_bytes.
 std::size_t block_rows(const Plan& p, unsigned threads) {
   constexpr std::size_t kSamplesPerThread = 64 * 1024;
+  constexpr std::size_t kMaxBlockBytes = std::size_t{8} << 20;
   const std::size_t row_samples = std::max<std::size_t>(1, p.in.width * p.color);
   const std::size_t sized = threads * kSamplesPerThread / row_samples;
   const std::size_t split = threads > 1 ? threads * min_rows_per_thread(p) : 1;
-  return std::clamp<std::size_t>(std::max(sized, split), 1, p.in.height);
+  const std::size_t row_bytes = std::max<std::size_t>({1, p.in.row_bytes(), p.out.row_bytes()});
+  const std::size_t fit = std::max<std::size_t>(1, kMaxBlockBytes / row_bytes);
+  return std::clamp<std::size_t>(std::min(std::max(sized, split), fit), 1, p.in.height);
 }
 
 // Floats converted, normalised and quantised at a time: one chunk (32 KB) stays in the L1/L2
@@ -273,12 +279,12 @@ void run_pass(BlockSource& source, const Plan& p, const Kernel& k, WorkerPool& p
 }
 
 // Min and max of LRN's output over the colour channels, for --rescale (NaN ignored).
-std::pair<float, float> output_range(ImageReader& reader, const std::vector<std::uint8_t>& held,
+std::pair<float, float> output_range(ImageReader& reader, const GrowBuffer& held,
                                      const Plan& p, const Kernel& k, WorkerPool& pool,
                                      const RunOptions& opt, std::size_t rows) {
   std::mutex m;
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-  BlockSource source(reader, &held, rows, false);
+  BlockSource source(reader, held.data(), rows, false);
   run_pass(source, p, k, pool, opt, nullptr, nullptr,
       [&](const float* y, const std::uint8_t*, std::size_t, std::size_t pixels) {
         float l = std::numeric_limits<float>::infinity(), h = -l;
@@ -313,17 +319,16 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   WorkerPool pool(prefetch ? threads - 1 : 1);
   const std::size_t rows = block_rows(p, pool.threads());
 
-  std::vector<std::uint8_t> held;
+  GrowBuffer held;
   std::pair<float, float> range;
   const bool rescale = opt.rescale && p.out_format != Format::Npy;
   if (rescale) {
     // Grow with the data, block by block: a small file that declares a huge image fails when
-    // its data runs out, before the whole image is zero-filled (reserve() touches nothing).
+    // its data runs out, having cost only the rows it delivered.
     const std::size_t row_bytes = p.in.row_bytes();
-    held.reserve(p.in.height * row_bytes);
     for (std::size_t y = 0; y < p.in.height; y += rows) {
       const std::size_t n = std::min(rows, p.in.height - y);
-      held.resize((y + n) * row_bytes);
+      held.grow((y + n) * row_bytes);
       reader.read_rows(held.data() + y * row_bytes, n);
     }
     range = output_range(reader, held, p, kernel, pool, opt, rows);
@@ -331,18 +336,20 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   const Quantiser q = make_quantiser(p, rescale ? &range : nullptr);
 
   const std::size_t out_row = p.out.row_bytes();
-  std::vector<std::uint8_t> out(rows * out_row);
+  // Uninitialised, like BlockSource's slots: its pages become resident as blocks are encoded
+  // into it, not when a header declares wide rows.
+  const std::unique_ptr<std::uint8_t[]> out(new std::uint8_t[rows * out_row]);
   const bool direct_out = p.out.type == SampleType::F32 && !p.keep_alpha;
   std::optional<StatsAccumulator> stats;
   if (opt.stats) stats.emplace(p.color);
-  BlockSource source(reader, rescale ? &held : nullptr, rows, prefetch);
+  BlockSource source(reader, rescale ? held.data() : nullptr, rows, prefetch);
   const std::size_t out_pixel = p.out.pixel_bytes();
   run_pass(source, p, kernel, pool, opt, stats ? &*stats : nullptr,
-      direct_out ? out.data() : nullptr,
+      direct_out ? out.get() : nullptr,
       [&](const float* y, const std::uint8_t* raw, std::size_t first, std::size_t pixels) {
-        if (!direct_out) encode(y, raw, pixels, p, q, out.data() + first * out_pixel);
+        if (!direct_out) encode(y, raw, pixels, p, q, out.get() + first * out_pixel);
       },
-      [&](std::size_t n) { writer.write_rows(out.data(), n); });
+      [&](std::size_t n) { writer.write_rows(out.get(), n); });
   writer.finish();
   if (stats) stats->fill(*opt.stats, p);
 }
@@ -365,6 +372,7 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   dec.lenient = opt.lenient;
   dec.strict = opt.strict;
   dec.max_npy_bytes = opt.max_npy_bytes;
+  dec.max_row_bytes = opt.max_row_bytes;
   const std::string in_name = src->name();
   const auto in_format = sniff_format(src->peek(8));
   auto reader = open_reader(std::move(src), dec);

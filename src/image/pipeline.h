@@ -10,6 +10,7 @@
 
 #include "image/errors.h"
 #include "image/format.h"
+#include "image/stop.h"  // Cancelled, thrown when RunOptions::cancel is raised
 #include "lrn/params.h"
 
 namespace lrn {
@@ -24,12 +25,6 @@ struct ImageStats {
   ChannelStats input, output;
 };
 
-/// Thrown when RunOptions::cancel is raised while an image is in flight; nothing is written.
-class Cancelled : public std::runtime_error {
- public:
-  Cancelled() : std::runtime_error("cancelled") {}
-};
-
 struct RunOptions {
   LrnParams params;
   int quality = 90;                 ///< JPEG quality 1..100
@@ -37,6 +32,7 @@ struct RunOptions {
   double pixel_scale = 255.0;       ///< value of a full-scale sample seen by LRN: 255 or 1
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
   std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;  ///< see DecodeOptions
+  std::uint64_t max_row_bytes = std::uint64_t{16} << 20;  ///< see DecodeOptions
   bool lenient = false;             ///< decode what can be decoded from damaged files, warning
   bool strict = false;              ///< every warning is an error (codecs and warn's callers)
   unsigned threads = 1;             ///< row-block threads inside one image, >= 1

@@ -128,7 +128,7 @@ class PngReader final : public ImageReader {
   void read_trailer();
   void bad_crc(const std::string& type);
   void damaged(int rc, const std::string& where, bool rows_lost);
-  [[noreturn]] void fail(int rc);
+  [[noreturn]] void fail(int rc, const std::string& detail = {});
 
   std::unique_ptr<ByteSource> in_;
   DecodeOptions opt_;
@@ -144,6 +144,7 @@ class PngReader final : public ImageReader {
   };
   std::unique_ptr<std::uint8_t[], Free> image_;
   std::size_t rows_done_ = 0;
+  bool any_row_ = false;  // spng has decoded a complete row (of any interlace pass)
   bool broken_ = false;  // lenient: spng gave up; the remaining rows are zero
   std::exception_ptr failure_;  // strict: once spng has failed, every later call repeats it
 };
@@ -208,6 +209,8 @@ void PngReader::read_header() {
   if (trns_rc != 0 && trns_rc != SPNG_ECHUNKAVAIL) fail(trns_rc);
   const Layout layout = choose_layout(ihdr, trns_rc == 0);
   info_ = {ihdr.width, ihdr.height, layout.channels, layout.has_alpha, layout.type};
+  // spng sizes its scanline buffers, and the pipeline its row blocks, from the header.
+  check_row_bytes(in_->name(), info_.row_bytes(), opt_.max_row_bytes);
   interlaced_ = ihdr.interlace_method == SPNG_INTERLACE_ADAM7;
   if (interlaced_) check_interlaced_size(ihdr);
   if (int rc = spng_decode_image(ctx_.get(), nullptr, 0, layout.fmt,
@@ -238,6 +241,7 @@ void PngReader::stream_row(std::uint8_t* dst) {
   // defined.
   if (opt_.lenient) std::memset(dst, 0, info_.row_bytes());
   const int rc = spng_decode_row(ctx_.get(), dst, info_.row_bytes());
+  if (rc == 0 || rc == SPNG_EOI) any_row_ = true;
   if (rc != 0 && rc != SPNG_EOI)
     damaged(rc, " at row " + std::to_string(rows_done_ + 1) + " of " + std::to_string(info_.height),
             true);
@@ -246,17 +250,28 @@ void PngReader::stream_row(std::uint8_t* dst) {
 // Adam7 spreads every pass over the whole image: row 0 is not complete until pass 7, the
 // last one, has been decoded. Serving rows in order therefore needs the whole image in
 // memory; spng_decode_row puts each pass's pixels into their places in the full-size row.
+// The image is allocated only once the first pass row has decoded, so a header alone (from a
+// pipe, where check_interlaced_size cannot judge) costs one row.
 void PngReader::decode_interlaced() {
   const std::size_t row_bytes = info_.row_bytes();
-  image_.reset(static_cast<std::uint8_t*>(std::calloc(info_.height, row_bytes)));
-  if (!image_) throw std::bad_alloc();
+  std::vector<std::uint8_t> first(row_bytes);
   for (;;) {
     spng_row_info ri{};
     if (int rc = spng_get_row_info(ctx_.get(), &ri)) return damaged(rc, " (interlaced)", true);
-    const int rc = spng_decode_row(ctx_.get(), image_.get() + ri.row_num * row_bytes, row_bytes);
-    if (rc == SPNG_EOI) return;
-    if (rc != 0)
+    std::uint8_t* row = image_ ? image_.get() + ri.row_num * row_bytes : first.data();
+    const int rc = spng_decode_row(ctx_.get(), row, row_bytes);
+    if (rc != 0 && rc != SPNG_EOI)
       return damaged(rc, " in interlace pass " + std::to_string(ri.pass + 1) + " of 7", true);
+    if (!image_) {
+      // calloc: the pages stay untouched (not resident) until a pass writes them, so memory
+      // grows with the data rather than with the header.
+      image_.reset(static_cast<std::uint8_t*>(std::calloc(info_.height, row_bytes)));
+      if (!image_) throw std::bad_alloc();
+      std::memcpy(image_.get() + ri.row_num * row_bytes, first.data(), row_bytes);
+      std::vector<std::uint8_t>().swap(first);
+    }
+    any_row_ = true;
+    if (rc == SPNG_EOI) return;
   }
 }
 
@@ -286,18 +301,21 @@ void PngReader::read_trailer() {
 }
 
 // Damaged data: an error, or when lenient a warning, after which undecoded pixels are zero.
+// Before the first complete row there is nothing to keep: an error even when lenient, so a
+// header that declares a huge image never becomes a huge image of zeros.
 void PngReader::damaged(int rc, const std::string& where, bool rows_lost) {
   if (!opt_.lenient || input_.cause) fail(rc);
+  if (!any_row_) fail(rc, " before the first complete row");
   broken_ = true;
   if (opt_.warn)
     opt_.warn(quoted(in_->name()) + ": " + describe(rc) + where +
               (rows_lost ? " (decoded anyway, the missing pixels are zero)" : ""));
 }
 
-void PngReader::fail(int rc) {
+void PngReader::fail(int rc, const std::string& detail) {
   failure_ = input_.cause ? input_.cause
-                          : std::make_exception_ptr(FileError(
-                                "cannot decode " + quoted(in_->name()) + ": " + describe(rc)));
+                          : std::make_exception_ptr(FileError("cannot decode " + quoted(in_->name()) +
+                                                              ": " + describe(rc) + detail));
   std::rethrow_exception(failure_);
 }
 

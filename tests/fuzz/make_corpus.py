@@ -10,6 +10,7 @@ import glob
 import os
 import shutil
 import struct
+import zlib
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(ROOT, '..', 'data')
@@ -46,6 +47,27 @@ NPY = {
     'zero_dim.npy': npy(npy_dict('<f4', '(0, 3, 3)')),
     'truncated_data.npy': npy(npy_dict('<f4', '(4, 4, 3)'), bytes(100)),
     'long_ints.npy': npy(npy_dict('<f4', '(1L, 2L, 1L)'), bytes(8)),
+    # Header bombs: very wide rows (over and at --max-row-bytes) and very tall, no data.
+    'wide_row.npy': npy(npy_dict('|u1', '(1, 16384, 16384)')),
+    'wide_row_4gib.npy': npy(npy_dict('|u1', '(1, 65536, 65536)')),
+    'wide_rows_at_limit.npy': npy(npy_dict('|u1', '(16, 4096, 4096)')),
+    'tall.npy': npy(npy_dict('|u1', '(268435456, 1, 1)')),
+}
+
+def png_header_bomb(w, h, interlace=0):
+    """A PNG declaring w x h RGBA 16-bit with less scanline data than one row."""
+    def chunk(kind, data):
+        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+    ihdr = struct.pack('>IIBBBBB', w, h, 16, 6, 0, 0, interlace)
+    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) +
+            chunk(b'IDAT', zlib.compress(bytes(64))) + chunk(b'IEND', b''))
+
+
+# Very wide rows within the fuzzers' pixel budget (2^22): over --max-row-bytes, and at it.
+WIDE = {
+    'wide_row_over_limit.png': png_header_bomb(1 << 22, 1),
+    'wide_rows_at_limit.png': png_header_bomb(1 << 21, 2),
+    'wide_rows_at_limit_adam7.png': png_header_bomb(1 << 21, 2, interlace=1),
 }
 
 OPTIONS = [
@@ -68,6 +90,7 @@ OPTIONS = [
     '--help',
     '--version',
     'in.jpg\0out.jpg\0--alpha=0.5/0\0-r\0-1',
+    'in.jpg\nout.jpg\n--max-row-bytes\n16777216',
 ]
 
 
@@ -96,6 +119,8 @@ def main():
         flipped = bytearray(data)
         flipped[len(data) // 2] ^= 0x10
         write(decode, 'flip_' + base, bytes(flipped))
+    for name, data in WIDE.items():
+        write(decode, name, data)
     for name, data in NPY.items():
         write(decode, name, data)
         write(os.path.join(OUT, 'npy'), name, data)

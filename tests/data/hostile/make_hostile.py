@@ -96,6 +96,11 @@ def jpeg_files():
         'jpeg_huge_little_data.jpg': with_size(base, 16000, 16000),
         'jpeg_progressive_huge_little_data.jpg': with_size(prog, 16000, 16000),
         'jpeg_rotated_huge_little_data.jpg': with_orientation(with_size(base, 16000, 16000), 6),
+        # JPEG's widest and tallest within the pixel budget (65500 x 4098 < 2^28).
+        'jpeg_wide_little_data.jpg': with_size(base, 65500, 4098),
+        'jpeg_tall_little_data.jpg': with_size(base, 4098, 65500),
+        'jpeg_progressive_wide_little_data.jpg': with_size(prog, 65500, 4098),
+        'jpeg_rotated_wide_little_data.jpg': with_orientation(with_size(base, 65500, 4098), 6),
         'jpeg_progressive_truncated.jpg': prog[:first(prog, 0xDA) + 30],
         'jpeg_progressive_no_huffman.jpg': without(prog, 0xC4),
         'jpeg_progressive_many_scans.jpg': many,
@@ -192,6 +197,13 @@ def png_files():
         return [chunk(k, d)] + text
 
     few_rows = zlib.compress(bytes(3 * (1 + 16000 * 3)))
+    # Header bombs: RGBA 16-bit, exactly the default pixel budget (2^28), and less scanline
+    # data than one row (64 bytes; 4 for the one-pixel-wide ones, whose rows are 9 bytes).
+
+    def header_bomb(w, h, interlace=0):
+        data = bytes(64 if w > 8 else 4)
+        return build([ihdr(w, h, 16, 6, interlace), chunk(b'IDAT', zlib.compress(data)),
+                      chunk(b'IEND', b'')])
     bad_filter = bytearray(raw)
     bad_filter[row * 5] = 5  # filter types are 0..4
     bad_adler = bytearray(zlib.compress(raw))
@@ -220,6 +232,12 @@ def png_files():
         'png_interlaced_huge_little_data.png':
             build([ihdr(16000, 16000, interlace=1), chunk(b'IDAT', few_rows), chunk(b'IEND', b'')]),
         'png_interlaced_truncated.png': adam7[:len(adam7) // 2],
+        'png_wide_rows.png': header_bomb(1 << 27, 2),
+        'png_wide_row.png': header_bomb(1 << 28, 1),
+        'png_wide_rows_at_limit.png': header_bomb(1 << 21, 1 << 7),  # rows of 16 MiB
+        'png_wide_interlaced_at_limit.png': header_bomb(1 << 21, 1 << 7, interlace=1),
+        'png_tall.png': header_bomb(1, 1 << 28),
+        'png_tall_interlaced.png': header_bomb(1, 1 << 28, interlace=1),
         'png_palette_no_plte.png': rebuild(palette, lambda k, d: [] if k == b'PLTE' else [chunk(k, d)]),
         'png_chunk_over_limit.png':
             plasma[:idat_at] + struct.pack('>I', 32 << 20) + b'tEXtComment\x00' + bytes(64),
@@ -243,6 +261,11 @@ def other_files():
         'npy_huge_shape.npy': npy('(60000, 60000, 3)'),
         'npy_over_max_bytes.npy': npy('(16384, 16384, 4)', '<f8'),
         'npy_many_channels.npy': npy('(1, 1, 70000)'),
+        # Header bombs: no data at all.
+        'npy_wide_row.npy': npy('(1, 16384, 16384)', '|u1'),
+        'npy_wide_row_4gib.npy': npy('(1, 65536, 65536)', '|u1'),
+        'npy_wide_rows_at_limit.npy': npy('(16, 4096, 4096)', '|u1'),  # rows of 16 MiB
+        'npy_tall.npy': npy('(268435456, 1, 1)', '|u1'),
         'npy_zero_dims.npy': npy('(0, 5, 3)'),
         'npy_bad_header.npy': npy(None, header="{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, x), }"),
         'npy_header_too_long.npy': b'\x93NUMPY\x02\x00' + struct.pack('<I', 1 << 30) + b"{'descr'",
