@@ -1,0 +1,34 @@
+// Internal: the family's innermost loops, compiled for AVX2 and for baseline x86-64 and picked
+// at load time (GCC target_clones), so a portable binary still uses 256-bit vectors.
+#pragma once
+
+#include <cstddef>
+
+namespace lrn::family::detail {
+
+// Every clone computes the same bits: the operations are IEEE adds, multiplies, divides and
+// square roots (correctly rounded in any vector width), with no FMA contraction
+// (-ffp-contract=off for these files).
+
+void add_into(double* dst, const double* a, const double* b, std::size_t n);  ///< dst = a + b
+void add_to(double* dst, const double* b, std::size_t n);                     ///< dst += b
+void add_scaled(double* dst, double w, const double* src, std::size_t n);     ///< dst += w src
+void squares(const float* x, double* dst, std::size_t n);                     ///< dst = x^2
+void affine(const double* s, double k, double a, double* dst, std::size_t n); ///< dst = k + a s
+
+void widen(const float* x, double* dst, std::size_t n);                      ///< dst = x
+/// Sum of v in four interleaved accumulators (i mod 4), combined as (a0 + a1) + (a2 + a3):
+/// a fixed order, so any vector width gives the same bits.
+double sum4(const double* v, std::size_t n);
+/// Sum of (v - mean)^2 in the same four accumulators.
+double centred_squares4(const double* v, double mean, std::size_t n);
+/// y = float((x - mean) * inv).
+void standardize(const float* x, double mean, double inv, float* y, std::size_t n);
+
+/// y = x * f^(-1/2), x * f^(-3/4), x / f with f = float(d); 0 where f <= 0 (or NaN).
+/// Return true when some d is outside [1e-30, 1e30] or NaN (the caller redoes those).
+bool pow_half(const float* x, const double* d, float* y, std::size_t n);
+bool pow_three_quarters(const float* x, const double* d, float* y, std::size_t n);
+bool pow_one(const float* x, const double* d, float* y, std::size_t n);
+
+}  // namespace lrn::family::detail
