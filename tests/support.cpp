@@ -133,6 +133,7 @@ RunResult run_program(const std::vector<std::string>& args, const std::string& i
 std::string binary_path() { return LRN_IMG_BINARY; }
 std::string data_path(const std::string& name) { return std::string(LRN_TEST_DATA_DIR) + "/" + name; }
 std::string sample_path(const std::string& name) { return std::string(LRN_SAMPLES_DIR) + "/" + name; }
+std::string source_path(const std::string& name) { return std::string(LRN_SOURCE_DIR) + "/" + name; }
 
 }  // namespace lrn_test
 

@@ -45,6 +45,7 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& i
 std::string binary_path();
 std::string data_path(const std::string& name);     ///< tests/data/<name>
 std::string sample_path(const std::string& name);   ///< samples/<name>
+std::string source_path(const std::string& name);   ///< <the project's root>/<name>
 
 }  // namespace lrn_test
 

@@ -1,0 +1,112 @@
+// The two ways to install (README "Install"): `cmake --install` into a prefix, and the .deb
+// cpack builds, each checked by running the lrn-img it installed on a sample.
+// Tagged [install]: both write the build tree's install_manifest.txt, so ctest runs them one at
+// a time (tests/CMakeLists.txt).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "support.h"
+
+using namespace lrn_test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::string kBuildDir = LRN_BUILD_DIR;
+
+std::string text_of(const std::string& path) {
+  const std::vector<std::uint8_t> bytes = read_bytes(path);
+  return {bytes.begin(), bytes.end()};
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// "1.0.0", from `lrn-img --version`.
+std::string version() {
+  const RunResult r = run_cli({"--version"});
+  REQUIRE(r.exit_code == 0);
+  const std::string line = first_line(r.out);
+  return line.substr(line.rfind(' ') + 1);
+}
+
+// Runs an installed lrn-img on the sample photo, to JPEG and to PNG (which opens libspng), and
+// requires the bytes the build's own binary writes.
+void check_runs(const std::string& installed, const TempDir& dir) {
+  for (const std::string ext : {".jpg", ".png"}) {
+    INFO(installed << " -> " << ext);
+    const RunResult mine = run_program({installed, sample_path("rocket.jpg"), dir.file("installed" + ext)});
+    INFO(mine.err);
+    REQUIRE(mine.exit_code == 0);
+    CHECK(mine.err.empty());
+    REQUIRE(run_cli({sample_path("rocket.jpg"), dir.file("built" + ext)}).exit_code == 0);
+    CHECK(read_bytes(dir.file("installed" + ext)) == read_bytes(dir.file("built" + ext)));
+  }
+}
+
+// The files both ways install besides the binary, under `root` (a prefix, or an extracted .deb's
+// usr/): the man page (gzip'ed, the source's bytes), the completion as it is, the docs.
+void check_data_files(const std::string& root) {
+  const std::string man = root + "/share/man/man1/lrn-img.1.gz";
+  REQUIRE(exists(man));
+  const RunResult unzipped = run_program({LRN_GZIP, "-dc", man});
+  REQUIRE(unzipped.exit_code == 0);
+  CHECK(unzipped.out == text_of(source_path("docs/lrn-img.1")));
+  const std::string completion = root + "/share/bash-completion/completions/lrn-img";
+  REQUIRE(exists(completion));
+  CHECK(text_of(completion) == text_of(source_path("completions/lrn-img.bash")));
+  CHECK(exists(root + "/share/doc/lrn-img/LICENSE"));
+  CHECK(exists(root + "/share/doc/lrn-img/README.md"));
+}
+
+}  // namespace
+
+TEST_CASE("install: cmake --install --prefix P installs a working lrn-img, its man page, completion and docs",
+          "[install]") {
+  TempDir prefix;
+  const RunResult install = run_program({LRN_CMAKE, "--install", kBuildDir, "--prefix", prefix.path()});
+  INFO(install.out << install.err);
+  REQUIRE(install.exit_code == 0);
+  check_runs(prefix.file("bin/lrn-img"), prefix);
+  check_data_files(prefix.path());
+}
+
+TEST_CASE("install: cpack builds a .deb whose Depends name what lrn-img loads, and whose lrn-img runs",
+          "[install]") {
+  // Into the build tree, where a release's .deb would be made too; a fresh folder each time,
+  // so the file found is this run's.
+  const std::string out = kBuildDir + "/package-test";
+  std::filesystem::remove_all(out);
+  const RunResult cpack = run_program({LRN_CPACK, "--config", kBuildDir + "/CPackConfig.cmake", "-G", "DEB", "-B", out});
+  INFO(cpack.out << cpack.err);
+  REQUIRE(cpack.exit_code == 0);
+
+  const std::string arch = first_line(run_program({LRN_DPKG, "--print-architecture"}).out);
+  const std::string deb = out + "/lrn-img_" + version() + "_" + arch + ".deb";
+  REQUIRE(exists(deb));
+  const auto field = [&](const std::string& name) {
+    const RunResult r = run_program({LRN_DPKG_DEB, "-f", deb, name});
+    REQUIRE(r.exit_code == 0);
+    return first_line(r.out);
+  };
+  CHECK(field("Package") == "lrn-img");
+  CHECK(field("Version") == version());
+  CHECK(field("Section") == "graphics");
+  const std::string depends = field("Depends");
+  INFO("Depends: " << depends);
+  CHECK_THAT(depends, Contains("libc6"));            // from dpkg-shlibdeps
+  CHECK_THAT(depends, Contains("libjpeg62-turbo"));  // from dpkg-shlibdeps
+  CHECK_THAT(depends, Contains("libspng0"));         // stated: opened with dlopen
+#ifdef LRN_STATIC_LIBSTDCXX
+  CHECK_THAT(depends, !Contains("libstdc++"));       // linked statically (not under the sanitizers)
+#endif
+
+  TempDir root;
+  const RunResult extract = run_program({LRN_DPKG_DEB, "-x", deb, root.path()});
+  INFO(extract.err);
+  REQUIRE(extract.exit_code == 0);
+  check_runs(root.file("usr/bin/lrn-img"), root);
+  check_data_files(root.file("usr"));
+}
