@@ -268,7 +268,11 @@ TEST_CASE("file errors exit 1 and name the file", "[cli]") {
   TempDir dir;
   const std::string out = dir.file("out.jpg");
   SECTION("missing input") { require_failure(run_cli({dir.file("nope.jpg"), out}), 1, dir.file("nope.jpg")); }
-  SECTION("a directory as input") { require_failure(run_cli({dir.path(), out}), 1, dir.path()); }
+  SECTION("a directory as input is a usage error that suggests -R") {
+    const RunResult r = run_cli({dir.path(), out});
+    require_failure(r, 2, dir.path());
+    CHECK_THAT(r.err, Contains("is a directory; to process the images below it, give -R and -O DIR"));
+  }
   SECTION("empty input") {
     write_bytes(dir.file("empty.jpg"), {});
     require_failure(run_cli({dir.file("empty.jpg"), out}), 1, dir.file("empty.jpg"));

@@ -146,6 +146,12 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_flag("--skip-existing", o.batch.skip_existing, "batch: skip inputs whose output exists");
   app.add_option("-j,--jobs", raw.jobs, "batch: images processed in parallel, 1..1024 [the usable cores]")
       ->type_name("INT");
+  app.add_flag("-R,--recursive", o.batch.recursive,
+               "batch: walk folders among the inputs; images found by content, the tree mirrored under -O");
+  app.add_option("--base", o.batch.base, "batch: outputs keep their folders below DIR (with --files-from or files)")
+      ->type_name("DIR");
+  app.add_flag("--dry-run", o.batch.dry_run,
+               "print the planned IN -> OUT pairs on stdout and exit; nothing is decoded or written");
   app.add_flag("--quiet", o.batch.quiet, "no progress bar and no summary line");
   app.add_flag("--stats", o.batch.stats, "print per-channel min, max, mean of input and output (stderr)");
   app.add_flag("--json", o.batch.json, "print one JSON object per image on stdout as it finishes");
@@ -214,9 +220,11 @@ void resolve_files(const Raw& raw, unsigned threads, unsigned jobs, CliOptions& 
       throw UsageError("writing to stdout (-) needs --format jpg|png|npy");
     if (b.output == "-" && b.json)
       throw UsageError("--json writes to stdout, which - as OUT already uses");
-    if (b.output == "-" && isatty(1))
+    if (b.output == "-" && isatty(1) && !b.dry_run)
       throw UsageError("refusing to write binary image data to a terminal; redirect stdout");
     if (jobs > 1) throw UsageError("-j/--jobs needs a batch (-O DIR)");
+    if (b.recursive) throw UsageError("-R/--recursive needs -O DIR, the folder that mirrors the input tree");
+    if (!b.base.empty()) throw UsageError("--base needs -O DIR, the folder that mirrors the input tree");
     b.jobs = 1;
     o.run.threads = threads ? threads : cores;
     return;

@@ -57,7 +57,7 @@ std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
   const auto format = sniff_format(head);
   if (!format) {
     if (const Signature* s = unsupported_format(head))
-      throw FileError(quoted(src->name()) + " is " + s->what + "; lrn-img reads JPEG, PNG and .npy");
+      throw FileError(unsupported_message(src->name(), *s));
     throw FileError("cannot decode " + quoted(src->name()) + ": not an image; lrn-img reads JPEG, PNG and .npy");
   }
   switch (*format) {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "image/errors.h"
+
 namespace lrn {
 
 using namespace std::string_view_literals;
@@ -70,6 +72,10 @@ const Signature* unsupported_format(const std::vector<std::uint8_t>& head) {
     return &s;
   }
   return nullptr;
+}
+
+std::string unsupported_message(const std::string& name, const Signature& s) {
+  return quoted(name) + " is " + s.what + "; lrn-img reads JPEG, PNG and .npy";
 }
 
 }  // namespace lrn

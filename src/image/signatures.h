@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,5 +32,9 @@ const std::vector<Signature>& unsupported_signatures();
 
 /// The entry matching `head` (a file's first bytes, up to kSniffBytes), or nullptr.
 const Signature* unsupported_format(const std::vector<std::uint8_t>& head);
+
+/// The message for a file that matches `s`: "'x.gif' is a GIF image; lrn-img reads JPEG, PNG
+/// and .npy" (name quoted and escaped).
+std::string unsupported_message(const std::string& name, const Signature& s);
 
 }  // namespace lrn
