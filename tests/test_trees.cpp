@@ -176,7 +176,13 @@ TEST_CASE("option -O inside an input tree is refused", "[trees]") {
                                "'; a rerun would read its own outputs"));
   }
   CHECK(TempDir::entries_of(t.in("train/out")).empty());
-  CHECK_FALSE(exists(t.in("train/cat/001.jpg.jpg")));
+  SECTION("also when the walk reaches -O through a symlink") {
+    REQUIRE(symlink(t.outdir().c_str(), t.in("val/results").c_str()) == 0);
+    const RunResult r = run_cli({"-R", t.photos(), "-O", t.outdir()});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("is inside the input folder '" + t.photos() + "' (as '" + t.in("val/results") + "')"));
+    CHECK(TempDir::entries_of(t.outdir()).empty());
+  }
 }
 
 TEST_CASE("option --files-from with --base keeps the folders below DIR", "[trees]") {
@@ -220,6 +226,12 @@ TEST_CASE("a folder without -R is a usage error that suggests -R", "[trees]") {
   CHECK_THAT(single.err, Contains("is a directory; to process the images below it, give -R and -O DIR"));
   CHECK(run_cli({"-R", t.photos(), t.out("x.jpg")}).exit_code == 2);  // -R needs -O
   CHECK(TempDir::entries_of(t.outdir()).empty());
+}
+
+TEST_CASE("option --help lists -R, --base and --dry-run", "[trees]") {
+  const RunResult r = run_cli({"--help"});
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("-R,--recursive") && Contains("--base DIR") && Contains("--dry-run"));
 }
 
 TEST_CASE("GIF, BMP and HEIF inputs are named by their signature", "[trees][signatures]") {

@@ -9,6 +9,7 @@
 #include <climits>
 #include <cstdlib>
 #include <filesystem>
+#include <utility>
 
 #include "image/byte_stream.h"
 #include "image/signatures.h"
@@ -46,7 +47,10 @@ std::string join(const std::string& dir, const std::string& name) {
 
 class Walker {
  public:
-  explicit Walker(Inputs& out) : out_(out) {}
+  Walker(Inputs& out, const std::string& out_dir) : out_(out), out_dir_(out_dir) {
+    struct stat st {};
+    if (stat(out_dir.c_str(), &st) == 0) out_id_ = {st.st_dev, st.st_ino};
+  }
 
   void walk_root(const std::string& dir, const std::string& rel, const struct stat& st) {
     ancestors_.push_back({st.st_dev, st.st_ino, dir});
@@ -88,6 +92,11 @@ class Walker {
           warn(quoted(path) + " leads back to " + quoted(a.path) + " (a file system loop); not followed");
           return;
         }
+      // -O reached through a symlink: refuse_output_inside() could not see it by path.
+      if (out_id_ == std::make_pair(st.st_dev, st.st_ino))
+        throw UsageError("-O " + quoted(out_dir_) + " is inside the input folder " +
+                         lrn::quoted(ancestors_.front().path) + " (as " + quoted(path) +
+                         "); a rerun would read its own outputs: give an -O outside it");
       ancestors_.push_back({st.st_dev, st.st_ino, path});
       walk(path, sub);
       ancestors_.pop_back();
@@ -124,6 +133,8 @@ class Walker {
   }
 
   Inputs& out_;
+  const std::string& out_dir_;
+  std::pair<dev_t, ino_t> out_id_{};
   std::vector<Folder> ancestors_;
 };
 
@@ -160,7 +171,7 @@ Inputs expand_inputs(const std::vector<std::string>& args, const BatchOptions& b
     return *rel;
   };
   Inputs out;
-  Walker walker(out);
+  Walker walker(out, b.out_dir);
   for (const std::string& arg : args) {
     struct stat st {};
     if (stat(arg.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {

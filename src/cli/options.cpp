@@ -85,6 +85,7 @@ const char* kFooter =
     "  lrn-img fmap.npy out.npy --convention torch --size 5 --alpha 1e-4\n"
     "  lrn-img --preset caffe-alexnet --print-params\n"
     "  lrn-img *.jpg -O out/ --suffix _lrn -j 2         # a batch, two images at a time\n"
+    "  lrn-img -R photos -O out --skip-existing          # a folder tree, mirrored; reruns resume\n"
     "  find in -name '*.png' -print0 | lrn-img --files-from - -0 -O out/ --format npy\n"
     "  curl -s URL | lrn-img - - --format png > out.png  # a pipe\n\n"
     "Exit status: 0 success, 1 a file could not be read, decoded or written (in a batch: any\n"
@@ -147,11 +148,11 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_option("-j,--jobs", raw.jobs, "batch: images processed in parallel, 1..1024 [the usable cores]")
       ->type_name("INT");
   app.add_flag("-R,--recursive", o.batch.recursive,
-               "batch: walk folders among the inputs; images found by content, the tree mirrored under -O");
-  app.add_option("--base", o.batch.base, "batch: outputs keep their folders below DIR (with --files-from or files)")
+               "batch: walk folders among the inputs, mirroring their trees under -O");
+  app.add_option("--base", o.batch.base, "batch: outputs keep their folders below DIR (--files-from, files)")
       ->type_name("DIR");
   app.add_flag("--dry-run", o.batch.dry_run,
-               "print the planned IN -> OUT pairs on stdout and exit; nothing is decoded or written");
+               "print the planned IN -> OUT pairs and exit; nothing decoded or written");
   app.add_flag("--quiet", o.batch.quiet, "no progress bar and no summary line");
   app.add_flag("--stats", o.batch.stats, "print per-channel min, max, mean of input and output (stderr)");
   app.add_flag("--json", o.batch.json, "print one JSON object per image on stdout as it finishes");
