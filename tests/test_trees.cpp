@@ -142,11 +142,15 @@ TEST_CASE("option -R skips and counts files that are not images; unreadable form
   write_bytes(t.in(".DS_Store"), text(std::string("\0\0\0\1Bud1", 8)));
   write_bytes(t.in("train/empty"), {});
   write_bytes(t.in("train/page.jpg"), text("<html>404</html>\n"));  // a failed download
+  write_bytes(t.in("paper.pdf"), text("%PDF-1.7\n"));
+  REQUIRE(mkfifo(t.in("val/fifo").c_str(), 0644) == 0);  // opening it would block the walk
   SECTION("non-images only: exit 0, counted in the summary") {
+    write_bytes(t.in("val/scan.jfif"), read_bytes(kRocket));  // a JPEG by content
     const RunResult r = run_cli({"-R", t.photos(), "-O", t.outdir()});
     INFO(r.err);
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.err, Contains("lrn-img: 3 done, 0 failed; 4 not images, skipped"));
+    CHECK_THAT(r.err, Contains("lrn-img: 4 done, 0 failed; 6 not images, skipped"));
+    CHECK(decode_file(t.out("val/scan.jpg")).info.width == 640);
     CHECK_THAT(r.err, Contains("lrn-img: warning: '" + t.in("train/page.jpg") +
                                "' is not an image (its name says JPEG); skipped"));
     CHECK_THAT(r.err, !Contains("labels.csv"));
@@ -160,8 +164,15 @@ TEST_CASE("option -R skips and counts files that are not images; unreadable form
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Contains("lrn-img: error: '" + t.in("val/anim.gif") +
                                "' is a GIF image; lrn-img reads JPEG, PNG and .npy"));
-    CHECK_THAT(r.err, Contains("3 done, 1 failed; 4 not images, skipped"));
+    CHECK_THAT(r.err, Contains("3 done, 1 failed; 6 not images, skipped"));
     CHECK_THAT(r.out, Contains("\"status\":\"failed\""));
+  }
+  SECTION("a broken symlink fails as a file that cannot be read") {
+    REQUIRE(symlink("gone.jpg", t.in("val/link.jpg").c_str()) == 0);
+    const RunResult r = run_cli({"-R", t.photos(), "-O", t.outdir()});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Contains("lrn-img: error: cannot read '" + t.in("val/link.jpg") + "': no such file or directory"));
+    CHECK_THAT(r.err, Contains("3 done, 1 failed; 6 not images, skipped"));
   }
 }
 
