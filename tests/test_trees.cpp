@@ -301,3 +301,29 @@ TEST_CASE("option --dry-run prints the plan on stdout and writes nothing", "[tre
     CHECK(run_cli({"-R", t.photos(), "-O", t.dir.file("missing"), "--dry-run"}).exit_code == 1);
   }
 }
+
+TEST_CASE("a recursive run stopped by SIGINT resumes with --skip-existing", "[trees]") {
+  TempDir dir;
+  make_dirs(dir.file("out"));
+  for (const char* folder : {"a", "b", "c", "d"}) {
+    make_dirs(dir.file(std::string("in/") + folder));
+    for (int i = 0; i < 20; ++i)
+      REQUIRE(symlink(kCoffee.c_str(), dir.file(std::string("in/") + folder + "/" + std::to_string(i) + ".png").c_str()) == 0);
+  }
+  const std::string run = "'" + binary_path() + "' -R '" + dir.file("in") + "' -O '" + dir.file("out") + "' -j 1 -t 1";
+  const RunResult first = run_program(
+      {"/bin/bash", "-c", run + " --rescale & pid=$!; until ls '" + dir.file("out") +
+                              "'/*/*.png >/dev/null 2>&1; do sleep 0.005; done; kill -INT $pid; wait $pid; echo \"exit=$?\""});
+  INFO(first.err);
+  REQUIRE_THAT(first.out, Contains("exit=130"));
+  const RunResult again = run_program({"/bin/bash", "-c", run + " --rescale --skip-existing"});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.err, Contains(" skipped") && !Contains(" 0 skipped") && Contains(", 0 failed"));
+  for (const char* folder : {"a", "b", "c", "d"})
+    for (int i = 0; i < 20; ++i) {
+      const std::string out = dir.file(std::string("out/") + folder + "/" + std::to_string(i) + ".png");
+      INFO(out);
+      CHECK(decode_file(out).info.width == 600);
+    }
+}

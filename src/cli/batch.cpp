@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,7 +11,6 @@
 #include <chrono>
 #include <cstdio>
 #include <mutex>
-#include <set>
 #include <system_error>
 #include <thread>
 #include <utility>
