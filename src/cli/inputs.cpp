@@ -30,10 +30,10 @@ void warn(const std::string& message) { fmt::print(stderr, "lrn-img: warning: {}
 std::optional<std::string> folder_below(const std::string& path, const std::string& base,
                                         bool is_dir) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path p = fs::absolute(without_trailing_slashes(path), ec).lexically_normal();
-  const fs::path b = fs::absolute(base, ec).lexically_normal();
-  if (ec) return std::nullopt;
+  std::error_code ec_p, ec_b;  // absolute() fails only when the working folder is gone
+  const fs::path p = fs::absolute(without_trailing_slashes(path), ec_p).lexically_normal();
+  const fs::path b = fs::absolute(base, ec_b).lexically_normal();
+  if (ec_p || ec_b) return std::nullopt;
   fs::path rel = p.lexically_relative(b);
   if (rel.empty() || *rel.begin() == "..") return std::nullopt;
   if (!is_dir) rel = rel.parent_path();
@@ -69,11 +69,14 @@ class Walker {
     DIR* d = opendir(dir.c_str());
     if (!d) throw FileError("cannot read the folder " + quoted(dir) + ": " + errno_phrase(errno));
     std::vector<std::string> names;
+    errno = 0;
     while (const dirent* e = readdir(d)) {
       const std::string name = e->d_name;
       if (name != "." && name != "..") names.push_back(name);
     }
+    const int err = errno;
     closedir(d);
+    if (err) throw FileError("cannot read the folder " + quoted(dir) + ": " + errno_phrase(err));
     // Bytewise, as LC_ALL=C sort: the same order on every machine and in every locale.
     std::sort(names.begin(), names.end());
     for (const std::string& name : names) entry(join(dir, name), join(rel, name), rel);
@@ -83,7 +86,7 @@ class Walker {
     struct stat st {};
     if (stat(path.c_str(), &st) != 0) {  // a broken symlink, or gone since readdir
       const std::string why = errno_phrase(errno);
-      out_.files.push_back({path, rel, true, std::nullopt, "cannot read " + quoted(path) + ": " + why, why});
+      out_.files.push_back({path, rel, std::nullopt, "cannot read " + quoted(path) + ": " + why, why});
       return;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -113,16 +116,16 @@ class Walker {
     try {
       head = open_source(path)->peek(kSniffBytes);
     } catch (const FileError& e) {
-      out_.files.push_back({path, rel, true, std::nullopt, e.what(), "cannot be read"});
+      out_.files.push_back({path, rel, std::nullopt, e.what(), "cannot be read"});
       return;
     }
     if (const auto f = sniff_format(head)) {
-      out_.files.push_back({path, rel, true, f, "", ""});
+      out_.files.push_back({path, rel, f, "", ""});
       return;
     }
     const Signature* s = unsupported_format(head);
     if (s && s->image) {
-      out_.files.push_back({path, rel, true, std::nullopt, unsupported_message(path, *s), s->what});
+      out_.files.push_back({path, rel, std::nullopt, unsupported_message(path, *s), s->what});
       return;
     }
     // A name that promises an image is worth a word: a half-downloaded photo, an HTML page.
@@ -175,7 +178,7 @@ Inputs expand_inputs(const std::vector<std::string>& args, const BatchOptions& b
   for (const std::string& arg : args) {
     struct stat st {};
     if (stat(arg.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      out.files.push_back({arg, below_base(arg, false), false, std::nullopt, "", ""});
+      out.files.push_back({arg, below_base(arg, false), std::nullopt, "", ""});
       continue;
     }
     if (!b.recursive)
