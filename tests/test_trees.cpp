@@ -327,3 +327,44 @@ TEST_CASE("a recursive run stopped by SIGINT resumes with --skip-existing", "[tr
       CHECK(decode_file(out).info.width == 600);
     }
 }
+
+TEST_CASE("option -R: an unreadable folder stops the run, an unreadable file fails alone (setpriv)",
+          "[trees]") {
+  Tree t;
+  // Root ignores mode bits, so it runs lrn-img as nobody (65534), who must reach the tree.
+  std::vector<std::string> argv{binary_path()};
+  if (geteuid() == 0) {
+    argv = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary_path()};
+    auto probe = argv;
+    probe.push_back("--version");
+    if (run_program(probe).exit_code != 0) {
+      WARN("SKIPPED: cannot run " << binary_path() << " as nobody with setpriv");
+      return;
+    }
+  }
+  for (const std::string& d : {t.dir.path(), t.photos(), t.in("train"), t.in("train/cat"), t.in("train/dog"),
+                               t.in("val"), t.in("val/cat")})
+    REQUIRE(chmod(d.c_str(), 0755) == 0);
+  for (const std::string& f : {t.in("train/cat/001.jpg"), t.in("train/dog/001.jpg"), t.in("val/cat/001.png")})
+    REQUIRE(chmod(f.c_str(), 0644) == 0);
+  REQUIRE(chmod(t.outdir().c_str(), 0777) == 0);
+  argv.insert(argv.end(), {"-R", t.photos(), "-O", t.outdir()});
+  SECTION("a file") {
+    REQUIRE(chmod(t.in("train/dog/001.jpg").c_str(), 0) == 0);
+    const RunResult r = run_program(argv);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Contains("lrn-img: error: cannot read '" + t.in("train/dog/001.jpg") + "': permission denied"));
+    CHECK_THAT(r.err, Contains("2 done, 1 failed"));
+  }
+  SECTION("a folder") {
+    REQUIRE(chmod(t.in("val").c_str(), 0) == 0);
+    const RunResult r = run_program(argv);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Contains("lrn-img: error: cannot read the folder '" + t.in("val") + "': permission denied"));
+    CHECK(TempDir::entries_of(t.outdir()).empty());
+    chmod(t.in("val").c_str(), 0755);  // so that a non-root TempDir can remove it
+  }
+  chmod(t.in("train/dog/001.jpg").c_str(), 0644);
+}
