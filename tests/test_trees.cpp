@@ -298,6 +298,7 @@ TEST_CASE("option --dry-run prints the plan on stdout and writes nothing", "[tre
   }
   SECTION("usage errors as usual") {
     CHECK(run_cli({t.photos(), "-O", t.outdir(), "--dry-run"}).exit_code == 2);
+    CHECK(run_cli({t.in("train/dog/001.jpg"), t.dir.file("x.txt"), "--dry-run"}).exit_code == 2);
     CHECK(run_cli({"-R", t.photos(), "-O", t.dir.file("missing"), "--dry-run"}).exit_code == 1);
   }
 }

@@ -130,10 +130,13 @@ int print_plan(const Plan& plan, const BatchOptions& b) {
       ++failing;
       continue;
     }
-    const bool there = job.out != "-" && access(job.out.c_str(), F_OK) == 0;
+    struct stat st {};
+    const bool there = job.out != "-" && stat(job.out.c_str(), &st) == 0;
     const bool skip = b.skip_existing && there;
+    // A device or FIFO as OUT is written to, not replaced.
+    const bool replaced = there && S_ISREG(st.st_mode);
     text += fmt::format("{} -> {}{}\n", quoted(job.in), quoted(job.out),
-                        skip ? " (exists: skipped)" : there ? " (exists: replaced)" : "");
+                        skip ? " (exists: skipped)" : replaced ? " (exists: replaced)" : "");
     ++(skip ? skipped : todo);
   }
   for (const std::string& path : plan.not_images)
@@ -177,7 +180,9 @@ int run_files(const CliOptions& o) {
       throw UsageError(quoted(in) + " is a directory; to process the images below it, give -R and -O DIR "
                        "(lrn-img -R IN_DIR -O OUT_DIR)");
     Plan plan{{{in, b.output, ""}}, {""}, {}};
-    return b.dry_run ? print_plan(plan, b) : run_jobs(plan.jobs, o);
+    if (!b.dry_run) return run_jobs(plan.jobs, o);
+    output_format(b.output, o.run);  // the usage error a run would give
+    return print_plan(plan, b);
   }
   auto inputs = b.inputs;
   if (!b.files_from.empty()) {
