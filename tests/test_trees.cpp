@@ -221,6 +221,14 @@ TEST_CASE("option --files-from with --base keeps the folders below DIR", "[trees
     CHECK_THAT(r.err, Contains("'" + t.in("train/cat/001.jpg") + "' is not below --base '" + t.in("val") + "'"));
     CHECK(TempDir::entries_of(t.outdir()).empty());
   }
+  SECTION("a listed folder is walked with -R, placed below --base") {
+    write_bytes(list, text(t.in("val") + "\n"));
+    CHECK(run_cli({"--files-from", list, "-O", t.outdir()}).exit_code == 2);  // a folder needs -R
+    const RunResult r = run_cli({"--files-from", list, "-R", "--base", t.photos(), "-O", t.outdir()});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(exists(t.out("val/cat/001.png")));
+  }
   SECTION("--base needs a batch") {
     CHECK(run_cli({t.in("train/cat/001.jpg"), t.out("x.jpg"), "--base", t.photos()}).exit_code == 2);
   }
