@@ -111,7 +111,7 @@ TEST_CASE("an interrupted recursive run resumes with --skip-existing", "[trees]"
   CHECK(decode_file(t.out("val/cat/001.png")).info.width == 600);
 }
 
-TEST_CASE("option -R walks hidden files and symlinks as find -L does; loops are not followed",
+TEST_CASE("option -R walks hidden files and follows symlinks as find -L does, loops excepted",
           "[trees]") {
   Tree t;
   make_dirs(t.in(".thumbs"));
@@ -135,7 +135,7 @@ TEST_CASE("option -R walks hidden files and symlinks as find -L does; loops are 
   CHECK_FALSE(exists(t.out("train/loop")));
 }
 
-TEST_CASE("option -R skips and counts files that are not images; unreadable formats fail by name",
+TEST_CASE("option -R skips and counts files that are not images, and fails unreadable formats by name",
           "[trees]") {
   Tree t;
   write_bytes(t.in("labels.csv"), text("file,label\n001.jpg,cat\n"));
@@ -314,9 +314,9 @@ TEST_CASE("option --dry-run prints the plan on stdout and writes nothing", "[tre
 TEST_CASE("a recursive run stopped by SIGINT resumes with --skip-existing", "[trees]") {
   TempDir dir;
   make_dirs(dir.file("out"));
-  for (const char* folder : {"a", "b", "c", "d"}) {
+  for (const char* folder : {"a", "b", "c"}) {
     make_dirs(dir.file(std::string("in/") + folder));
-    for (int i = 0; i < 20; ++i)
+    for (int i = 0; i < 4; ++i)
       REQUIRE(symlink(kCoffee.c_str(), dir.file(std::string("in/") + folder + "/" + std::to_string(i) + ".png").c_str()) == 0);
   }
   const std::string run = "'" + binary_path() + "' -R '" + dir.file("in") + "' -O '" + dir.file("out") + "' -j 1 -t 1";
@@ -329,8 +329,8 @@ TEST_CASE("a recursive run stopped by SIGINT resumes with --skip-existing", "[tr
   INFO(again.err);
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.err, Contains(" skipped") && !Contains(" 0 skipped") && Contains(", 0 failed"));
-  for (const char* folder : {"a", "b", "c", "d"})
-    for (int i = 0; i < 20; ++i) {
+  for (const char* folder : {"a", "b", "c"})
+    for (int i = 0; i < 4; ++i) {
       const std::string out = dir.file(std::string("out/") + folder + "/" + std::to_string(i) + ".png");
       INFO(out);
       CHECK(decode_file(out).info.width == 600);
