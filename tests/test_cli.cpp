@@ -388,7 +388,7 @@ TEST_CASE("missing operands and unknown output extensions are usage errors", "[c
   CHECK_THAT(r.err, Contains("out.bmp"));
 }
 
-TEST_CASE("option --help shows the formula, defaults and examples; --version", "[cli]") {
+TEST_CASE("option --help shows the formula, defaults and examples, and --version", "[cli]") {
   const RunResult h = run_cli({"--help"});
   CHECK(h.exit_code == 0);
   CHECK_THAT(h.out, Contains("(bias + alpha * sqr_sum[c]) ^ beta"));
