@@ -149,7 +149,7 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
       ->type_name("INT");
   app.add_flag("-R,--recursive", o.batch.recursive,
                "batch: walk folders among the inputs, mirroring their trees under -O");
-  app.add_option("--base", o.batch.base, "batch: outputs keep their folders below DIR (--files-from, files)")
+  app.add_option("--base", o.batch.base, "batch: each input keeps its folder below DIR under -O")
       ->type_name("DIR");
   app.add_flag("--dry-run", o.batch.dry_run,
                "print the planned IN -> OUT pairs and exit; nothing decoded or written");
