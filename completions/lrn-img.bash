@@ -25,7 +25,7 @@ _lrn_img() {
     --pixel-scale) values='255 1' ;;
     --layout) values='hwc chw nhwc nchw' ;;
     --dtype) values='f32 f16' ;;
-    -O | --output-dir)
+    -O | --output-dir | --base)
       compopt -o filenames +o default 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -P "$prefix" -d -- "$cur")
       return 0
@@ -53,6 +53,7 @@ _lrn_img() {
     mapfile -t COMPREPLY < <(compgen -W '-r --radius -k --bias -a --alpha -b --beta --convention --size
       --preset --print-params --layout --dtype --pixel-scale --no-auto-orient --format -q --quality --rescale
       --stats --json -O --output-dir --files-from -0 --null --suffix --skip-existing --quiet
+      -R --recursive --base --dry-run
       --max-pixels --max-npy-bytes --max-row-bytes --lenient --strict -t --threads -j --jobs
       -h --help --version' -- "$cur")
     return 0

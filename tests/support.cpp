@@ -130,7 +130,12 @@ RunResult run_program(const std::vector<std::string>& args, const std::string& i
   return r;
 }
 
-std::string binary_path() { return LRN_IMG_BINARY; }
+// LRN_IMG_TEST_BINARY runs the end-to-end tests against another build (to check that a new
+// test fails on the binary from before the change it tests).
+std::string binary_path() {
+  const char* other = std::getenv("LRN_IMG_TEST_BINARY");
+  return other && *other ? other : LRN_IMG_BINARY;
+}
 std::string data_path(const std::string& name) { return std::string(LRN_TEST_DATA_DIR) + "/" + name; }
 std::string sample_path(const std::string& name) { return std::string(LRN_SAMPLES_DIR) + "/" + name; }
 std::string source_path(const std::string& name) { return std::string(LRN_SOURCE_DIR) + "/" + name; }

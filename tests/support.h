@@ -41,7 +41,7 @@ RunResult run_cli(const std::vector<std::string>& args, const std::string& input
 /// Runs any program: argv[0] is its path (no PATH search). Otherwise as run_cli.
 RunResult run_program(const std::vector<std::string>& argv, const std::string& input = {});
 
-/// Paths of the project's files used by tests.
+/// Paths of the project's files used by tests. binary_path: $LRN_IMG_TEST_BINARY when set.
 std::string binary_path();
 std::string data_path(const std::string& name);     ///< tests/data/<name>
 std::string sample_path(const std::string& name);   ///< samples/<name>

@@ -169,7 +169,7 @@ TEST_CASE("outputs are byte-identical whatever -j and -t are", "[batch]") {
   }
 }
 
-TEST_CASE("option --json prints one object per image on stdout; --stats prints to stderr", "[batch]") {
+TEST_CASE("option --json prints one object per image on stdout, --stats prints to stderr", "[batch]") {
   BatchDir b;
   write_bytes(b.in("bad.png"), {0x89, 'P', 'N', 'G'});
   const RunResult r = run_cli({b.in("a.jpg"), b.in("bad.png"), "-O", b.dir.file("out"), "--json", "--stats", "-j", "1"});
@@ -257,7 +257,7 @@ TEST_CASE("README recipes: xargs -P, GNU parallel, a pipe", "[batch][recipes]") 
   }
 }
 
-TEST_CASE("a terminal gets a progress bar; a pipe and --quiet do not", "[batch]") {
+TEST_CASE("a terminal gets a progress bar, a pipe and --quiet do not", "[batch]") {
   if (!have("script")) {
     WARN("util-linux 'script' is missing: the terminal case is skipped");
     return;

@@ -269,7 +269,11 @@ TEST_CASE("file errors exit 1 and name the file", "[cli]") {
   TempDir dir;
   const std::string out = dir.file("out.jpg");
   SECTION("missing input") { require_failure(run_cli({dir.file("nope.jpg"), out}), 1, dir.file("nope.jpg")); }
-  SECTION("a directory as input") { require_failure(run_cli({dir.path(), out}), 1, dir.path()); }
+  SECTION("a directory as input is a usage error that suggests -R") {
+    const RunResult r = run_cli({dir.path(), out});
+    require_failure(r, 2, dir.path());
+    CHECK_THAT(r.err, Contains("is a directory; to process the images below it, give -R and -O DIR"));
+  }
   SECTION("empty input") {
     write_bytes(dir.file("empty.jpg"), {});
     require_failure(run_cli({dir.file("empty.jpg"), out}), 1, dir.file("empty.jpg"));
@@ -279,7 +283,7 @@ TEST_CASE("file errors exit 1 and name the file", "[cli]") {
     write_bytes(dir.file("t.png"), std::vector<std::uint8_t>(text.begin(), text.end()));
     const RunResult r = run_cli({dir.file("t.png"), out});
     require_failure(r, 1, dir.file("t.png"));
-    CHECK_THAT(r.err, Contains("not a JPEG, PNG or .npy"));
+    CHECK_THAT(r.err, Contains("not an image; lrn-img reads JPEG, PNG and .npy"));
   }
   SECTION("truncated JPEG and PNG") {
     for (const std::string& name : {std::string("rocket.jpg"), std::string("coffee.png")}) {
@@ -405,7 +409,7 @@ TEST_CASE("missing operands and unknown output extensions are usage errors", "[c
   CHECK_THAT(r.err, Contains("out.bmp"));
 }
 
-TEST_CASE("option --help shows the formula, defaults and examples; --version", "[cli]") {
+TEST_CASE("option --help shows the formula, defaults and examples, and --version", "[cli]") {
   const RunResult h = run_cli({"--help"});
   CHECK(h.exit_code == 0);
   // Wrapped to the terminal: compare with every run of spaces and newlines as one space.

@@ -331,7 +331,7 @@ TEST_CASE("convert: every length and start, nothing written outside", "[convert]
   }
 }
 
-TEST_CASE("convert: n = 0 touches nothing; unknown targets are refused", "[convert]") {
+TEST_CASE("convert: n = 0 touches nothing, unknown targets are refused", "[convert]") {
   for (Target t : lrn::supported_targets()) {
     lrn::u8_to_f32(nullptr, nullptr, 0, 1.0f, t);
     lrn::u16_to_f32(nullptr, nullptr, 0, 1.0f, t);

@@ -1,6 +1,7 @@
 // Fault injection, end to end through the binary: a missing or read-only output folder, a full
 // disk, an input that ends or changes under lrn-img, an empty file, a folder as input. Each
-// must give a clear error naming the file, exit 1, leave nothing behind and keep an existing OUT.
+// must give a clear error naming the file, exit 1 (a folder without -R: 2), leave nothing
+// behind and keep an existing OUT.
 // CI runs as root, where mode bits do not stop writes: read-only folders come from a read-only
 // bind mount or from dropping privileges, a full disk from a tiny tmpfs, both in a private mount
 // namespace (unshare -m). Where that cannot be set up the test says it skipped.
@@ -215,13 +216,15 @@ TEST_CASE("faults: an empty file or a folder as input", "[faults]") {
   REQUIRE(mkdir(dir.file("folder.png").c_str(), 0755) == 0);
   require_error(run_cli({dir.file("empty.png"), dir.file("out.png")}), dir.file("empty.png"),
                 "the file is empty");
-  require_error(run_cli({dir.file("folder.png"), dir.file("out.png")}), dir.file("folder.png"),
-                "is a directory");
+  // A folder is a usage error that points to -R, before any work (issue 14).
+  const RunResult single = run_cli({dir.file("folder.png"), dir.file("out.png")});
+  CHECK(single.exit_code == 2);
+  CHECK_THAT(single.err, Contains("lrn-img: error: '" + dir.file("folder.png") + "' is a directory; ") &&
+                             Contains("-R"));
   const RunResult batch = run_cli(
       {dir.file("empty.png"), dir.file("folder.png"), "-O", dir.file("folder.png"), "--quiet"});
-  CHECK(batch.exit_code == 1);
-  CHECK_THAT(batch.err, Contains("'" + dir.file("empty.png") + "': the file is empty") &&
-                            Contains("'" + dir.file("folder.png") + "': is a directory"));
+  CHECK(batch.exit_code == 2);
+  CHECK_THAT(batch.err, Contains("'" + dir.file("folder.png") + "' is a directory; add -R (--recursive)"));
   require_entries(dir.path(), {"empty.png", "folder.png", "out.png"});
   require_entries(dir.file("folder.png"), {});
   CHECK(read_bytes(dir.file("out.png")) == kOld);

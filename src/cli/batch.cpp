@@ -17,7 +17,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
-#include <set>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -68,27 +67,6 @@ void kick_threads() {
   closedir(tasks);
 }
 
-std::string base_name(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// "photo.JPG" -> {"photo", "JPG"}; no extension -> {"photo", ""}.
-std::pair<std::string, std::string> split_ext(const std::string& name) {
-  const auto dot = name.find_last_of('.');
-  if (dot == std::string::npos || dot == 0) return {name, ""};
-  return {name.substr(0, dot), name.substr(dot + 1)};
-}
-
-const char* ext_of(Format f) {
-  switch (f) {
-    case Format::Jpeg: return "jpg";
-    case Format::Png: return "png";
-    case Format::Npy: return "npy";
-  }
-  return "";
-}
-
 }  // namespace
 
 std::vector<std::string> read_file_list(const std::string& path, bool nul) {
@@ -125,48 +103,7 @@ std::vector<std::string> read_file_list(const std::string& path, bool nul) {
   return list;
 }
 
-std::vector<Job> plan_batch(const std::vector<std::string>& inputs, const BatchOptions& b,
-                            const RunOptions& run) {
-  struct stat st {};
-  if (stat(b.out_dir.c_str(), &st) != 0)
-    throw FileError("cannot write to " + quoted(b.out_dir) + ": " +
-                    (errno == ENOENT ? std::string("no such folder; create it first (mkdir -p)")
-                                     : errno_phrase(errno)));
-  if (!S_ISDIR(st.st_mode))
-    throw FileError(quoted(b.out_dir) + " is not a directory; -O wants a folder (for one input and "
-                    "one output, give IN OUT without -O)");
-  std::string dir = b.out_dir;
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-
-  std::vector<Job> jobs;
-  std::set<std::string> outputs;
-  std::set<std::pair<dev_t, ino_t>> input_ids;
-  for (const std::string& in : inputs)
-    if (stat(in.c_str(), &st) == 0) input_ids.insert({st.st_dev, st.st_ino});
-  for (const std::string& in : inputs) {
-    const auto [stem, ext] = split_ext(base_name(in));
-    std::string out_ext;
-    if (run.out_format) {
-      out_ext = ext_of(*run.out_format);
-    } else if (format_from_extension("." + ext)) {
-      out_ext = ext;
-    } else {
-      throw UsageError("cannot name the output of " + quoted(in) +
-                       ": its extension names no output format; give --format jpg|png|npy");
-    }
-    Job job{in, dir + "/" + stem + b.suffix + "." + out_ext};
-    if (!outputs.insert(job.out).second)
-      throw UsageError("two inputs would write " + quoted(job.out) +
-                       "; rename one or use --suffix/--format");
-    if (stat(job.out.c_str(), &st) == 0 && input_ids.count({st.st_dev, st.st_ino}))
-      throw UsageError("the output " + quoted(job.out) + " of " + quoted(in) +
-                       " would overwrite an input; use another -O DIR or a --suffix");
-    jobs.push_back(std::move(job));
-  }
-  return jobs;
-}
-
-int run_jobs(const std::vector<Job>& jobs, const CliOptions& o) {
+int run_jobs(const std::vector<Job>& jobs, const CliOptions& o, std::size_t not_images) {
   const BatchOptions& b = o.batch;
   install_signal_handlers();
   const unsigned workers = std::max(1u, std::min<unsigned>(b.jobs, static_cast<unsigned>(jobs.size())));
@@ -176,7 +113,7 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o) {
   if (!run.threads) run.threads = std::max(1u, usable_cores() / workers);
   run.cancel = &stop_flag();
 
-  Reporter report(jobs.size(), b);
+  Reporter report(jobs.size(), b, not_images);
   // --strict: codecs refuse their own warnings as decode errors; any other warning (alpha
   // dropped for JPEG output) fails the image here.
   run.warn = [&report, strict = run.strict](const std::string& m) {
@@ -190,6 +127,10 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o) {
       const std::size_t i = next.fetch_add(1);
       if (i >= jobs.size()) return;
       const Job& job = jobs[i];
+      if (!job.error.empty()) {
+        report.failed(job, job.error, 1);
+        continue;
+      }
       if (b.skip_existing && access(job.out.c_str(), F_OK) == 0) {
         report.skipped(job);
         continue;

@@ -12,6 +12,8 @@ namespace lrn::cli {
 struct Job {
   std::string in;
   std::string out;
+  /// Known to fail before any work (a GIF found under -R): the message; out is then "".
+  std::string error;
 };
 
 /// Reads --files-from (one path per line, or NUL-separated); "-" is stdin. Empty entries are
@@ -19,16 +21,10 @@ struct Job {
 /// line) for an entry "-".
 std::vector<std::string> read_file_list(const std::string& path, bool nul);
 
-/// The output path of each input in a batch: DIR/<stem><suffix>.<ext>, ext from --format or
-/// the input's own extension. Throws UsageError before any work when an input's extension
-/// names no format (and --format is absent), when two inputs would write the same output, or
-/// when an output would overwrite any input. Throws FileError when DIR is not a folder.
-std::vector<Job> plan_batch(const std::vector<std::string>& inputs, const BatchOptions& b,
-                            const RunOptions& run);
-
 /// Runs the jobs and returns the exit code: 0 all done (or skipped), 1 any failed, 128 + the
 /// signal when stopped: 129/130/143 for SIGHUP/SIGINT/SIGTERM, 141 (quietly) when stdout was
 /// closed. Installs the signal handlers itself (SIGPIPE and SIGXFSZ then become write errors).
-int run_jobs(const std::vector<Job>& jobs, const CliOptions& o);
+/// not_images: files a -R walk skipped, for the summary.
+int run_jobs(const std::vector<Job>& jobs, const CliOptions& o, std::size_t not_images = 0);
 
 }  // namespace lrn::cli

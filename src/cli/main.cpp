@@ -4,8 +4,8 @@
 #include <csignal>
 #include <cstdio>
 
-#include "cli/batch.h"
 #include "cli/options.h"
+#include "cli/plan.h"
 
 namespace {
 
@@ -22,13 +22,7 @@ int run(int argc, char** argv) {
     fmt::print("{}", lrn::cli::describe_params(o.run.params));
     return 0;
   }
-  if (!o.batch.batch()) return lrn::cli::run_jobs({{o.batch.inputs[0], o.batch.output}}, o);
-  auto inputs = o.batch.inputs;
-  if (!o.batch.files_from.empty()) {
-    const auto listed = lrn::cli::read_file_list(o.batch.files_from, o.batch.nul);
-    inputs.insert(inputs.end(), listed.begin(), listed.end());
-  }
-  return lrn::cli::run_jobs(lrn::cli::plan_batch(inputs, o.batch, o.run), o);
+  return lrn::cli::run_files(o);
 }
 
 }  // namespace

@@ -131,6 +131,9 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_option("-t,--threads", raw.threads);
   app.add_option("-j,--jobs", raw.jobs);
   add_tensor_options(app, raw.layout, raw.dtype);
+  app.add_flag("-R,--recursive", o.batch.recursive);
+  app.add_option("--base", o.batch.base);
+  app.add_flag("--dry-run", o.batch.dry_run);
   app.set_version_flag("--version", "lrn-img " LRN_IMG_VERSION);
 }
 
@@ -274,7 +277,7 @@ void resolve_files(const Raw& raw, unsigned threads, unsigned jobs, CliOptions& 
       throw UsageError("writing to stdout (-) needs --format jpg|png|npy");
     if (b.output == "-" && b.json)
       throw UsageError("--json writes to stdout, which - as OUT already uses");
-    if (b.output == "-" && isatty(1))
+    if (b.output == "-" && isatty(1) && !b.dry_run)
       throw UsageError("refusing to write binary image data to a terminal; redirect stdout");
     b.jobs = 1;
     o.run.threads = threads ? threads : cores;

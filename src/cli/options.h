@@ -22,6 +22,9 @@ struct BatchOptions {
   bool quiet = false;
   bool stats = false;
   bool json = false;
+  bool recursive = false;           ///< -R: folders among the inputs are walked
+  std::string base;                 ///< --base DIR: outputs keep their folders below DIR
+  bool dry_run = false;             ///< print the planned IN -> OUT pairs, run nothing
   bool batch() const { return !out_dir.empty() || !files_from.empty(); }
 };
 

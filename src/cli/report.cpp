@@ -85,9 +85,9 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
-Reporter::Reporter(std::size_t total, const BatchOptions& b)
-    : options_(b), total_(total), batch_(b.batch()),
-      bar_(b.batch() && !b.quiet && isatty(2)), start_(std::chrono::steady_clock::now()) {
+Reporter::Reporter(std::size_t total, const BatchOptions& b, std::size_t not_images)
+    : options_(b), total_(total), batch_(b.batch()), bar_(b.batch() && !b.quiet && isatty(2)),
+      not_images_(not_images), start_(std::chrono::steady_clock::now()) {
   draw(true);
 }
 
@@ -194,6 +194,8 @@ void Reporter::finish(int stopped_by) {
   if (skipped_) s += fmt::format(", {} skipped", skipped_);
   const std::size_t left = total_ - done_ - failed_ - skipped_;
   if (interrupted) s += fmt::format(", {} not finished (interrupted)", left);
+  if (not_images_)
+    s += fmt::format("; {} {}, skipped", not_images_, not_images_ == 1 ? "not an image" : "not images");
   fmt::print(stderr, "{}\n", s);
 }
 

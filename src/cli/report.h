@@ -16,7 +16,8 @@ struct Job;
 class Reporter {
  public:
   /// The bar shows only in a batch, on a terminal, without --quiet.
-  Reporter(std::size_t total, const BatchOptions& b);
+  /// not_images: files a -R walk skipped, for the summary.
+  Reporter(std::size_t total, const BatchOptions& b, std::size_t not_images = 0);
   void warning(const std::string& message);
   void done(const Job& job, const ImageStats* stats);
   void skipped(const Job& job);
@@ -39,6 +40,7 @@ class Reporter {
   const std::size_t total_;
   const bool batch_;
   const bool bar_;
+  const std::size_t not_images_;
   std::size_t done_ = 0, failed_ = 0, skipped_ = 0;
   int code_ = 0;
   bool bar_shown_ = false;

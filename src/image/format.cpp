@@ -4,6 +4,7 @@
 
 #include "image/codecs.h"
 #include "image/orient.h"
+#include "image/signatures.h"
 
 namespace lrn {
 
@@ -52,11 +53,14 @@ std::optional<Format> format_from_extension(const std::string& path) {
 
 std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
                                          const DecodeOptions& opt) {
-  const auto head = src->peek(8);
+  const auto head = src->peek(kSniffBytes);
   if (head.empty()) throw FileError("cannot decode " + quoted(src->name()) + ": the file is empty");
   const auto format = sniff_format(head);
-  if (!format)
-    throw FileError("cannot decode " + quoted(src->name()) + ": not a JPEG, PNG or .npy file");
+  if (!format) {
+    if (const Signature* s = unsupported_format(head))
+      throw FileError(unsupported_message(src->name(), *s));
+    throw FileError("cannot decode " + quoted(src->name()) + ": not an image; lrn-img reads JPEG, PNG and .npy");
+  }
   switch (*format) {
     case Format::Jpeg: {
       auto reader = open_jpeg_reader(std::move(src), opt);

@@ -106,8 +106,9 @@ std::optional<Format> sniff_format(const std::vector<std::uint8_t>& head);
 /// The output format named by a path's extension (.jpg/.jpeg, .png, .npy; any case).
 std::optional<Format> format_from_extension(const std::string& path);
 
-/// Opens a reader by content. Throws FileError: "cannot decode 'x': not a JPEG, PNG or .npy
-/// file", or the codec's reason.
+/// Opens a reader by content. Throws FileError: "'x' is a GIF image; lrn-img reads JPEG, PNG
+/// and .npy" for a format in signatures.h, "cannot decode 'x': not an image; ..." for
+/// anything else unknown, or the codec's reason.
 std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
                                          const DecodeOptions& opt);
 

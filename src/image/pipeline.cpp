@@ -556,14 +556,14 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   if (stats) stats->fill(*opt.stats, p);
 }
 
+}  // namespace
+
 Format output_format(const std::string& out, const RunOptions& opt) {
   if (opt.out_format) return *opt.out_format;
   if (auto f = format_from_extension(out)) return *f;
   throw UsageError("cannot tell the output format of " + quoted(out) +
                    ": name it .jpg, .jpeg, .png or .npy");
 }
-
-}  // namespace
 
 void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
                     const RunOptions& opt) {

@@ -50,6 +50,10 @@ struct RunOptions {
   ImageStats* stats = nullptr;      ///< filled when set (costs a pass over the values)
 };
 
+/// The format OUT is written in: opt.out_format, else OUT's extension. Throws UsageError when
+/// neither says.
+Format output_format(const std::string& out, const RunOptions& opt);
+
 /// Applies LRN to the image in `in` and writes `out` all-or-nothing (see OutputFile).
 /// Throws FileError (exit 1) for anything about either file, including OUT naming IN;
 /// UsageError (exit 2) when OUT's extension names no supported format.
