@@ -105,13 +105,49 @@ struct FullCoverBlock {
   Consts k;
 
   HWY_INLINE void operator()(const float* in, float* out) const {
-    VF v[C];
-    LoadChannels<C>(in, v);
-    VF s = hn::Mul(v[0], v[0]);
-    for (std::size_t c = 1; c < C; ++c) s = hn::MulAdd(v[c], v[c], s);
-    const typename Pow::Factor f = Pow::Make(k, s);
-    for (std::size_t c = 0; c < C; ++c) v[c] = Pow::Apply(v[c], f);
-    StoreChannels<C>(v, out);
+    const DF df;
+    VF x[C], y[C];
+    LoadChannels<C>(in, x);
+    VF s = hn::Mul(x[0], x[0]);
+    for (std::size_t c = 1; c < C; ++c) s = hn::Add(s, hn::Mul(x[c], x[c]));
+    MF ok;
+    const typename Pow::Factor f = Pow::Make(k, s, ok);
+    for (std::size_t c = 0; c < C; ++c) y[c] = Pow::Apply(x[c], f);
+    if (HWY_UNLIKELY(!hn::AllTrue(df, ok))) {
+      // Through memory, so that x and y stay in registers on the usual path.
+      const std::size_t n = hn::Lanes(df);
+      HWY_ALIGN float xy[2 * C * kMaxLanes];
+      for (std::size_t c = 0; c < C; ++c) {
+        hn::Store(x[c], df, xy + c * n);
+        hn::Store(y[c], df, xy + (C + c) * n);
+      }
+      Fix(ok, xy);
+      for (std::size_t c = 0; c < C; ++c) y[c] = hn::Load(df, xy + (C + c) * n);
+    }
+    StoreChannels<C>(y, out);
+  }
+
+  /// Lanes the fast path cannot be trusted for get x where x is 0 (y is then 0 of x's
+  /// sign, as x * factor would give), the exact path elsewhere. xy: the C vectors of x, then the C vectors of y, which are updated.
+  HWY_NOINLINE void Fix(MF ok, float* xy) const {
+    const DF df;
+    const std::size_t n = hn::Lanes(df);
+    ExactSum e;
+    bool have = false;
+    for (std::size_t c = 0; c < C; ++c) {
+      const VF xc = hn::Load(df, xy + c * n);
+      float* yc = xy + (C + c) * n;
+      hn::Store(hn::IfThenElse(ok, hn::Load(df, yc), xc), df, yc);  // right where x is 0
+      const MF good = hn::Or(ok, hn::Eq(xc, hn::Zero(df)));
+      if (hn::AllTrue(df, good)) continue;
+      if (!have) {
+        e.Clear();
+        for (std::size_t i = 0; i < C; ++i) e.Add(hn::Load(df, xy + i * n));
+        e.Finish(k);
+        have = true;
+      }
+      hn::Store(hn::IfThenElse(good, hn::Load(df, yc), MulInDouble(xc, e.s)), df, yc);
+    }
   }
 };
 
@@ -133,7 +169,7 @@ struct PlanarBlock {
     for (std::size_t c = static_cast<std::size_t>(w.lo) + 1; c <= static_cast<std::size_t>(w.hi);
          ++c) {
       v = hn::LoadU(df, x + c * n);
-      s = hn::MulAdd(v, v, s);
+      s = hn::Add(s, hn::Mul(v, v));
     }
     return s;
   }
@@ -143,13 +179,47 @@ struct PlanarBlock {
     const std::size_t n = hn::Lanes(df);
     const std::size_t channels = kC != 0 ? kC : plan->channels;
     ToPlanes<kC>(in, channels, x);
-    typename Pow::Factor f = Pow::Make(k, WindowSum(plan->windows[0], n));
+    MF ok;
+    typename Pow::Factor f = Pow::Make(k, WindowSum(plan->windows[0], n), ok);
+    MF all_ok = ok;
     for (std::size_t c = 0; c < channels; ++c) {
       const detail::Window& w = plan->windows[c];
-      if (c > 0 && !w.same_as_prev) f = Pow::Make(k, WindowSum(w, n));
+      if (c > 0 && !w.same_as_prev) {
+        f = Pow::Make(k, WindowSum(w, n), ok);
+        all_ok = hn::And(all_ok, ok);
+      }
       hn::StoreU(Pow::Apply(hn::LoadU(df, x + c * n), f), df, y + c * n);
     }
+    if (HWY_UNLIKELY(!hn::AllTrue(df, all_ok))) Fix(n, channels);
     FromPlanes<kC>(y, channels, out);
+  }
+
+  /// Lanes the fast path cannot be trusted for get x where x is 0 (y is then 0 of x's
+  /// sign, as x * factor would give), the exact path elsewhere.
+  HWY_NOINLINE void Fix(std::size_t n, std::size_t channels) const {
+    const DF df;
+    MF ok;
+    ExactSum e;
+    bool have = false;
+    for (std::size_t c = 0; c < channels; ++c) {
+      const detail::Window& w = plan->windows[c];
+      if (c == 0 || !w.same_as_prev) {
+        (void)Pow::Make(k, WindowSum(w, n), ok);
+        have = false;
+      }
+      const VF xc = hn::LoadU(df, x + c * n);
+      float* yc = y + c * n;
+      hn::StoreU(hn::IfThenElse(ok, hn::LoadU(df, yc), xc), df, yc);  // right where x is 0
+      const MF good = hn::Or(ok, hn::Eq(xc, hn::Zero(df)));
+      if (hn::AllTrue(df, good)) continue;
+      if (!have) {
+        e.Clear();
+        for (int i = w.lo; i <= w.hi; ++i) e.Add(hn::LoadU(df, x + static_cast<std::size_t>(i) * n));
+        e.Finish(k);
+        have = true;
+      }
+      hn::StoreU(hn::IfThenElse(good, hn::LoadU(df, yc), MulInDouble(xc, e.s)), df, yc);
+    }
   }
 };
 
@@ -181,8 +251,7 @@ HWY_INLINE void RunPlanar(const Consts& k, const detail::Plan& plan, const float
 template <class Pow>
 HWY_NOINLINE void RunWithPow(const detail::Plan& plan, const float* in, float* out,
                              std::size_t pixels) {
-  const Consts k{static_cast<float>(plan.bias), static_cast<float>(plan.alpha), plan.bias,
-                 plan.alpha, -plan.beta, -plan.beta / 0.69314718055994530942};
+  const Consts& k = plan.k;
   HWY_ALIGN float small[3 * 4 * kMaxLanes];  // scratch for <= 4 channels
   if (plan.full_cover) {
     switch (plan.channels) {
