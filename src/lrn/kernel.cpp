@@ -132,6 +132,8 @@ Kernel::Kernel(const LrnParams& p, std::size_t channels, Target t)
                                 target_name(t));
   auto plan = std::make_shared<detail::Plan>(detail::make_plan(p, channels));
   plan->run = t == Target::Scalar ? detail::run_scalar : detail::simd_run_fn(t);
+  plan->run_planar =
+      t == Target::Scalar ? detail::run_scalar_planar : detail::simd_run_planar_fn(t);
   plan_ = std::move(plan);
 }
 
@@ -143,6 +145,18 @@ void Kernel::run(const float* in, float* out, std::size_t pixels) const {
     return;
   }
   plan_->run(*plan_, in, out, pixels);
+}
+
+void Kernel::run_planar(const float* in, std::size_t in_plane, float* out,
+                        std::size_t out_plane, std::size_t pixels) const {
+  if (pixels == 0) return;
+  if (plan_->beta_kind == detail::BetaKind::Zero) {
+    if (in != out)
+      for (std::size_t c = 0; c < channels_; ++c)
+        std::memcpy(out + c * out_plane, in + c * in_plane, pixels * sizeof(float));
+    return;
+  }
+  plan_->run_planar(*plan_, in, in_plane, out, out_plane, pixels);
 }
 
 }  // namespace lrn

@@ -35,8 +35,11 @@ std::vector<Target> supported_targets();
 /// A prepared LRN for a fixed parameter set and channel count.
 ///
 /// Layout: HWC, that is pixels one after another with their `channels` values interleaved
-/// (what decoders produce, so no transpose is needed on the way in or out). A row block of
-/// any number of pixels is processed in one call.
+/// (what decoders produce, so no transpose is needed on the way in or out), or CHW planes
+/// (run_planar, what NCHW tensors hold): both are native, so neither layout is ever
+/// transposed into the other and back. The SIMD lanes are pixels either way; the interleaved
+/// form moves each block of pixels into planes in registers or cache, the planar form reads
+/// the planes where they are. A row block of any number of pixels is processed in one call.
 ///
 /// Results are bit-identical however a buffer is split into calls (the SIMD tail uses the
 /// same vector code on a padded copy), so thread count and block size never change output,
@@ -64,6 +67,13 @@ class Kernel {
   /// in and out hold `pixels * channels()` floats; in == out (in place) is allowed, other
   /// overlap is not. No alignment is required.
   void run(const float* in, float* out, std::size_t pixels) const;
+
+  /// Planar form (CHW): value c of pixel i is in[c * in_plane + i] for i < pixels, and is
+  /// written to out[c * out_plane + i]. Bit-identical to run() on the same values
+  /// interleaved. in == out with in_plane == out_plane (in place) is allowed; other overlap
+  /// is not. in_plane, out_plane >= pixels.
+  void run_planar(const float* in, std::size_t in_plane, float* out, std::size_t out_plane,
+                  std::size_t pixels) const;
 
   Target target() const { return target_; }
   std::size_t channels() const { return channels_; }

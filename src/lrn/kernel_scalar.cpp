@@ -116,17 +116,24 @@ struct PowGeneral {
   }
 };
 
+/// Where a layout keeps value c of pixel i: at i * pixel_step + c * channel_step.
+struct Layout {
+  std::size_t pixel_step;
+  std::size_t channel_step;
+};
+
 /// kernel_hwy.cpp's blocks, one pixel at a time: the float window sum, the fast factor, and
 /// for the channels whose window it cannot be trusted for, x where x is 0 and the exact path
 /// elsewhere.
 template <class Pow>
-void run_pixels(const Plan& plan, const float* in, float* out, std::size_t pixels) {
+void run_pixels(const Plan& plan, const float* in, Layout li, float* out, Layout lo,
+                std::size_t pixels) {
   const std::size_t channels = plan.channels;
   const Numbers& k = plan.k;
-  std::vector<float> x(channels);  // a copy, so in == out works
+  std::vector<float> x(channels), y(channels);  // copies, so in == out works
   for (std::size_t i = 0; i < pixels; ++i) {
-    std::memcpy(x.data(), in + i * channels, channels * sizeof(float));
-    float* y = out + i * channels;
+    for (std::size_t c = 0; c < channels; ++c)
+      x[c] = in[i * li.pixel_step + c * li.channel_step];
     typename Pow::Factor f{};
     bool ok = true;
     double exact = 0;
@@ -155,22 +162,35 @@ void run_pixels(const Plan& plan, const float* in, float* out, std::size_t pixel
       }
       y[c] = static_cast<float>(double(x[c]) * exact);
     }
+    for (std::size_t c = 0; c < channels; ++c) out[i * lo.pixel_step + c * lo.channel_step] = y[c];
+  }
+}
+
+void run_any(const Plan& plan, const float* in, Layout li, float* out, Layout lo,
+             std::size_t pixels) {
+  switch (plan.beta_kind) {
+    case BetaKind::Half: return run_pixels<PowHalf>(plan, in, li, out, lo, pixels);
+    case BetaKind::ThreeQuarters:
+      return run_pixels<PowThreeQuarters>(plan, in, li, out, lo, pixels);
+    case BetaKind::One: return run_pixels<PowOne>(plan, in, li, out, lo, pixels);
+    case BetaKind::General:
+      if (plan.general_fits_float)
+        return run_pixels<PowGeneral<true>>(plan, in, li, out, lo, pixels);
+      return run_pixels<PowGeneral<false>>(plan, in, li, out, lo, pixels);
+    case BetaKind::Zero: break;  // Kernel::run copies; never dispatched here
   }
 }
 
 }  // namespace
 
 void run_scalar(const Plan& plan, const float* in, float* out, std::size_t pixels) {
-  switch (plan.beta_kind) {
-    case BetaKind::Half: return run_pixels<PowHalf>(plan, in, out, pixels);
-    case BetaKind::ThreeQuarters: return run_pixels<PowThreeQuarters>(plan, in, out, pixels);
-    case BetaKind::One: return run_pixels<PowOne>(plan, in, out, pixels);
-    case BetaKind::General:
-      if (plan.general_fits_float) return run_pixels<PowGeneral<true>>(plan, in, out, pixels);
-      return run_pixels<PowGeneral<false>>(plan, in, out, pixels);
-    case BetaKind::Zero: break;  // Kernel::run copies; never dispatched here
-  }
-  if (in != out) std::memcpy(out, in, pixels * plan.channels * sizeof(float));
+  const Layout hwc{plan.channels, 1};
+  run_any(plan, in, hwc, out, hwc, pixels);
+}
+
+void run_scalar_planar(const Plan& plan, const float* in, std::size_t in_plane, float* out,
+                       std::size_t out_plane, std::size_t pixels) {
+  run_any(plan, in, Layout{1, in_plane}, out, Layout{1, out_plane}, pixels);
 }
 
 }  // namespace lrn::detail

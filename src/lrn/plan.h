@@ -82,6 +82,9 @@ struct Plan;
 
 /// One implementation of the kernel: `pixels` HWC pixels from in to out (in == out allowed).
 using RunFn = void (*)(const Plan& plan, const float* in, float* out, std::size_t pixels);
+/// The planar form (Kernel::run_planar): `pixels` pixels of CHW planes.
+using PlanarRunFn = void (*)(const Plan& plan, const float* in, std::size_t in_plane, float* out,
+                             std::size_t out_plane, std::size_t pixels);
 
 /// Everything run() needs, fixed at construction.
 struct Plan {
@@ -97,7 +100,8 @@ struct Plan {
   /// window sums can produce, so the SIMD path may multiply x by it in float.
   bool general_fits_float = false;
   std::vector<Window> windows;  ///< one per channel
-  RunFn run = nullptr;          ///< the chosen target's implementation
+  RunFn run = nullptr;                 ///< the chosen target's implementation
+  PlanarRunFn run_planar = nullptr;   ///< and its planar form
 };
 
 /// Windows, beta kind and full_cover for valid p and channels >= 1; run left unset.
@@ -106,7 +110,13 @@ Plan make_plan(const LrnParams& p, std::size_t channels);
 /// The plain C++ path (Target::Scalar): the SIMD targets' operations, one lane at a time.
 void run_scalar(const Plan& plan, const float* in, float* out, std::size_t pixels);
 
+/// The same on CHW planes.
+void run_scalar_planar(const Plan& plan, const float* in, std::size_t in_plane, float* out,
+                       std::size_t out_plane, std::size_t pixels);
+
 /// The SIMD implementation compiled for t, or nullptr when t is Scalar or not compiled in.
 RunFn simd_run_fn(Target t);
+/// Its planar form, likewise.
+PlanarRunFn simd_run_planar_fn(Target t);
 
 }  // namespace lrn::detail
