@@ -57,7 +57,6 @@ HWY_INLINE VF FloatBase(const Consts& k, VF s) {
 struct PowOne {
   using Factor = VF;
   static HWY_INLINE Factor Make(const Consts& k, VF s, MF& ok) {
-    const DF df;
     const VF d = FloatBase(k, s);
     ok = Trusted(k.lo_d, d);
     return d;
@@ -69,7 +68,6 @@ struct PowOne {
 struct PowHalf {
   using Factor = VF;
   static HWY_INLINE Factor Make(const Consts& k, VF s, MF& ok) {
-    const DF df;
     const VF d = FloatBase(k, s);
     ok = Trusted(k.lo_d, d);
     return hn::Sqrt(d);
