@@ -1,12 +1,15 @@
 // Kernel speed as a ratio to memcpy: 12 MP RGB float image, radius 2, one thread.
 //
 // Usage: bench_kernel [--target scalar|sse4|avx2|avx3] [--runs N] [--width W] [--height H]
-//                     [--section kernel|convert|all]
+//                     [--section kernel|convert|tensor|all]
 // Prints a markdown table of medians. Not a test: nothing is asserted.
 // --section convert (or all) times the sample conversions of lrn/convert.h instead (or as
 // well): the loops pipeline.cpp had, the Scalar target and the SIMD target, over the whole
 // image (memory-bound) and over one cache-sized block again and again (as the pipeline
 // converts them).
+// --section tensor (or all) times the kernel on (8, C, 55, 55) float32 arrays, C = 3, 16, 96,
+// 256, in both layouts: NCHW through run_planar (one call per image) and NHWC through run,
+// against memcpy of the same bytes, interleaved.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -31,6 +34,7 @@ struct Options {
   std::size_t height = 3000;
   bool kernel = true;    ///< the kernel table
   bool convert = false;  ///< the conversions table
+  bool tensor = false;   ///< the (8, C, 55, 55) table
 };
 
 constexpr std::size_t kChannels = 3;
@@ -45,7 +49,7 @@ std::optional<lrn::Target> parse_target(const std::string& name) {
   std::fprintf(stderr, "bench_kernel: error: %s\n", why.c_str());
   std::fprintf(stderr,
                "usage: bench_kernel [--target scalar|sse4|avx2|avx3] [--runs N] [--width W] "
-               "[--height H] [--section kernel|convert|all]\n");
+               "[--height H] [--section kernel|convert|tensor|all]\n");
   std::exit(2);
 }
 
@@ -65,10 +69,11 @@ Options parse_options(int argc, char** argv) {
     } else if (arg == "--height") {
       o.height = std::strtoull(value.c_str(), nullptr, 10);
     } else if (arg == "--section") {
-      if (value != "kernel" && value != "convert" && value != "all")
+      if (value != "kernel" && value != "convert" && value != "tensor" && value != "all")
         usage_error("unknown section '" + value + "'");
-      o.kernel = value != "convert";
-      o.convert = value != "kernel";
+      o.kernel = value == "kernel" || value == "all";
+      o.convert = value == "convert" || value == "all";
+      o.tensor = value == "tensor" || value == "all";
     } else {
       usage_error("unknown option '" + arg + "'");
     }
@@ -249,6 +254,50 @@ void bench_convert(const Options& o, lrn::Target target, const std::vector<float
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Tensors: (N, C, H, W) = (8, C, 55, 55), AlexNet's first LRN size.
+
+void bench_tensor(const Options& o, lrn::Target target) {
+  constexpr std::size_t kImages = 8, kPlane = 55 * 55;
+  const lrn::LrnParams p = lrn::LrnParams::tf(2, 1.0, 0.001 / 9, 0.75);
+  std::printf("\n### (8, C, 55, 55) float32, radius 2, beta 0.75, 1 thread, target %s, median "
+              "of %d runs\n\n",
+              lrn::target_name(target), o.runs);
+  std::printf("| C | memcpy ms | NCHW run_planar ms | x memcpy | NHWC run ms | x memcpy |\n"
+              "|---:|---:|---:|---:|---:|---:|\n");
+  for (std::size_t channels : {3, 16, 96, 256}) {
+    const std::size_t floats = kImages * channels * kPlane;
+    std::vector<float> in(floats), out(floats, 0.0f);
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> value(0.0f, 255.0f);
+    for (float& v : in) v = value(rng);
+    const lrn::Kernel k(p, channels, target);
+    // Small arrays are timed over several passes, so that each time is well above the clock.
+    const std::size_t passes = std::max<std::size_t>(1, (std::size_t{1} << 23) / floats);
+    auto repeat = [passes](auto f) {
+      return [passes, f] {
+        for (std::size_t r = 0; r < passes; ++r) f();
+      };
+    };
+    std::vector<Case> cases = {
+        {"memcpy", repeat([&] { std::memcpy(out.data(), in.data(), floats * sizeof(float)); }),
+         {}},
+        {"nchw", repeat([&] {
+           for (std::size_t n = 0; n < kImages; ++n)
+             k.run_planar(in.data() + n * channels * kPlane, kPlane,
+                          out.data() + n * channels * kPlane, kPlane, kPlane);
+         }),
+         {}},
+        {"nhwc", repeat([&] { k.run(in.data(), out.data(), kImages * kPlane); }), {}},
+    };
+    time_rounds(cases, o.runs);
+    const double copy = median(cases[0].ms) / passes, nchw = median(cases[1].ms) / passes,
+                 nhwc = median(cases[2].ms) / passes;
+    std::printf("| %zu | %.3f | %.3f | %.2f | %.3f | %.2f |\n", channels, copy, nchw,
+                nchw / copy, nhwc, nhwc / copy);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -292,5 +341,6 @@ int main(int argc, char** argv) {
     print_table(cases);
   }
   if (o.convert) bench_convert(o, target, in, out);
+  if (o.tensor) bench_tensor(o, target);
   return 0;
 }

@@ -21,6 +21,8 @@
 #define LRN_DECLARE_RUN(NS)                                                                 \
   namespace lrn::NS {                                                                       \
   void RunLrn(const detail::Plan& plan, const float* in, float* out, std::size_t pixels); \
+  void RunLrnPlanar(const detail::Plan& plan, const float* in, std::size_t in_plane,        \
+                    float* out, std::size_t out_plane, std::size_t pixels);                 \
   }
 #if HWY_TARGETS & HWY_AVX3
 LRN_DECLARE_RUN(N_AVX3)
@@ -56,20 +58,21 @@ namespace {
 struct Entry {
   Target target;
   detail::RunFn run;
+  detail::PlanarRunFn run_planar;
 };
 
 // Best first.
 constexpr Entry kCompiled[] = {
 #if HWY_TARGETS & HWY_AVX3
-    {Target::AVX3, &N_AVX3::RunLrn},
+    {Target::AVX3, &N_AVX3::RunLrn, &N_AVX3::RunLrnPlanar},
 #endif
 #if HWY_TARGETS & HWY_AVX2
-    {Target::AVX2, &N_AVX2::RunLrn},
+    {Target::AVX2, &N_AVX2::RunLrn, &N_AVX2::RunLrnPlanar},
 #endif
 #if HWY_TARGETS & HWY_SSE4
-    {Target::SSE4, &N_SSE4::RunLrn},
+    {Target::SSE4, &N_SSE4::RunLrn, &N_SSE4::RunLrnPlanar},
 #endif
-    {Target::Scalar, nullptr},
+    {Target::Scalar, nullptr, nullptr},
 };
 
 // Highway's groups (hwy/targets.cc), each including the one below it, because the code for a
@@ -168,6 +171,12 @@ std::vector<Target> supported_targets() {
 detail::RunFn detail::simd_run_fn(Target t) {
   for (const Entry& e : kCompiled)
     if (e.target == t) return e.run;
+  return nullptr;
+}
+
+detail::PlanarRunFn detail::simd_run_planar_fn(Target t) {
+  for (const Entry& e : kCompiled)
+    if (e.target == t) return e.run_planar;
   return nullptr;
 }
 

@@ -1,4 +1,4 @@
-// Kernel construction (parameters -> Plan), run(), and the plain C++ Scalar path.
+// Kernel construction (parameters -> Plan) and run().
 #include "lrn/kernel.h"
 
 #include <algorithm>
@@ -35,6 +35,59 @@ bool factor_fits_float(const LrnParams& p) {
   return true;
 }
 
+/// Smallest float >= v (v >= 0), or +inf when v is beyond float.
+float float_at_least(double v) {
+  if (!(v <= double(FLT_MAX))) return INFINITY;
+  float f = static_cast<float>(v);
+  if (double(f) < v) f = std::nextafter(f, INFINITY);
+  return f;
+}
+
+/// Numbers for p; w is the widest window (channels summed). Numbers (plan.h) says what the
+/// bounds guarantee.
+Numbers make_numbers(const LrnParams& p, double w) {
+  Numbers k;
+  k.bias_f = static_cast<float>(p.bias);
+  k.alpha_f = static_cast<float>(p.alpha);
+  k.bias_d = p.bias;
+  k.alpha_d = p.alpha;
+  k.neg_beta = -p.beta;
+  k.neg_beta_log2e = -p.beta / 0.69314718055994530942;
+
+  // Named betas: float d. Squares, the product and bias_f each round by at most 2^-150
+  // absolute when subnormal, so d >= (alpha_f * w + 2) * 2^-122 keeps that below 2^-28
+  // relative. alpha_f must not have lost bits itself.
+  const bool alpha_f_ok = p.alpha == 0 || (k.alpha_f >= FLT_MIN && k.alpha_f <= FLT_MAX);
+  k.lo_d = alpha_f_ok ? float_at_least(std::max(double(FLT_MIN),
+                                                (double(k.alpha_f) * w + 2) * 0x1p-122))
+                      : INFINITY;
+
+  // Other betas: double d from the float s, whose squares lose at most w * 2^-150.
+  const double d_high = p.bias + p.alpha * double(FLT_MAX);
+  if (!(d_high <= DBL_MAX / 2)) {
+    k.lo_s = INFINITY;
+  } else if (p.bias >= DBL_MIN && p.bias >= p.alpha * w * 0x1p-124) {
+    k.lo_s = 0;  // bias alone keeps d normal and the squares' error small
+  } else {
+    const double lo = w * 0x1p-122;
+    k.lo_s = p.alpha * lo >= DBL_MIN ? float_at_least(lo) : INFINITY;
+  }
+
+  // Exact path: d = 2^K * (bias_x + alpha_x * s) with alpha_x in [1, 2), so the double d is
+  // normal for every float window (s = 0 or 2^-298 <= s < w * 2^256) and any valid alpha.
+  // Where alpha * s is below 2^-113 of bias for every float s, alpha is dropped instead.
+  k.bias_x = p.bias;
+  k.alpha_x = 0;
+  int K = 0;
+  if (p.alpha > 0 && !(p.bias >= std::ldexp(p.alpha, 400))) {
+    K = std::ilogb(p.alpha);
+    k.alpha_x = std::ldexp(p.alpha, -K);
+    k.bias_x = std::ldexp(p.bias, -K);
+  }
+  k.exp_bias_x = Numbers::kExpBias - K;
+  return k;
+}
+
 }  // namespace
 
 Plan make_plan(const LrnParams& p, std::size_t channels) {
@@ -49,37 +102,17 @@ Plan make_plan(const LrnParams& p, std::size_t channels) {
   const long long last = static_cast<long long>(channels) - 1;
   plan.full_cover = p.before >= last && p.after >= last;
   plan.windows.resize(channels);
+  int widest = 1;
   for (std::size_t c = 0; c < channels; ++c) {
     const long long cc = static_cast<long long>(c);
     Window& w = plan.windows[c];
     w.lo = static_cast<int>(std::max(0LL, cc - p.before));
     w.hi = static_cast<int>(std::min(last, cc + p.after));
     w.same_as_prev = c > 0 && w.lo == plan.windows[c - 1].lo && w.hi == plan.windows[c - 1].hi;
+    widest = std::max(widest, w.hi - w.lo + 1);
   }
+  plan.k = make_numbers(p, widest);
   return plan;
-}
-
-void run_scalar(const Plan& plan, const float* in, float* out, std::size_t pixels) {
-  const std::size_t channels = plan.channels;
-  // Squares of the current pixel, taken before any output is written so in == out works.
-  std::vector<double> sq(channels);
-  for (std::size_t i = 0; i < pixels; ++i) {
-    const float* x = in + i * channels;
-    float* y = out + i * channels;
-    for (std::size_t c = 0; c < channels; ++c) sq[c] = double(x[c]) * double(x[c]);
-    double factor = 0;
-    for (std::size_t c = 0; c < channels; ++c) {
-      const Window& w = plan.windows[c];
-      if (!w.same_as_prev) {
-        double sum = 0;
-        for (int k = w.lo; k <= w.hi; ++k) sum += sq[k];
-        const double d = plan.bias + plan.alpha * sum;
-        // Capped so that x = 0 gives 0 rather than 0 * inf; any x != 0 still overflows float.
-        factor = d == 0 ? 0.0 : std::min(std::pow(d, -plan.beta), DBL_MAX);
-      }
-      y[c] = static_cast<float>(double(x[c]) * factor);
-    }
-  }
 }
 
 }  // namespace lrn::detail
@@ -99,6 +132,8 @@ Kernel::Kernel(const LrnParams& p, std::size_t channels, Target t)
                                 target_name(t));
   auto plan = std::make_shared<detail::Plan>(detail::make_plan(p, channels));
   plan->run = t == Target::Scalar ? detail::run_scalar : detail::simd_run_fn(t);
+  plan->run_planar =
+      t == Target::Scalar ? detail::run_scalar_planar : detail::simd_run_planar_fn(t);
   plan_ = std::move(plan);
 }
 
@@ -110,6 +145,18 @@ void Kernel::run(const float* in, float* out, std::size_t pixels) const {
     return;
   }
   plan_->run(*plan_, in, out, pixels);
+}
+
+void Kernel::run_planar(const float* in, std::size_t in_plane, float* out,
+                        std::size_t out_plane, std::size_t pixels) const {
+  if (pixels == 0) return;
+  if (plan_->beta_kind == detail::BetaKind::Zero) {
+    if (in != out)
+      for (std::size_t c = 0; c < channels_; ++c)
+        std::memcpy(out + c * out_plane, in + c * in_plane, pixels * sizeof(float));
+    return;
+  }
+  plan_->run_planar(*plan_, in, in_plane, out, out_plane, pixels);
 }
 
 }  // namespace lrn

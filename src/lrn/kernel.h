@@ -15,9 +15,10 @@ namespace detail {
 struct Plan;
 }
 
-/// Instruction sets the kernel is compiled for, best last. Scalar is plain C++ with double
-/// pow: the slow, obviously correct path, used on CPUs without SSE4.2. The SIMD targets take
-/// any channel count (1-4 specialised, others through a planar transpose).
+/// Instruction sets the kernel is compiled for, best last. Scalar is plain C++ doing the SIMD
+/// targets' operations one value at a time, used on CPUs without SSE4.2. The SIMD targets
+/// take any channel count (1-4 specialised, others through a planar transpose). All give the
+/// same bytes for the same input and parameters (see Kernel).
 enum class Target { Scalar, SSE4, AVX2, AVX3 };
 
 /// Human-readable name: "scalar", "sse4", "avx2", "avx3" (AVX-512 F/VL/DQ/BW).
@@ -34,15 +35,23 @@ std::vector<Target> supported_targets();
 /// A prepared LRN for a fixed parameter set and channel count.
 ///
 /// Layout: HWC, that is pixels one after another with their `channels` values interleaved
-/// (what decoders produce, so no transpose is needed on the way in or out). A row block of
-/// any number of pixels is processed in one call.
+/// (what decoders produce, so no transpose is needed on the way in or out), or CHW planes
+/// (run_planar, what NCHW tensors hold): both are native, so neither layout is ever
+/// transposed into the other and back. The SIMD lanes are pixels either way; the interleaved
+/// form moves each block of pixels into planes in registers or cache, the planar form reads
+/// the planes where they are. A row block of any number of pixels is processed in one call.
 ///
 /// Results are bit-identical however a buffer is split into calls (the SIMD tail uses the
-/// same vector code on a padded copy), so thread count and block size never change output.
-/// Accuracy against a float64 reference: 1e-6 relative on the beta 0.5/0.75/1 fast paths,
-/// 2e-6 on the general exp/log path (computed in double); beta 0 copies x exactly. This holds
-/// for |x| whose squares neither overflow nor underflow float (about 1e-18 < |x| < 1e18),
-/// window sums being kept in float.
+/// same vector code on a padded copy), so thread count and block size never change output,
+/// and bit-identical on every Target: each value goes through the same IEEE operations in the
+/// same order everywhere (no fused multiply-add, one exp/log polynomial; lrn/plan.h).
+/// Accuracy against a float64 reference, for every float x (subnormal and huge included) and
+/// any valid parameters: 1e-6 relative on the beta 0.5/0.75/1 fast paths, 2e-6 on the general
+/// exp/log path (computed in double), plus one subnormal step (1.4e-45) where y is below
+/// float's normal range; y beyond float's range is inf; beta 0 copies x exactly. Windows whose
+/// float sums would leave float's normal range (squares of |x| beyond about 1e-19 .. 1e19)
+/// are recomputed exactly in double with a power-of-two scale, per value, so ordinary data
+/// pays only a range check.
 ///
 /// Where every channel's window covers all channels, one pow is computed per pixel.
 /// Immutable after construction: run() may be called from many threads at once.

@@ -105,50 +105,136 @@ struct FullCoverBlock {
   Consts k;
 
   HWY_INLINE void operator()(const float* in, float* out) const {
-    VF v[C];
-    LoadChannels<C>(in, v);
-    VF s = hn::Mul(v[0], v[0]);
-    for (std::size_t c = 1; c < C; ++c) s = hn::MulAdd(v[c], v[c], s);
-    const typename Pow::Factor f = Pow::Make(k, s);
-    for (std::size_t c = 0; c < C; ++c) v[c] = Pow::Apply(v[c], f);
-    StoreChannels<C>(v, out);
+    const DF df;
+    VF x[C], y[C];
+    LoadChannels<C>(in, x);
+    VF s = hn::Mul(x[0], x[0]);
+    for (std::size_t c = 1; c < C; ++c) s = hn::Add(s, hn::Mul(x[c], x[c]));
+    MF ok;
+    const typename Pow::Factor f = Pow::Make(k, s, ok);
+    for (std::size_t c = 0; c < C; ++c) y[c] = Pow::Apply(x[c], f);
+    if (HWY_UNLIKELY(!hn::AllTrue(df, ok))) {
+      // Through memory, so that x and y stay in registers on the usual path.
+      const std::size_t n = hn::Lanes(df);
+      HWY_ALIGN float xy[2 * C * kMaxLanes];
+      for (std::size_t c = 0; c < C; ++c) {
+        hn::Store(x[c], df, xy + c * n);
+        hn::Store(y[c], df, xy + (C + c) * n);
+      }
+      Fix(ok, xy);
+      for (std::size_t c = 0; c < C; ++c) y[c] = hn::Load(df, xy + (C + c) * n);
+    }
+    StoreChannels<C>(y, out);
+  }
+
+  /// Lanes the fast path cannot be trusted for get x where x is 0 (y is then 0 of x's
+  /// sign, as x * factor would give), the exact path elsewhere. xy: the C vectors of x, then the C vectors of y, which are updated.
+  HWY_NOINLINE void Fix(MF ok, float* xy) const {
+    const DF df;
+    const std::size_t n = hn::Lanes(df);
+    ExactSum e;
+    bool have = false;
+    for (std::size_t c = 0; c < C; ++c) {
+      const VF xc = hn::Load(df, xy + c * n);
+      float* yc = xy + (C + c) * n;
+      hn::Store(hn::IfThenElse(ok, hn::Load(df, yc), xc), df, yc);  // right where x is 0
+      const MF good = hn::Or(ok, hn::Eq(xc, hn::Zero(df)));
+      if (hn::AllTrue(df, good)) continue;
+      if (!have) {
+        e.Clear();
+        for (std::size_t i = 0; i < C; ++i) e.Add(hn::Load(df, xy + i * n));
+        e.Finish(k);
+        have = true;
+      }
+      hn::Store(hn::IfThenElse(good, hn::Load(df, yc), MulInDouble(xc, e.s)), df, yc);
+    }
   }
 };
 
-/// Any windows, any channel count (kC = 0: plan.channels), through planar scratch
-/// x and y of C * N floats each. A pow per distinct window. Each window is summed directly
-/// (O(C * window) adds) rather than as a difference of running sums, which could cancel
-/// catastrophically when a small window sits next to large values.
+/// Any windows, any channel count (kC = 0: plan.channels), on N pixels held as planes: x
+/// value of channel c, lane i at x[c * xs + i], y written likewise with stride ys (y must not
+/// overlap x). A pow per distinct window. Each window is summed directly (O(C * window) adds)
+/// rather than as a difference of running sums, which could cancel catastrophically when a
+/// small window sits next to large values. Used by the interleaved kernel (on a transposed
+/// copy, PlanarBlock) and the planar one (on the caller's planes, RunPlanarForm): the same
+/// operations in the same order as FullCoverBlock, so all give the same bits.
 template <std::size_t kC, class Pow>
-struct PlanarBlock {
+struct PlanarCore {
   Consts k;
   const detail::Plan* plan;
-  float* x;
-  float* y;
 
-  HWY_INLINE VF WindowSum(const detail::Window& w, std::size_t n) const {
+  HWY_INLINE VF WindowSum(const detail::Window& w, const float* x, std::size_t xs) const {
     const DF df;
-    VF v = hn::LoadU(df, x + static_cast<std::size_t>(w.lo) * n);
+    VF v = hn::LoadU(df, x + static_cast<std::size_t>(w.lo) * xs);
     VF s = hn::Mul(v, v);
     for (std::size_t c = static_cast<std::size_t>(w.lo) + 1; c <= static_cast<std::size_t>(w.hi);
          ++c) {
-      v = hn::LoadU(df, x + c * n);
-      s = hn::MulAdd(v, v, s);
+      v = hn::LoadU(df, x + c * xs);
+      s = hn::Add(s, hn::Mul(v, v));
     }
     return s;
   }
 
-  HWY_INLINE void operator()(const float* in, float* out) const {
+  HWY_INLINE void operator()(const float* x, std::size_t xs, float* y, std::size_t ys) const {
     const DF df;
-    const std::size_t n = hn::Lanes(df);
     const std::size_t channels = kC != 0 ? kC : plan->channels;
-    ToPlanes<kC>(in, channels, x);
-    typename Pow::Factor f = Pow::Make(k, WindowSum(plan->windows[0], n));
+    MF ok;
+    typename Pow::Factor f = Pow::Make(k, WindowSum(plan->windows[0], x, xs), ok);
+    MF all_ok = ok;
     for (std::size_t c = 0; c < channels; ++c) {
       const detail::Window& w = plan->windows[c];
-      if (c > 0 && !w.same_as_prev) f = Pow::Make(k, WindowSum(w, n));
-      hn::StoreU(Pow::Apply(hn::LoadU(df, x + c * n), f), df, y + c * n);
+      if (c > 0 && !w.same_as_prev) {
+        f = Pow::Make(k, WindowSum(w, x, xs), ok);
+        all_ok = hn::And(all_ok, ok);
+      }
+      hn::StoreU(Pow::Apply(hn::LoadU(df, x + c * xs), f), df, y + c * ys);
     }
+    if (HWY_UNLIKELY(!hn::AllTrue(df, all_ok))) Fix(x, xs, y, ys);
+  }
+
+  /// Lanes the fast path cannot be trusted for get x where x is 0 (y is then 0 of x's
+  /// sign, as x * factor would give), the exact path elsewhere.
+  HWY_NOINLINE void Fix(const float* x, std::size_t xs, float* y, std::size_t ys) const {
+    const DF df;
+    const std::size_t channels = kC != 0 ? kC : plan->channels;
+    MF ok;
+    ExactSum e;
+    bool have = false;
+    for (std::size_t c = 0; c < channels; ++c) {
+      const detail::Window& w = plan->windows[c];
+      if (c == 0 || !w.same_as_prev) {
+        (void)Pow::Make(k, WindowSum(w, x, xs), ok);
+        have = false;
+      }
+      const VF xc = hn::LoadU(df, x + c * xs);
+      float* yc = y + c * ys;
+      hn::StoreU(hn::IfThenElse(ok, hn::LoadU(df, yc), xc), df, yc);  // right where x is 0
+      const MF good = hn::Or(ok, hn::Eq(xc, hn::Zero(df)));
+      if (hn::AllTrue(df, good)) continue;
+      if (!have) {
+        e.Clear();
+        for (int i = w.lo; i <= w.hi; ++i)
+          e.Add(hn::LoadU(df, x + static_cast<std::size_t>(i) * xs));
+        e.Finish(k);
+        have = true;
+      }
+      hn::StoreU(hn::IfThenElse(good, hn::LoadU(df, yc), MulInDouble(xc, e.s)), df, yc);
+    }
+  }
+};
+
+/// N interleaved pixels through PlanarCore, via planar scratch x and y of C * N floats each.
+template <std::size_t kC, class Pow>
+struct PlanarBlock {
+  PlanarCore<kC, Pow> core;
+  float* x;
+  float* y;
+
+  HWY_INLINE void operator()(const float* in, float* out) const {
+    const std::size_t n = hn::Lanes(DF());
+    const std::size_t channels = kC != 0 ? kC : core.plan->channels;
+    ToPlanes<kC>(in, channels, x);
+    core(x, n, y, n);
     FromPlanes<kC>(y, channels, out);
   }
 };
@@ -174,15 +260,14 @@ template <std::size_t kC, class Pow>
 HWY_INLINE void RunPlanar(const Consts& k, const detail::Plan& plan, const float* in,
                           float* out, std::size_t pixels, float* scratch) {
   const std::size_t block_floats = plan.channels * hn::Lanes(DF());
-  const PlanarBlock<kC, Pow> block{k, &plan, scratch, scratch + block_floats};
+  const PlanarBlock<kC, Pow> block{{k, &plan}, scratch, scratch + block_floats};
   Drive(block, plan.channels, in, out, pixels, scratch + 2 * block_floats);
 }
 
 template <class Pow>
 HWY_NOINLINE void RunWithPow(const detail::Plan& plan, const float* in, float* out,
                              std::size_t pixels) {
-  const Consts k{static_cast<float>(plan.bias), static_cast<float>(plan.alpha), plan.bias,
-                 plan.alpha, -plan.beta, -plan.beta / 0.69314718055994530942};
+  const Consts& k = plan.k;
   HWY_ALIGN float small[3 * 4 * kMaxLanes];  // scratch for <= 4 channels
   if (plan.full_cover) {
     switch (plan.channels) {
@@ -201,6 +286,77 @@ HWY_NOINLINE void RunWithPow(const detail::Plan& plan, const float* in, float* o
   }
   std::vector<float> scratch(3 * plan.channels * hn::Lanes(DF()));
   RunPlanar<0, Pow>(k, plan, in, out, pixels, scratch.data());
+}
+
+/// The planar form (Kernel::run_planar): blocks of N pixels straight from the caller's
+/// planes. In place (in == out), a block's y goes through scratch first, since later windows
+/// still read its x. The last pixels go through a zero-padded copy, as in Drive.
+template <std::size_t kC, class Pow>
+HWY_INLINE void RunPlanarForm(const Consts& k, const detail::Plan& plan, const float* in,
+                              std::size_t in_plane, float* out, std::size_t out_plane,
+                              std::size_t pixels, float* scratch) {
+  const DF df;
+  const std::size_t n = hn::Lanes(df);
+  const std::size_t channels = plan.channels;
+  const PlanarCore<kC, Pow> core{k, &plan};
+  float* y = scratch;               // C * N
+  float* tail = scratch + channels * n;  // C * N
+  const std::size_t whole = pixels - pixels % n;
+  for (std::size_t i = 0; i < whole; i += n) {
+    if (in != out) {
+      core(in + i, in_plane, out + i, out_plane);
+      continue;
+    }
+    core(in + i, in_plane, y, n);
+    for (std::size_t c = 0; c < channels; ++c)
+      hn::StoreU(hn::LoadU(df, y + c * n), df, out + c * out_plane + i);
+  }
+  if (whole == pixels) return;
+  const std::size_t rest = pixels - whole;
+  for (std::size_t c = 0; c < channels; ++c) {
+    std::memcpy(tail + c * n, in + c * in_plane + whole, rest * sizeof(float));
+    std::fill(tail + c * n + rest, tail + (c + 1) * n, 0.0f);
+  }
+  core(tail, n, y, n);
+  for (std::size_t c = 0; c < channels; ++c)
+    std::memcpy(out + c * out_plane + whole, y + c * n, rest * sizeof(float));
+}
+
+template <class Pow>
+HWY_NOINLINE void RunPlanarWithPow(const detail::Plan& plan, const float* in,
+                                   std::size_t in_plane, float* out, std::size_t out_plane,
+                                   std::size_t pixels) {
+  const Consts& k = plan.k;
+  HWY_ALIGN float small[2 * 16 * kMaxLanes];  // scratch for <= 16 channels
+  switch (plan.channels) {
+    case 1: return RunPlanarForm<1, Pow>(k, plan, in, in_plane, out, out_plane, pixels, small);
+    case 2: return RunPlanarForm<2, Pow>(k, plan, in, in_plane, out, out_plane, pixels, small);
+    case 3: return RunPlanarForm<3, Pow>(k, plan, in, in_plane, out, out_plane, pixels, small);
+    case 4: return RunPlanarForm<4, Pow>(k, plan, in, in_plane, out, out_plane, pixels, small);
+    default: break;
+  }
+  if (plan.channels <= 16)
+    return RunPlanarForm<0, Pow>(k, plan, in, in_plane, out, out_plane, pixels, small);
+  std::vector<float> scratch(2 * plan.channels * hn::Lanes(DF()));
+  RunPlanarForm<0, Pow>(k, plan, in, in_plane, out, out_plane, pixels, scratch.data());
+}
+
+/// This target's planar entry point, listed in dispatch.cpp (beta 0 never gets here).
+void RunLrnPlanar(const detail::Plan& plan, const float* in, std::size_t in_plane, float* out,
+                  std::size_t out_plane, std::size_t pixels) {
+  switch (plan.beta_kind) {
+    case detail::BetaKind::Half:
+      return RunPlanarWithPow<PowHalf>(plan, in, in_plane, out, out_plane, pixels);
+    case detail::BetaKind::ThreeQuarters:
+      return RunPlanarWithPow<PowThreeQuarters>(plan, in, in_plane, out, out_plane, pixels);
+    case detail::BetaKind::One:
+      return RunPlanarWithPow<PowOne>(plan, in, in_plane, out, out_plane, pixels);
+    case detail::BetaKind::General:
+      if (plan.general_fits_float)
+        return RunPlanarWithPow<PowGeneral<true>>(plan, in, in_plane, out, out_plane, pixels);
+      return RunPlanarWithPow<PowGeneral<false>>(plan, in, in_plane, out, out_plane, pixels);
+    case detail::BetaKind::Zero: break;
+  }
 }
 
 /// This target's entry point, listed in dispatch.cpp.
