@@ -1,6 +1,6 @@
 // TensorFlow's own tf.nn.lrn outputs (the blog post that started the project) reproduced to
-// 1e-6 relative on every target. The numbers are copied from
-// shared/reference/tf_lrn_blog_examples.json so the tests never read outside the repo.
+// 1e-6 relative on every target. The numbers are in tests/tf_blog_examples.h (which says where
+// they come from), so the tests never read outside the repository.
 #include <catch2/catch.hpp>
 
 #include <vector>

@@ -1,6 +1,7 @@
 // TensorFlow's printed tf.nn.lrn outputs from the blog post (5x5x3 HWC, depth_radius 2, bias 1,
-// alpha 0.001/9, beta 0.75), copied from shared/reference/tf_lrn_blog_examples.json so the
-// tests never read outside the repo.
+// alpha 0.001/9, beta 0.75). The numbers live here, in the repository, so the tests never read
+// outside it; they were copied from the project's TensorFlow reference file
+// (tf_lrn_blog_examples.json, kept with the project's shared references, not in this repo).
 #pragma once
 
 namespace lrn_test {

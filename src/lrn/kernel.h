@@ -28,8 +28,9 @@ const char* target_name(Target t);
 std::vector<Target> compiled_targets();
 
 /// Targets compiled in AND supported by this CPU and OS, best first; always ends with Scalar.
-/// The CPU is asked once (CPUID through __builtin_cpu_supports, which also checks that the OS
-/// saves the AVX/AVX-512 registers).
+/// Read once from glibc's start-up answers (<sys/platform/x86.h>: usable features, so the OS
+/// saves the AVX/AVX-512 registers), or libgcc's __builtin_cpu_supports with other C
+/// libraries (src/lrn/dispatch.cpp says why).
 std::vector<Target> supported_targets();
 
 /// A prepared LRN for a fixed parameter set and channel count.
