@@ -175,9 +175,7 @@ class Gcn final : public Operation {
 }  // namespace
 
 std::unique_ptr<Operation> make_gcn(const GcnParams& p, const Geometry& g) {
-  const auto problems = validate(p);
-  if (!problems.empty()) throw std::invalid_argument(join_problems(problems));
-  if (!g.valid()) throw std::invalid_argument("invalid image geometry");
+  require_valid(validate(p), g);
   return std::make_unique<Gcn>(p, g);
 }
 

@@ -351,9 +351,7 @@ class Lcn final : public Operation {
 }  // namespace
 
 std::unique_ptr<Operation> make_lcn(const LcnParams& p, const Geometry& g) {
-  const auto problems = validate(p);
-  if (!problems.empty()) throw std::invalid_argument(join_problems(problems));
-  if (!g.valid()) throw std::invalid_argument("invalid image geometry");
+  require_valid(validate(p), g);
   return std::make_unique<Lcn>(p, g);
 }
 

@@ -1,6 +1,8 @@
 // Shared bits of the operation interface.
 #include "lrn/family/operation.h"
 
+#include <stdexcept>
+
 namespace lrn::family {
 
 bool Geometry::valid() const {
@@ -11,6 +13,11 @@ std::string join_problems(const std::vector<std::string>& problems) {
   std::string s;
   for (const std::string& p : problems) s += (s.empty() ? "" : "; ") + p;
   return s;
+}
+
+void require_valid(const std::vector<std::string>& problems, const Geometry& g) {
+  if (!problems.empty()) throw std::invalid_argument(join_problems(problems));
+  if (!g.valid()) throw std::invalid_argument("invalid image geometry");
 }
 
 }  // namespace lrn::family

@@ -82,4 +82,8 @@ class Operation {
 /// Joins validation messages into one line for std::invalid_argument.
 std::string join_problems(const std::vector<std::string>& problems);
 
+/// What every make_* does before building its operation: throws std::invalid_argument for
+/// the parameters' problems (all of them, joined), then for an invalid geometry.
+void require_valid(const std::vector<std::string>& problems, const Geometry& g);
+
 }  // namespace lrn::family

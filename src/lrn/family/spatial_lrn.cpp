@@ -126,9 +126,7 @@ class SpatialLrn final : public Operation {
 }  // namespace
 
 std::unique_ptr<Operation> make_spatial_lrn(const SpatialLrnParams& p, const Geometry& g) {
-  const auto problems = validate(p);
-  if (!problems.empty()) throw std::invalid_argument(join_problems(problems));
-  if (!g.valid()) throw std::invalid_argument("invalid image geometry");
+  require_valid(validate(p), g);
   return std::make_unique<SpatialLrn>(p, g);
 }
 
