@@ -4,7 +4,7 @@
 // Prints a markdown table of medians over interleaved rounds, of wall time and of the thread's
 // CPU time (the bench host is shared: under load, wall-time ratios mean little, CPU-time
 // ratios still compare the work). Not a test: nothing is asserted.
-// Each case runs the operation over the whole image through lrn/family/driver.h (two-pass
+// Each case runs the operation over the whole image through pipeline/driver.h (two-pass
 // methods: the statistics pass and the output pass both count).
 #include <algorithm>
 #include <chrono>
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "lrn/family/driver.h"
+#include "pipeline/driver.h"
 #include "lrn/family/gcn.h"
 #include "lrn/family/lcn.h"
 #include "lrn/family/lms.h"

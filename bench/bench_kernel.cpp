@@ -135,7 +135,7 @@ void print_table(const std::vector<Case>& cases) {
 // ---------------------------------------------------------------------------------------
 // Sample conversions.
 
-// The loops src/image/pipeline.cpp ran before lrn/convert.h, with no alpha (in and out have
+// The loops src/pipeline/pipeline.cpp ran before lrn/convert.h, with no alpha (in and out have
 // `channels` samples per pixel, so the strides equal the channel count). Not inlined nor
 // specialised on the constant strides (GCC's IPA-CP would), as they are run-time values there.
 #if defined(__GNUC__) && !defined(__clang__)

@@ -12,7 +12,7 @@
 #include <random>
 #include <vector>
 
-#include "lrn/family/driver.h"
+#include "pipeline/driver.h"
 #include "lrn/family/operation.h"
 
 namespace lrn_test::family {

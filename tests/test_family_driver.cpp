@@ -1,4 +1,4 @@
-// The drivers of lrn/family/driver.h and the Operation contract across methods: ring size,
+// The drivers of pipeline/driver.h and the Operation contract across methods: ring size,
 // pass protocol, threads, and misuse.
 #include <thread>
 

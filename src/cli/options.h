@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "image/pipeline.h"
+#include "pipeline/pipeline.h"
 #include "lrn/convention.h"
 
 namespace lrn::cli {

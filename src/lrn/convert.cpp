@@ -43,7 +43,7 @@ namespace lrn {
 namespace {
 
 // ---------------------------------------------------------------------------------------
-// The reference, one sample at a time (what src/image/pipeline.cpp did inline).
+// The reference, one sample at a time (what src/pipeline/pipeline.cpp did inline).
 
 template <typename T>
 void int_to_f32(const T* src, float* dst, std::size_t n, float scale) {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "lrn/family/driver.h"
+#include "pipeline/driver.h"
 #include "lrn/family/gcn.h"
 #include "lrn/family/lcn.h"
 #include "lrn/family/lms.h"

@@ -9,7 +9,7 @@
 
 #include <dnnl.hpp>
 
-#include "lrn/family/driver.h"
+#include "pipeline/driver.h"
 #include "lrn/family/spatial_lrn.h"
 
 using namespace lrn::family;

@@ -1,5 +1,5 @@
 // The whole-image and streaming drivers.
-#include "lrn/family/driver.h"
+#include "pipeline/driver.h"
 
 #include <algorithm>
 #include <stdexcept>

@@ -1,5 +1,5 @@
 // BlockSource: a bounded producer/consumer ring of row blocks between decoder and pipeline.
-#include "image/block_source.h"
+#include "pipeline/block_source.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // WorkerPool: persistent threads so a row block costs a wake-up, not a thread start.
-#include "image/parallel.h"
+#include "pipeline/parallel.h"
 
 #include <algorithm>
 

@@ -6,7 +6,7 @@
 // (LRN never mixes pixels, so image boundaries only matter to statistics), and a planar
 // (CHW) image is a block of its own, its channel planes handed to Kernel::run_planar where
 // they lie: no transpose in or out, and the .npy output keeps the input's layout.
-#include "image/pipeline.h"
+#include "pipeline/pipeline.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,10 +16,10 @@
 #include <mutex>
 #include <vector>
 
-#include "image/block_source.h"
+#include "pipeline/block_source.h"
 #include "image/grow_buffer.h"
 #include "image/output_file.h"
-#include "image/parallel.h"
+#include "pipeline/parallel.h"
 #include "lrn/convert.h"
 #include "lrn/half.h"
 #include "lrn/kernel.h"
