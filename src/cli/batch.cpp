@@ -21,6 +21,7 @@
 #include <thread>
 #include <utility>
 
+#include "cli/wording.h"
 #include "cli/cores.h"
 #include "cli/report.h"
 #include "image/output_file.h"
@@ -117,8 +118,8 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o, std::size_t not_
   // --strict: codecs refuse their own warnings as decode errors; any other warning (alpha
   // dropped for JPEG output) fails the image here.
   run.warn = [&report, strict = run.strict](const std::string& m) {
-    if (strict) throw FileError("cannot process " + m + "; --strict makes warnings errors");
-    report.warning(m);
+    if (strict) throw FileError("cannot process " + m + "; " + param("strict") + " makes warnings errors");
+    report.warning(in_cli_words(m));
   };
   std::atomic<std::size_t> next{0};
   auto work = [&] {
@@ -146,11 +147,11 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o, std::size_t not_
       } catch (const std::bad_alloc&) {
         report.failed(job, "cannot process " + quoted(job.in) + ": out of memory", 1);
       } catch (const UsageError& e) {
-        report.failed(job, e.what(), 2);
+        report.failed(job, in_cli_words(e), 2);
       } catch (const std::system_error& e) {  // threads could not start (ulimit -u)
         report.failed(job, "cannot process " + quoted(job.in) + ": " + errno_phrase(e.code().value()), 1);
       } catch (const std::exception& e) {
-        report.failed(job, e.what(), 1);
+        report.failed(job, in_cli_words(e), 1);
       }
     }
   };

@@ -1,6 +1,8 @@
 // Input expansion: the -R folder walk, sniffing found files, and --base.
 #include "cli/inputs.h"
 
+#include "cli/wording.h"
+
 #include <dirent.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -116,7 +118,7 @@ class Walker {
     try {
       head = open_source(path)->peek(kSniffBytes);
     } catch (const FileError& e) {
-      out_.files.push_back({path, rel, std::nullopt, e.what(), "cannot be read"});
+      out_.files.push_back({path, rel, std::nullopt, in_cli_words(e), "cannot be read"});
       return;
     }
     if (const auto f = sniff_format(head)) {

@@ -6,10 +6,12 @@
 
 #include "cli/options.h"
 #include "cli/plan.h"
+#include "cli/wording.h"
 
 namespace {
 
-int fail(int code, const char* msg) {
+int fail(int code, const std::exception& e) {
+  const std::string msg = lrn::cli::in_cli_words(e);
   fmt::print(stderr, "lrn-img: error: {}\n", msg);
   return code;
 }
@@ -35,12 +37,12 @@ int main(int argc, char** argv) {
   try {
     return run(argc, argv);
   } catch (const lrn::UsageError& e) {
-    return fail(2, e.what());
+    return fail(2, e);
   } catch (const lrn::FileError& e) {
-    return fail(1, e.what());
+    return fail(1, e);
   } catch (const std::bad_alloc&) {
-    return fail(1, "out of memory");
+    return fail(1, std::runtime_error("out of memory"));
   } catch (const std::exception& e) {
-    return fail(1, e.what());
+    return fail(1, e);
   }
 }

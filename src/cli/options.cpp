@@ -15,40 +15,16 @@
 #include "cli/cores.h"
 #include "cli/help.h"
 #include "cli/numbers.h"
+#include "lrn/resolve.h"
+#include "lrn_img/params.h"
 #include "lrn_version.h"
 
 namespace lrn::cli {
 namespace {
 
-// A preset fills in what its framework uses; explicit flags win wherever they stand.
-struct Preset {
-  const char* name;
-  const char* what;
-  Convention convention;
-  std::optional<int> window;  // radius under tf, size otherwise; none: the user must give it
-  double bias, alpha, beta;
-};
-
-const Preset kPresets[] = {
-    {"blog", "the blog's experiment (the defaults)", Convention::Tf, 2, 1.0, 0.001 / 9, 0.75},
-    {"tf-cifar10", "TensorFlow's CIFAR-10 tutorial", Convention::Tf, 4, 1.0, 0.001 / 9, 0.75},
-    {"tf-defaults", "tf.nn.lrn's own defaults", Convention::Tf, 5, 1.0, 1.0, 0.5},
-    {"alexnet-paper", "Krizhevsky et al. 2012 (n=5, k=2; the paper does not divide alpha)",
-     Convention::Tf, 2, 2.0, 1e-4, 0.75},
-    {"caffe-alexnet", "Caffe's AlexNet LRN layer", Convention::Caffe, 5, 1.0, 1e-4, 0.75},
-    {"torch-defaults", "torch.nn.LocalResponseNorm's defaults (give --size)", Convention::Torch,
-     std::nullopt, 1.0, 1e-4, 0.75},
-};
-
-const Preset* find_preset(const std::string& name) {
-  for (const Preset& p : kPresets)
-    if (name == p.name) return &p;
-  return nullptr;
-}
-
 std::vector<std::string> preset_names() {
   std::vector<std::string> names;
-  for (const Preset& p : kPresets) names.push_back(p.name);
+  for (const PresetDef& p : preset_defs()) names.push_back(p.name);
   return names;
 }
 
@@ -66,7 +42,6 @@ std::vector<std::string> preset_names() {
 // -t and -j: more threads than this are a typo (-t 4294967295), not a machine; the OS
 // would refuse to start them anyway. README and --help state it.
 constexpr unsigned kMaxThreads = 1024;
-constexpr int kMaxWindow = 1 << 20;  // --radius, --size: far beyond any channel count
 
 // --layout and --dtype: how a .npy tensor is read and written (lrn/layout.h). Kept together so
 // the help text, the README table and the parser say the same thing.
@@ -151,50 +126,27 @@ std::vector<OptionSpelling> spellings(const CLI::App& app) {
   return all;
 }
 
-// Convention and window from the preset and the flags; conflicts are usage errors.
+// The parameters as typed, parsed, then resolved by the library's own rules (lrn/resolve.h),
+// whose errors name parameters that main spells as these options.
 void resolve_framework(const Raw& raw, CliOptions& o) {
-  const Preset* preset = find_preset(raw.preset.empty() ? "blog" : raw.preset);
-  if (!preset)
-    unknown_preset(raw.preset);
-  FrameworkParams& f = o.framework;
-  f.convention = preset->convention;
+  lrn_img::Params p;
+  if (!raw.preset.empty()) {
+    if (!find_preset(raw.preset)) unknown_preset(raw.preset);
+    p.preset = raw.preset;
+  }
   if (!raw.convention.empty()) {
     const auto c = parse_convention(raw.convention);
     if (!c)
       throw UsageError(fmt::format("--convention: {} is not tf, torch, onnx or caffe{}", quoted(raw.convention),
                                    did_you_mean(raw.convention, {"tf", "torch", "onnx", "caffe"})));
-    if (!raw.preset.empty() && *c != preset->convention)
-      throw UsageError(fmt::format("--preset {} uses --convention {}, not {}", preset->name,
-                                   convention_name(preset->convention), escaped(raw.convention)));
-    f.convention = *c;
+    p.convention = to_public(*c);
   }
-  f.bias = preset->bias;
-  f.alpha = preset->alpha;
-  f.beta = preset->beta;
-  if (!raw.bias.empty()) f.bias = parse_real(raw.bias, "--bias");
-  if (!raw.alpha.empty()) f.alpha = parse_real_or_quotient(raw.alpha, "--alpha");
-  if (!raw.beta.empty()) f.beta = parse_real(raw.beta, "--beta");
-
-  const bool tf = f.convention == Convention::Tf;
-  const char* where = raw.preset.empty() ? "" : " (from --preset)";
-  if (tf && !raw.size.empty())
-    throw UsageError(fmt::format(
-        "--size belongs to --convention torch, onnx or caffe{}; under tf give --radius "
-        "(--size 5 under torch == --radius 2 --alpha alpha/5 under tf)", where));
-  if (!tf && !raw.radius.empty())
-    throw UsageError(fmt::format(
-        "--radius belongs to --convention tf, but this run uses {}{}; give --size N instead "
-        "(--radius 2 --alpha a under tf == --size 5 --alpha 5*a under {})",
-        convention_name(f.convention), where, convention_name(f.convention)));
-  const std::string& window_text = tf ? raw.radius : raw.size;
-  if (!window_text.empty()) {
-    f.window = static_cast<int>(parse_whole(window_text, tf ? "--radius" : "--size", 0, kMaxWindow));
-  } else if (preset->window && preset->convention == f.convention) {
-    f.window = *preset->window;
-  } else if (!tf) {
-    throw UsageError(fmt::format("--convention {} needs --size N (the window size)",
-                                 convention_name(f.convention)));
-  }
+  if (!raw.bias.empty()) p.bias = parse_real(raw.bias, "--bias");
+  if (!raw.alpha.empty()) p.alpha = parse_real_or_quotient(raw.alpha, "--alpha");
+  if (!raw.beta.empty()) p.beta = parse_real(raw.beta, "--beta");
+  if (!raw.radius.empty()) p.radius = static_cast<int>(parse_whole(raw.radius, "--radius", 0, kMaxWindow));
+  if (!raw.size.empty()) p.size = static_cast<int>(parse_whole(raw.size, "--size", 0, kMaxWindow));
+  o.run.params = resolve_params(p, &o.framework);
 }
 
 // "'a', 'b', 'c'", at most four of them.
@@ -296,16 +248,6 @@ void resolve(const Raw& raw, CliOptions& o) {
   const unsigned use = use_of(raw, o);
   check_applicable(raw.given, use);
   resolve_framework(raw, o);
-  std::string why;
-  const auto p = to_lrn(o.framework, &why);
-  if (!p) throw UsageError(why);
-  std::vector<std::string> problems = validate(*p);
-  if (!problems.empty()) {
-    std::string all = problems[0];
-    for (std::size_t i = 1; i < problems.size(); ++i) all += "; " + problems[i];
-    throw UsageError(all);
-  }
-  o.run.params = *p;
   constexpr auto kMax64 = std::numeric_limits<std::uint64_t>::max();
   if (!raw.quality.empty()) o.run.quality = static_cast<int>(parse_whole(raw.quality, "--quality", 1, 100));
   if (!raw.max_pixels.empty()) o.run.max_pixels = parse_whole(raw.max_pixels, "--max-pixels", 1, kMax64);
@@ -342,20 +284,7 @@ bool is_plain_argument(const char* arg) { return arg[0] != '-' && arg[0] != '\0'
 }  // namespace
 
 std::string describe_params(const LrnParams& p) {
-  std::string s = fmt::format("window: {} channel(s) before c, {} after c\n", p.before, p.after);
-  s += fmt::format("{:<11} {:<10} {:<8} {:<24} {}\n", "convention", "window", "bias", "alpha", "beta");
-  for (Convention c : {Convention::Tf, Convention::Torch, Convention::Onnx, Convention::Caffe}) {
-    const auto f = from_lrn(p, c);
-    if (!f) {
-      s += fmt::format("{:<11} n/a (cannot express this window)\n", convention_name(c));
-      continue;
-    }
-    const std::string window =
-        fmt::format("{} {}", c == Convention::Tf ? "--radius" : "--size", f->window);
-    s += fmt::format("{:<11} {:<10} {:<8} {:<24} {}\n", convention_name(c), window, f->bias,
-                     f->alpha, f->beta);
-  }
-  return s;
+  return lrn_img::describe(lrn_img::Resolved{lrn_img::Method::Lrn, p.before, p.after, p.bias, p.alpha, p.beta});
 }
 
 ParseResult parse_command_line(int argc, char** argv) {

@@ -7,21 +7,25 @@
 #include <string>
 #include <string_view>
 
+#include "lrn_img/errors.h"
+
 namespace lrn {
+
+// The codec and pipeline layers throw the library's own exception types
+// (include/lrn_img/errors.h), so a caller of the public API catches exactly what is thrown
+// here. Messages name parameters with lrn_img::param(); only the front ends (src/cli, the
+// Python module) spell them as options or keywords.
 
 /// Anything about a file: missing, unreadable, undecodable, unwritable. Exit code 1.
 /// what() is the whole message without the "lrn-img: error: " prefix, e.g.
 /// "cannot decode 'x.jpg': premature end of JPEG data".
-class FileError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-/// A bad command line: unknown flag, bad value, conflicting options. Exit code 2.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using FileError = lrn_img::FileError;
+/// A file over a limit (max_pixels, max_npy_bytes, max_row_bytes). Exit code 1.
+using LimitExceeded = lrn_img::LimitExceeded;
+/// A bad argument: a bad command line (unknown flag, bad value, conflicting options) or a bad
+/// parameter of the library. Exit code 2.
+using UsageError = lrn_img::InvalidArgument;
+using lrn_img::param;
 
 /// Receives non-fatal messages (already naming the file), e.g. "'x.png': alpha dropped ...".
 using WarningSink = std::function<void(const std::string&)>;

@@ -94,18 +94,24 @@ void check_dimensions(const std::string& name, std::uint64_t width, std::uint64_
     throw FileError("cannot decode " + quoted(name) + ": the image has no pixels (" +
                     std::to_string(width) + "x" + std::to_string(height) + ")");
   // Compare without overflowing: width * height > max  <=>  width > max / height (rounded).
-  if (width > max_pixels / height)
-    throw FileError("cannot decode " + quoted(name) + ": " + std::to_string(width) + "x" +
-                    std::to_string(height) + " is over the pixel budget of " +
-                    std::to_string(max_pixels) + " pixels (raise it with --max-pixels)");
+  if (width > max_pixels / height) {
+    std::uint64_t pixels;
+    if (__builtin_mul_overflow(width, height, &pixels)) pixels = UINT64_MAX;
+    throw LimitExceeded("cannot decode " + quoted(name) + ": " + std::to_string(width) + "x" +
+                            std::to_string(height) + " is over the pixel budget of " +
+                            std::to_string(max_pixels) + " pixels (raise it with " +
+                            param("max_pixels") + ")",
+                        name, lrn_img::Limit::Pixels, pixels, max_pixels);
+  }
 }
 
 void check_row_bytes(const std::string& name, std::uint64_t row_bytes,
                      std::uint64_t max_row_bytes) {
   if (row_bytes <= max_row_bytes) return;
-  throw FileError("cannot decode " + quoted(name) + ": a row of " + std::to_string(row_bytes) +
-                  " bytes is over the limit of " + std::to_string(max_row_bytes) +
-                  " (raise it with --max-row-bytes)");
+  throw LimitExceeded("cannot decode " + quoted(name) + ": a row of " + std::to_string(row_bytes) +
+                          " bytes is over the limit of " + std::to_string(max_row_bytes) +
+                          " (raise it with " + param("max_row_bytes") + ")",
+                      name, lrn_img::Limit::RowBytes, row_bytes, max_row_bytes);
 }
 
 }  // namespace lrn

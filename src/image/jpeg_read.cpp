@@ -271,7 +271,8 @@ void JpegReader::choose_output() {
       cmyk_row_.resize(std::size_t{cinfo_.image_width} * 4);
       if (err_.strict)
         throw FileError("cannot decode " + quoted(err_.name) +
-                        ": CMYK would be converted to RGB (a warning; --strict refuses it)");
+                        ": CMYK would be converted to RGB (a warning; " + param("strict") + " refuses it)",
+                        err_.name);
       if (err_.warn) err_.warn(quoted(err_.name) + ": CMYK converted to RGB");
       return;
     default:

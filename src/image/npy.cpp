@@ -186,13 +186,16 @@ TensorShape tensor_shape(const std::string& name, const std::vector<std::uint64_
       case Layout::Nhwc: want = "(N, H, W, C) or (H, W)"; break;
       case Layout::Nchw: want = "(N, C, H, W) or (H, W)"; break;
     }
-    throw UsageError(quoted(name) + " has shape " + shape_text(dims) + ", which --layout " +
-                     layout_name(*opt.layout) + " does not fit: it wants " + want);
+    throw UsageError(quoted(name) + " has shape " + shape_text(dims) + ", which " +
+                         param("layout") + " " + layout_name(*opt.layout) +
+                         " does not fit: it wants " + want,
+                     "layout", layout_name(*opt.layout));
   }
   auto s = default_shape(dims);
   if (!s)
     fail(name, "shape " + shape_text(dims) +
-                   " is not an image; want (H, W, C), (N, H, W, C) or (H, W), or give --layout");
+                   " is not an image; want (H, W, C), (N, H, W, C) or (H, W), or give " +
+                   param("layout"));
   // The shapes written before --layout existed: (H, W) and (1, H, W, C) come out as (H, W, C).
   if (s->images == 1) s->dims = {s->height, s->width, s->channels};
   return *s;
@@ -209,10 +212,11 @@ void warn_if_channel_first(const std::string& name, const std::vector<std::uint6
         "H=" + std::to_string(s.height) + ", W=" + std::to_string(s.width) +
         ", C=" + std::to_string(s.channels);
     const std::string msg = quoted(name) + ": shape " + shape_text(dims) + " read as " + reading +
-                            "; if it is " + (batch ? "NCHW" : "CHW") + ", pass --layout " +
-                            (batch ? "nchw" : "chw") + " (--layout " + (batch ? "nhwc" : "hwc") +
+                            "; if it is " + (batch ? "NCHW" : "CHW") + ", pass " + param("layout") +
+                            " " + (batch ? "nchw" : "chw") + " (" + param("layout") + " " +
+                            (batch ? "nhwc" : "hwc") +
                             " keeps this reading without this warning)";
-    if (opt.strict) throw FileError("cannot process " + msg + "; --strict makes warnings errors");
+    if (opt.strict) throw FileError("cannot process " + msg + "; " + param("strict") + " makes warnings errors", name);
     if (opt.warn) opt.warn(msg);
   }
 }
@@ -262,8 +266,11 @@ void swap_bytes(void* data, std::size_t count, SampleType type) {
 // both refused before the pipeline allocates a single row.
 void check_data_size(const ByteSource& src, std::uint64_t bytes, std::uint64_t max_bytes) {
   if (bytes > max_bytes)
-    fail(src.name(), "the array holds " + std::to_string(bytes) + " bytes, over the limit of " +
-                         std::to_string(max_bytes) + " (raise it with --max-npy-bytes)");
+    throw LimitExceeded("cannot decode " + quoted(src.name()) + ": the array holds " +
+                            std::to_string(bytes) + " bytes, over the limit of " +
+                            std::to_string(max_bytes) + " (raise it with " +
+                            param("max_npy_bytes") + ")",
+                        src.name(), lrn_img::Limit::NpyBytes, bytes, max_bytes);
   const auto left = src.remaining();
   if (left && *left < bytes)
     fail(src.name(), "pixel data is truncated (the header declares " + std::to_string(bytes) +

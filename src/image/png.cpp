@@ -197,10 +197,12 @@ void PngReader::read_header() {
   spng_ihdr ihdr{};
   if (int rc = spng_get_ihdr(ctx_.get(), &ihdr)) {
     if (rc == SPNG_EUSER_WIDTH || rc == SPNG_EUSER_HEIGHT)
-      throw FileError("cannot decode " + quoted(in_->name()) + ": the image " +
-                      (rc == SPNG_EUSER_WIDTH ? "width" : "height") +
-                      " alone is over the pixel budget of " + std::to_string(opt_.max_pixels) +
-                      " pixels (raise it with --max-pixels)");
+      throw LimitExceeded("cannot decode " + quoted(in_->name()) + ": the image " +
+                              (rc == SPNG_EUSER_WIDTH ? "width" : "height") +
+                              " alone is over the pixel budget of " +
+                              std::to_string(opt_.max_pixels) + " pixels (raise it with " +
+                              param("max_pixels") + ")",
+                          in_->name(), lrn_img::Limit::Pixels, 0, opt_.max_pixels);
     fail(rc);
   }
   check_dimensions(in_->name(), ihdr.width, ihdr.height, opt_.max_pixels);

@@ -68,7 +68,8 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
     p.out.type = opt.npy_type;
     p.planar_out = p.t.planar;
     if (opt.rescale && opt.warn)
-      opt.warn(quoted(out_name) + ": --rescale applies to image outputs; .npy gets the exact values");
+      opt.warn(quoted(out_name) + ": " + param("rescale") +
+               " applies to image outputs; .npy gets the exact values");
   } else {
     if (p.t.images > 1)
       throw FileError("cannot write " + quoted(out_name) + ": " + quoted(in_name) + " holds " +
@@ -81,7 +82,7 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
                                                   : "PNG holds 1 to 4 channels") +
                       "); write .npy instead");
     if (opt.npy_type != SampleType::F32 && opt.warn)
-      opt.warn(quoted(out_name) + ": --dtype applies to .npy outputs; " +
+      opt.warn(quoted(out_name) + ": " + param("dtype") + " applies to .npy outputs; " +
                format_name(out_format) + " gets its own sample type");
     p.keep_alpha = in.has_alpha && out_format == Format::Png;
     if (in.has_alpha && !p.keep_alpha && opt.warn)
@@ -562,7 +563,8 @@ Format output_format(const std::string& out, const RunOptions& opt) {
   if (opt.out_format) return *opt.out_format;
   if (auto f = format_from_extension(out)) return *f;
   throw UsageError("cannot tell the output format of " + quoted(out) +
-                   ": name it .jpg, .jpeg, .png or .npy");
+                       ": name it .jpg, .jpeg, .png or .npy",
+                   "format", out);
 }
 
 void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
@@ -579,8 +581,9 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   const std::string in_name = src->name();
   const auto in_format = sniff_format(src->peek(8));
   if (opt.layout && in_format && *in_format != Format::Npy)
-    throw UsageError("--layout applies to .npy input, and " + quoted(in_name) + " is a " +
-                     format_name(*in_format) + " file");
+    throw UsageError(param("layout") + " applies to .npy input, and " + quoted(in_name) +
+                         " is a " + format_name(*in_format) + " file",
+                     "layout", layout_name(*opt.layout));
   auto reader = open_reader(std::move(src), dec);
   const Plan p = make_plan(reader->info(), reader->tensor(), in_format.value_or(Format::Npy), f,
                            in_name, sink.name(), opt);

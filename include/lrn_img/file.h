@@ -1,0 +1,60 @@
+// Normalizing a file: what `lrn-img IN OUT` does for one pair of files.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "lrn_img/errors.h"
+#include "lrn_img/export.h"
+#include "lrn_img/params.h"
+#include "lrn_img/tensor.h"
+
+namespace lrn_img {
+
+/// File formats, read by content and written by OUT's extension or FileOptions::format.
+enum class Format { Jpeg, Png, Npy };
+
+/// The sample type of a .npy output.
+enum class Dtype { F32, F16 };
+
+/// Everything `lrn-img IN OUT` takes besides the two names, with the same defaults. Each field
+/// is the command-line option of the same name (field max_pixels is --max-pixels); the README
+/// and `man lrn-img` describe them.
+struct FileOptions {
+  Params params;
+  int quality = 90;                      ///< JPEG output quality, 1..100
+  bool rescale = false;                  ///< map output min..max to the full range (images)
+  double pixel_scale = 255.0;            ///< a full-scale image sample is this value: 255 or 1
+  std::uint64_t max_pixels = std::uint64_t{1} << 28;     ///< see Limit::Pixels
+  std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;  ///< see Limit::NpyBytes
+  std::uint64_t max_row_bytes = std::uint64_t{16} << 20; ///< see Limit::RowBytes
+  std::optional<Layout> layout;          ///< .npy input's layout; empty: (H,W), (H,W,C), (N,H,W,C)
+  Dtype dtype = Dtype::F32;              ///< .npy output's sample type
+  bool lenient = false;                  ///< decode what can be decoded of a damaged file
+  bool strict = false;                   ///< every warning is a FileError
+  bool auto_orient = true;               ///< apply a JPEG's EXIF orientation
+  unsigned threads = 1;                  ///< threads for this file, >= 1 (0: one per core)
+  std::optional<Format> format;          ///< OUT's format; empty: from OUT's extension
+  /// Receives each warning (alpha dropped, CMYK converted, ...), one line naming the file,
+  /// spelled by `spelling`. Empty: warnings are dropped (with strict they still throw).
+  std::function<void(const std::string&)> warn;
+  Spelling spelling;                     ///< empty: C++ field names as they are
+  /// Checked between row blocks; once true, process_file stops, writes nothing and throws
+  /// FileError. May be raised from another thread or a signal handler.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// Reads IN (JPEG, PNG or .npy, by content; "-" is standard input), normalizes it and writes
+/// OUT all-or-nothing (a temporary file renamed into place; "-" is standard output, which then
+/// needs options.format). Exactly what `lrn-img IN OUT` with the same options writes.
+///
+/// Throws InvalidArgument for bad options (as resolve(), and quality, pixel_scale, lenient
+/// with strict, layout with an image input, an OUT that names no format), FileError for
+/// anything about either file (LimitExceeded for a file over a limit). OUT is untouched then.
+LRN_IMG_API void process_file(const std::string& in, const std::string& out,
+                              const FileOptions& options = {});
+
+}  // namespace lrn_img

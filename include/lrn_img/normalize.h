@@ -1,0 +1,29 @@
+// Normalizing a tensor in memory.
+#pragma once
+
+#include "lrn_img/export.h"
+#include "lrn_img/params.h"
+#include "lrn_img/tensor.h"
+
+namespace lrn_img {
+
+/// Writes the normalization of `in` to `out`, value for value: out(n, y, x, c) is computed
+/// from in(n, y, x, 0 .. channels - 1) by the formula of Resolved. Values are used as they
+/// are (no scaling: images in 0..255 give lrn-img's results for photos).
+///
+/// - in and out must have the same images, height, width and channels; their layouts and
+///   strides may differ (out may be channel-first when in is channel-last).
+/// - out may be in itself (same data and strides): normalization in place. Any other overlap
+///   between the two is refused.
+/// - threads: worker threads, >= 1 (0: one per available core). Results do not depend on it.
+/// - Results are bit-identical to lrn-img's on the same float32 values, on every CPU.
+///
+/// Throws InvalidArgument for a geometry mismatch, a zero stride on an axis longer than 1 of
+/// out, partial overlap, or bad parameters (resolve()'s errors). Nothing is written then.
+LRN_IMG_API void normalize(const ConstTensorView& in, const TensorView& out, const Params& params,
+                           unsigned threads = 1);
+/// The same with parameters already resolved (saves resolving them on every call).
+LRN_IMG_API void normalize(const ConstTensorView& in, const TensorView& out,
+                           const Resolved& params, unsigned threads = 1);
+
+}  // namespace lrn_img

@@ -1,0 +1,70 @@
+// process_file (include/lrn_img/file.h): FileOptions checked and turned into the pipeline's
+// RunOptions, then the same lrn::process_file the command line runs for IN OUT.
+#include "lrn_img/file.h"
+
+#include <thread>
+
+#include "lrn/resolve.h"
+#include "pipeline/pipeline.h"
+
+namespace lrn_img {
+namespace {
+
+lrn::RunOptions run_options(const FileOptions& o) {
+  lrn::RunOptions run;
+  run.params = lrn::resolve_params(o.params);
+  if (o.quality < 1 || o.quality > 100)
+    throw InvalidArgument(param("quality") + ": " + std::to_string(o.quality) + " is not in 1..100",
+                          "quality", std::to_string(o.quality));
+  if (o.pixel_scale != 255 && o.pixel_scale != 1)
+    throw InvalidArgument(param("pixel_scale") + ": " + std::to_string(o.pixel_scale) +
+                              " is not 255 or 1", "pixel_scale", std::to_string(o.pixel_scale));
+  if (o.lenient && o.strict)
+    throw InvalidArgument(param("lenient") + " and " + param("strict") +
+                              " contradict each other: give one of them", "strict");
+  for (const auto& [value, name] : {std::pair{o.max_pixels, "max_pixels"},
+                                    std::pair{o.max_npy_bytes, "max_npy_bytes"},
+                                    std::pair{o.max_row_bytes, "max_row_bytes"}})
+    if (value == 0) throw InvalidArgument(param(name) + " must be >= 1", name, "0");
+  run.quality = o.quality;
+  run.rescale = o.rescale;
+  run.pixel_scale = o.pixel_scale;
+  run.max_pixels = o.max_pixels;
+  run.max_npy_bytes = o.max_npy_bytes;
+  run.max_row_bytes = o.max_row_bytes;
+  if (o.layout) run.layout = static_cast<lrn::Layout>(static_cast<int>(*o.layout));
+  run.npy_type = o.dtype == Dtype::F16 ? lrn::SampleType::F16 : lrn::SampleType::F32;
+  run.lenient = o.lenient;
+  run.strict = o.strict;
+  run.auto_orient = o.auto_orient;
+  run.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (o.format) run.out_format = static_cast<lrn::Format>(static_cast<int>(*o.format));
+  run.cancel = o.cancel;
+  // As the command line does: under strict a warning fails the file; otherwise it goes to
+  // the caller in the caller's spelling.
+  run.warn = [strict = o.strict, warn = o.warn, spelling = o.spelling](const std::string& m) {
+    if (strict) throw FileError("cannot process " + m + "; " + param("strict") + " makes warnings errors");
+    if (warn) warn(worded(m, spelling));
+  };
+  return run;
+}
+
+}  // namespace
+
+// The public enums mirror the internal ones value for value (checked here, where both are
+// visible), so converting is a cast.
+static_assert(static_cast<int>(Layout::Nchw) == static_cast<int>(lrn::Layout::Nchw));
+static_assert(static_cast<int>(Layout::Chw) == static_cast<int>(lrn::Layout::Chw));
+static_assert(static_cast<int>(Layout::Nhwc) == static_cast<int>(lrn::Layout::Nhwc));
+static_assert(static_cast<int>(Format::Npy) == static_cast<int>(lrn::Format::Npy));
+static_assert(static_cast<int>(Format::Png) == static_cast<int>(lrn::Format::Png));
+
+void process_file(const std::string& in, const std::string& out, const FileOptions& options) {
+  try {
+    lrn::process_file(in, out, run_options(options));
+  } catch (const lrn::Cancelled&) {
+    throw FileError("cannot process " + lrn::quoted(in) + ": cancelled", in);
+  }
+}
+
+}  // namespace lrn_img
