@@ -188,7 +188,7 @@ TEST_CASE("arrays that are not images are refused with the reason", "[npy]") {
     CHECK_THROWS_MATCHES(
         open_bytes(make_npy(dict("<f4", "False", "(1, 2, 3, 4, 1)"), bytes_of(px))), FileError,
         Message("cannot decode 'x.npy': shape (1,2,3,4,1) is not an image; want (H, W, C), "
-                "(N, H, W, C) or (H, W), or give --layout"));
+                "(N, H, W, C) or (H, W), or give layout"));
     CHECK_THROWS_WITH(open_bytes(make_npy(dict("<f4", "False", "(120,)"), bytes_of(px))),
                       Contains("shape (120,) is not an image"));
     CHECK_THROWS_WITH(open_bytes(make_npy(dict("<f4", "False", "()"), bytes_of(px))),
@@ -250,7 +250,7 @@ TEST_CASE("damaged files give a clear error", "[npy]") {
     opt.max_npy_bytes = 95;
     CHECK_THROWS_MATCHES(lrn::open_reader(lrn::memory_source(good, "x.npy"), opt), FileError,
                          Message("cannot decode 'x.npy': the array holds 96 bytes, over the "
-                                 "limit of 95 (raise it with --max-npy-bytes)"));
+                                 "limit of 95 (raise it with max_npy_bytes)"));
     opt.max_npy_bytes = 96;
     CHECK(lrn::open_reader(lrn::memory_source(good, "x.npy"), opt)->info().channels == 4);
   }
@@ -406,7 +406,7 @@ TEST_CASE("the reader reports the tensor of every layout", "[npy]") {
   }
   SECTION("a shape that does not fit the layout is a usage error") {
     CHECK_THROWS_MATCHES(open("(6, 4, 5)", lrn::Layout::Nchw), lrn::UsageError,
-                         Message("'x.npy' has shape (6,4,5), which --layout nchw does not fit: "
+                         Message("'x.npy' has shape (6,4,5), which layout nchw does not fit: "
                                  "it wants (N, C, H, W) or (H, W)"));
   }
 }
