@@ -291,8 +291,9 @@ void bench_tensor(const Options& o, lrn::Target target) {
         {"nhwc", repeat([&] { k.run(in.data(), out.data(), kImages * kPlane); }), {}},
     };
     time_rounds(cases, o.runs);
-    const double copy = median(cases[0].ms) / passes, nchw = median(cases[1].ms) / passes,
-                 nhwc = median(cases[2].ms) / passes;
+    const double n = static_cast<double>(passes);
+    const double copy = median(cases[0].ms) / n, nchw = median(cases[1].ms) / n,
+                 nhwc = median(cases[2].ms) / n;
     std::printf("| %zu | %.3f | %.3f | %.2f | %.3f | %.2f |\n", channels, copy, nchw,
                 nchw / copy, nhwc, nhwc / copy);
   }

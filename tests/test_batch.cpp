@@ -77,7 +77,7 @@ TEST_CASE("a batch writes stem + suffix + extension into -O DIR", "[batch]") {
   }
 }
 
-TEST_CASE("a bad file in the middle of a batch fails alone", "[batch]") {
+TEST_CASE("a bad file in the middle of a batch fails alone", "[threads][batch]") {
   BatchDir b;
   write_bytes(b.in("bad.jpg"), {0xFF, 0xD8, 0xFF, 0xE0, 0, 0});
   const RunResult r = run_cli({b.in("a.jpg"), b.in("bad.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "-j", "1"});
@@ -121,7 +121,7 @@ TEST_CASE("batch conflicts are refused before any work", "[batch]") {
   }
 }
 
-TEST_CASE("option --skip-existing resumes an interrupted batch", "[batch]") {
+TEST_CASE("option --skip-existing resumes an interrupted batch", "[threads][batch]") {
   BatchDir b;
   write_bytes(b.out("a.jpg"), {'o', 'l', 'd'});
   const RunResult r = run_cli({b.in("a.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "--skip-existing"});
@@ -153,7 +153,7 @@ TEST_CASE("option --files-from reads lines or NUL-separated paths, from a file o
   CHECK(exists(b.out("b.png")));
 }
 
-TEST_CASE("outputs are byte-identical whatever -j and -t are", "[batch]") {
+TEST_CASE("outputs are byte-identical whatever -j and -t are", "[threads][batch]") {
   BatchDir b;
   std::vector<std::vector<std::uint8_t>> first;
   for (const auto& jt : std::vector<std::pair<std::string, std::string>>{{"1", "1"}, {"2", "1"}, {"1", "2"}, {"2", "2"}}) {
@@ -201,7 +201,7 @@ TEST_CASE("stdin and stdout carry images through a pipe", "[batch]") {
   CHECK(closed.err.empty());  // a closed pipe ends quietly
 }
 
-TEST_CASE("SIGINT stops a batch cleanly: finished outputs kept, none partial", "[batch]") {
+TEST_CASE("SIGINT stops a batch cleanly: finished outputs kept, none partial", "[threads][batch]") {
   TempDir dir;
   mkdir(dir.file("out").c_str(), 0755);
   std::string list;
@@ -227,7 +227,7 @@ TEST_CASE("SIGINT stops a batch cleanly: finished outputs kept, none partial", "
   }
 }
 
-TEST_CASE("README recipes: xargs -P, GNU parallel, a pipe", "[batch][recipes]") {
+TEST_CASE("README recipes: xargs -P, GNU parallel, a pipe", "[threads][batch][recipes]") {
   BatchDir b;
   SECTION("find -print0 | xargs -0 -P 2") {
     const RunResult r = sh("cd " + b.dir.path() + " && find . -maxdepth 1 -name '*.jpg' -print0 | "

@@ -56,7 +56,7 @@ TEST_CASE("family driver: the ring holds 2 * halo + block rows, never the image"
 }
 
 TEST_CASE("family driver: run_rows from several threads at once gives the same bytes",
-          "[family][driver]") {
+          "[threads][family][driver]") {
   const std::size_t w = 37, h = 90, C = 3;
   const Geometry g = Geometry::interleaved(w, h, C);
   const auto x = random_image(w, h, C, 77);

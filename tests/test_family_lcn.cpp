@@ -27,7 +27,7 @@ TEST_CASE("lcn: halo and passes per convention", "[family][lcn]") {
   CHECK(make_lcn(LcnParams::defaults(LcnConvention::Pinto), g)->passes() == 1);
 }
 
-TEST_CASE("lcn: output independent of splits, streaming and layout", "[family][lcn][driver]") {
+TEST_CASE("lcn: output independent of splits, streaming and layout", "[threads][family][lcn][driver]") {
   for (LcnConvention conv : kAll) {
     for (bool per_channel : {false, true}) {
       LcnParams p = LcnParams::defaults(conv);

@@ -43,7 +43,7 @@ std::vector<double> naive_lms(const std::vector<float>& x, std::size_t w, std::s
             mass += wt * static_cast<double>(C);
           }
         });
-        if (p.convention == LmsConvention::ZeroPad) mass = full * (p.per_channel ? 1.0 : C);
+        if (p.convention == LmsConvention::ZeroPad) mass = full * (p.per_channel ? 1.0 : static_cast<double>(C));
         y[(yy * w + xx) * C + c] = x[(yy * w + xx) * C + c] - s / mass;
       }
   return y;

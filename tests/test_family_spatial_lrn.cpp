@@ -72,7 +72,7 @@ TEST_CASE("spatial LRN conventions differ only in K and the border divisor", "[f
 }
 
 TEST_CASE("spatial LRN output does not depend on row splits, streaming or layout",
-          "[family][spatial-lrn][driver]") {
+          "[threads][family][spatial-lrn][driver]") {
   const int size = GENERATE(1, 3, 5, 9, 15, 41);
   const std::size_t w = 31, h = 57, C = 3;
   SpatialLrnParams p;

@@ -20,7 +20,7 @@ using lrn::LrnParams;
 using lrn::Target;
 
 /// n values uniform in [lo, hi], or log-uniform when log_scale (lo > 0).
-std::vector<float> random_values(std::size_t n, double lo, double hi, unsigned seed,
+std::vector<float> random_values(std::size_t n, double lo, double hi, std::size_t seed,
                                  bool log_scale = false) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> u(log_scale ? std::log(lo) : lo,

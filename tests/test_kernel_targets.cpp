@@ -23,7 +23,7 @@ const double kBetaClasses[] = {0.5, 0.75, 1, 0.6, 1.7, 0, -0.6};
 
 /// n values with random sign and magnitude 10^e, e uniform in [lo_exp, hi_exp], and a zero
 /// now and then: every window mixes magnitudes.
-std::vector<float> mixed_values(std::size_t n, double lo_exp, double hi_exp, unsigned seed) {
+std::vector<float> mixed_values(std::size_t n, double lo_exp, double hi_exp, std::size_t seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> e(lo_exp, hi_exp);
   std::uniform_int_distribution<int> pick(0, 15);
@@ -36,7 +36,7 @@ std::vector<float> mixed_values(std::size_t n, double lo_exp, double hi_exp, uns
 }
 
 /// Values spread around 10^e (a factor of 3 either way), positive, with zeros.
-std::vector<float> values_near(std::size_t n, double e, unsigned seed) {
+std::vector<float> values_near(std::size_t n, double e, std::size_t seed) {
   std::vector<float> v = mixed_values(n, e - 0.5, e + 0.5, seed);
   for (float& x : v) x = std::fabs(x);
   return v;

@@ -69,7 +69,7 @@ std::string temporary_kind() {
 
 }  // namespace
 
-TEST_CASE("a stop signal ends a wait to open a FIFO OUT", "[signals]") {
+TEST_CASE("a stop signal ends a wait to open a FIFO OUT", "[threads][signals]") {
   const auto [sig, code] = GENERATE(std::pair<std::string, int>{"TERM", 143},
                                     std::pair<std::string, int>{"INT", 130},
                                     std::pair<std::string, int>{"HUP", 129});
@@ -105,7 +105,7 @@ TEST_CASE("SIGTERM ends a read of a stalled pipe and leaves nothing in OUT's fol
   CHECK(sorted_entries(dir.file("out")).empty());
 }
 
-TEST_CASE("past ulimit -f (SIGXFSZ) one file fails and the batch goes on", "[signals]") {
+TEST_CASE("past ulimit -f (SIGXFSZ) one file fails and the batch goes on", "[threads][signals]") {
   const std::string kind = temporary_kind();
   TempDir dir;
   mkdir(dir.file("out").c_str(), 0755);
@@ -125,7 +125,7 @@ TEST_CASE("past ulimit -f (SIGXFSZ) one file fails and the batch goes on", "[sig
 }
 
 TEST_CASE("a batch with --json into a closed pipe stops quietly with 141, no temporary file",
-          "[signals]") {
+          "[threads][signals]") {
   const std::string kind = temporary_kind();
   TempDir dir;
   mkdir(dir.file("out").c_str(), 0755);

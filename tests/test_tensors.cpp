@@ -153,7 +153,7 @@ int run_python(const TempDir& dir, const std::string& script, const std::string&
 
 }  // namespace
 
-TEST_CASE("every layout, one image and a batch, matches the float64 reference", "[tensors][cli]") {
+TEST_CASE("every layout, one image and a batch, matches the float64 reference", "[threads][tensors][cli]") {
   const lrn::Layout layout = GENERATE(lrn::Layout::Hwc, lrn::Layout::Chw, lrn::Layout::Nhwc,
                                       lrn::Layout::Nchw);
   const std::size_t n = lrn::has_batch(layout) ? GENERATE(1, 3) : 1;
@@ -306,7 +306,7 @@ TEST_CASE("json and stats report each image of a batch", "[tensors][cli]") {
   CHECK_THAT(r.out, Contains(R"("images":1,"stats":{"input":)"));
 }
 
-TEST_CASE("a planar batch arrives on a pipe", "[tensors][cli]") {
+TEST_CASE("a planar batch arrives on a pipe", "[threads][tensors][cli]") {
   TempDir dir;
   save_npy(dir.file("b.npy"), {3, 4, 6, 5}, values_for(360, 5));
   const RunResult file = run_cli({dir.file("b.npy"), dir.file("f.npy"), "--layout", "nchw"});
@@ -443,7 +443,7 @@ TEST_CASE("one CHW image written as PNG or JPEG equals the same image as HWC", "
   CHECK(read_bytes(dir.file(std::string("c") + ext)) == read_bytes(dir.file(std::string("h") + ext)));
 }
 
-TEST_CASE("threads split a batch and its pixels without changing a bit", "[tensors][cli]") {
+TEST_CASE("threads split a batch and its pixels without changing a bit", "[threads][tensors][cli]") {
   // Over a megapixel in all, so -t 3 prefetches on one thread and splits blocks over two.
   TempDir dir;
   const char* layout = GENERATE("nchw", "nhwc");

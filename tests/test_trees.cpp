@@ -95,7 +95,7 @@ TEST_CASE("same-named files without -R or --base are refused naming both inputs"
   CHECK(TempDir::entries_of(t.outdir()).empty());
 }
 
-TEST_CASE("an interrupted recursive run resumes with --skip-existing", "[trees]") {
+TEST_CASE("an interrupted recursive run resumes with --skip-existing", "[threads][trees]") {
   Tree t;
   REQUIRE(run_cli({"-R", t.photos(), "-O", t.outdir()}).exit_code == 0);
   // As an interrupted run leaves it: some outputs done, others (and their folders) not.
@@ -311,7 +311,7 @@ TEST_CASE("option --dry-run prints the plan on stdout and writes nothing", "[tre
   }
 }
 
-TEST_CASE("a recursive run stopped by SIGINT resumes with --skip-existing", "[trees]") {
+TEST_CASE("a recursive run stopped by SIGINT resumes with --skip-existing", "[threads][trees]") {
   TempDir dir;
   make_dirs(dir.file("out"));
   for (const char* folder : {"a", "b", "c"}) {

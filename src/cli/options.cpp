@@ -270,8 +270,11 @@ void resolve(const Raw& raw, CliOptions& o) {
                                    did_you_mean(raw.format, {"jpg", "jpeg", "png", "npy"})));
     o.run.out_format = f;
   }
-  const unsigned threads = raw.threads.empty() ? 0 : parse_whole(raw.threads, "--threads", 1, kMaxThreads);
-  const unsigned jobs = raw.jobs.empty() ? 0 : parse_whole(raw.jobs, "--jobs", 1, kMaxThreads);
+  // parse_whole bounds both by kMaxThreads, so the narrowing is exact.
+  const auto threads = static_cast<unsigned>(
+      raw.threads.empty() ? 0 : parse_whole(raw.threads, "--threads", 1, kMaxThreads));
+  const auto jobs = static_cast<unsigned>(
+      raw.jobs.empty() ? 0 : parse_whole(raw.jobs, "--jobs", 1, kMaxThreads));
   resolve_tensor_options(raw.layout, raw.dtype, o.run);
   if (use == kPrint) return;
   check_output_format(raw, o, use);
