@@ -47,9 +47,10 @@ TEST_CASE("signatures name the formats lrn-img does not read", "[image][signatur
   CHECK(what("\0\0\0\x20" "ftypavif\0\0\0\0"s) == "an AVIF image");
   CHECK(what("\xff\x0a\xfa\x7f"s) == "a JPEG XL image");
   CHECK(what("\0\0\0\x0cJXL \r\n\x87\n"s) == "a JPEG XL image");
-  CHECK(what("P6\n640 427\n255\n") == "a PNM image");
-  CHECK(what("P5 2 2 255\n") == "a PNM image");
-  CHECK(what("P1\n# comment\n") == "a PNM image");
+  CHECK(what("P1\n# comment\n") == "a PBM image");
+  CHECK(what("P4 8 8\n") == "a PBM image");
+  CHECK(what("P3\n2 2\n255\n") == "a plain-text PNM image");
+  CHECK(what("P7\nWIDTH 2\n") == "a PAM image");
   CHECK(what("%PDF-1.7\n") == "a PDF document");
   CHECK(what("PK\x03\x04\x14\0"s) == "a ZIP archive");
   CHECK_FALSE(lrn::unsupported_format(bytes("%PDF-1.7"))->image);
@@ -59,8 +60,8 @@ TEST_CASE("signatures name the formats lrn-img does not read", "[image][signatur
 TEST_CASE("near misses and readable formats match no signature", "[image][signatures]") {
   using namespace std::string_literals;
   CHECK(what("BMW and Audi, a list of cars\n") == "");  // "BM" alone is text
-  CHECK(what("P6 is a paper size") == "a PNM image");   // the header grammar allows this one
-  CHECK(what("P6x") == "");
+  CHECK(what("P2 is a paper size") == "a plain-text PNM image");  // the header grammar allows it
+  CHECK(what("P2x") == "");
   CHECK(what("RIFF\x10\x00\x00\x00WAVEfmt "s) == "");   // a RIFF that is not WebP
   CHECK(what("\0\0\0\x18" "ftypisom\0\0\0\0"s) == "");  // an MP4
   CHECK(what("GIF8") == "");
@@ -70,16 +71,18 @@ TEST_CASE("near misses and readable formats match no signature", "[image][signat
   CHECK(what("\xff\xd8\xff\xe0"s) == "");               // JPEG: read, not in this table
   CHECK(what("\x89PNG\r\n\x1a\n"s) == "");
   CHECK(what("\x93NUMPY\x01\x00"s) == "");
+  CHECK(what("P6\n640 427\n255\n") == "");             // binary PPM and PGM: read (pnm.cpp)
+  CHECK(what("P5 2 2 255\n") == "");
 }
 
 TEST_CASE("open_reader says what an unreadable file is", "[image][signatures]") {
   SECTION("a known format") {
-    CHECK(open_message(bytes("GIF89a")) == "'x.bin' is a GIF image; lrn-img reads JPEG, PNG and .npy");
-    CHECK(open_message(bytes("%PDF-1.4")) == "'x.bin' is a PDF document; lrn-img reads JPEG, PNG and .npy");
+    CHECK(open_message(bytes("GIF89a")) == "'x.bin' is a GIF image; lrn-img reads JPEG, PNG, PNM and .npy");
+    CHECK(open_message(bytes("%PDF-1.4")) == "'x.bin' is a PDF document; lrn-img reads JPEG, PNG, PNM and .npy");
   }
   SECTION("unknown or too short") {
-    CHECK(open_message(bytes("hello", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG and .npy");
-    CHECK(open_message(bytes("RIFF", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG and .npy");
+    CHECK(open_message(bytes("hello", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM and .npy");
+    CHECK(open_message(bytes("RIFF", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM and .npy");
     CHECK(open_message({}) == "cannot decode 'x.bin': the file is empty");
   }
 }

@@ -15,7 +15,7 @@
 namespace lrn_img {
 
 /// File formats, read by content and written by OUT's extension or FileOptions::format.
-enum class Format { Jpeg, Png, Npy };
+enum class Format { Jpeg, Png, Npy, Pnm };  ///< Pnm: binary PGM (1 channel) or PPM (3)
 
 /// The sample type of a .npy output.
 enum class Dtype { F32, F16 };

@@ -58,6 +58,7 @@ static_assert(static_cast<int>(Layout::Chw) == static_cast<int>(lrn::Layout::Chw
 static_assert(static_cast<int>(Layout::Nhwc) == static_cast<int>(lrn::Layout::Nhwc));
 static_assert(static_cast<int>(Format::Npy) == static_cast<int>(lrn::Format::Npy));
 static_assert(static_cast<int>(Format::Png) == static_cast<int>(lrn::Format::Png));
+static_assert(static_cast<int>(Format::Pnm) == static_cast<int>(lrn::Format::Pnm));
 
 void process_file(const std::string& in, const std::string& out, const FileOptions& options) {
   try {

@@ -15,6 +15,7 @@
 #include "cli/cores.h"
 #include "cli/help.h"
 #include "cli/numbers.h"
+#include "image/codec_table.h"
 #include "lrn/resolve.h"
 #include "lrn_img/params.h"
 #include "lrn_version.h"
@@ -207,12 +208,14 @@ void check_output_format(const Raw& raw, const CliOptions& o, unsigned use) {
     }
   }
   if (!known) return;
-  if (!raw.quality.empty() && *known != Format::Jpeg)
-    throw UsageError(fmt::format("--quality applies to JPEG output, but {} writes {}; leave it out", what,
-                                 format_name(*known)));
-  if (o.run.rescale && *known == Format::Npy)
-    throw UsageError(fmt::format("--rescale applies to JPEG and PNG output, but {} writes .npy, which keeps "
-                                 "the values unclamped; leave it out", what));
+  const Codec& writes = codec_of(*known);
+  if (!raw.quality.empty() && !writes.quality)
+    throw UsageError(fmt::format("--quality applies to {} output, but {} writes {}; leave it out",
+                                 codec_names([](const Codec& c) { return c.quality; }), what, writes.name));
+  if (o.run.rescale && !writes.clamps)
+    throw UsageError(fmt::format("--rescale applies to {} output, but {} writes {}, which keeps "
+                                 "the values unclamped; leave it out",
+                                 codec_names([](const Codec& c) { return c.clamps; }), what, writes.name));
 }
 
 // Single mode (IN OUT) or batch mode (-O / --files-from), jobs and threads per image.
@@ -226,7 +229,7 @@ void resolve_files(const Raw& raw, unsigned threads, unsigned jobs, CliOptions& 
     b.inputs = {raw.files[0]};
     b.output = raw.files[1];
     if (b.output == "-" && !o.run.out_format)
-      throw UsageError("writing to stdout (-) needs --format jpg|png|npy");
+      throw UsageError("writing to stdout (-) needs --format " + output_extensions("|"));
     if (b.output == "-" && b.json)
       throw UsageError("--json writes to stdout, which - as OUT already uses");
     if (b.output == "-" && isatty(1) && !b.dry_run)
@@ -266,8 +269,8 @@ void resolve(const Raw& raw, CliOptions& o) {
   if (!raw.format.empty()) {
     const auto f = format_from_extension("." + raw.format);
     if (!f)
-      throw UsageError(fmt::format("--format: {} is not jpg, png or npy{}", quoted(raw.format),
-                                   did_you_mean(raw.format, {"jpg", "jpeg", "png", "npy"})));
+      throw UsageError(fmt::format("--format: {} is not {}{}", quoted(raw.format), output_extensions("or"),
+                                   did_you_mean(raw.format, all_extensions())));
     o.run.out_format = f;
   }
   // parse_whole bounds both by kMaxThreads, so the narrowing is exact.

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "cli/inputs.h"
+#include "image/codec_table.h"
 
 namespace lrn::cli {
 namespace {
@@ -31,21 +32,15 @@ std::pair<std::string, std::string> split_ext(const std::string& name) {
   return {name.substr(0, dot), name.substr(dot + 1)};
 }
 
-const char* ext_of(Format f) {
-  switch (f) {
-    case Format::Jpeg: return "jpg";
-    case Format::Png: return "png";
-    case Format::Npy: return "npy";
-  }
-  return "";
-}
+// The extension outputs of a format are named with: the codec table's first.
+const char* ext_of(Format f) { return codec_of(f).extensions[0]; }
 
 std::string output_ext(const Input& in, const std::string& ext, const RunOptions& run) {
   if (run.out_format) return ext_of(*run.out_format);
   if (format_from_extension("." + ext)) return ext;
   if (in.content) return ext_of(*in.content);  // found by content: scan.jfif -> scan.jpg
   throw UsageError("cannot name the output of " + quoted(in.path) +
-                   ": its extension names no output format; give --format jpg|png|npy");
+                   ": its extension names no output format; give --format " + output_extensions("|"));
 }
 
 // The fix for two inputs that would write one output.

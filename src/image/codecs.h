@@ -21,6 +21,13 @@ std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
 std::unique_ptr<ImageWriter> open_npy_writer(ByteSink& sink, const ImageInfo& info,
                                              const EncodeOptions& opt = {});
 
+/// Binary PGM/PPM (P5, P6) and its signature test (the magic, then white space).
+bool sniff_pnm(const std::vector<std::uint8_t>& head);
+std::unique_ptr<ImageReader> open_pnm_reader(std::unique_ptr<ByteSource> src,
+                                             const DecodeOptions& opt);
+std::unique_ptr<ImageWriter> open_pnm_writer(ByteSink& sink, const ImageInfo& info,
+                                             const EncodeOptions& opt);
+
 }  // namespace lrn
 
 namespace lrn {

@@ -1,21 +1,11 @@
-// Format names, sniffing, and the factories that hand a stream to the right codec.
-#include <algorithm>
-#include <cctype>
-
-#include "image/codecs.h"
-#include "image/orient.h"
+// Format names, sniffing, and the factories that hand a stream to the right codec: all
+// through the codec table (codec_table.h).
+#include "image/codec_table.h"
 #include "image/signatures.h"
 
 namespace lrn {
 
-const char* format_name(Format f) {
-  switch (f) {
-    case Format::Jpeg: return "JPEG";
-    case Format::Png: return "PNG";
-    case Format::Npy: return ".npy";
-  }
-  return "?";
-}
+const char* format_name(Format f) { return codec_of(f).name; }
 
 std::size_t sample_size(SampleType t) {
   switch (t) {
@@ -28,13 +18,9 @@ std::size_t sample_size(SampleType t) {
   return 1;
 }
 
-std::optional<Format> sniff_format(const std::vector<std::uint8_t>& h) {
-  auto starts = [&](std::initializer_list<std::uint8_t> magic) {
-    return h.size() >= magic.size() && std::equal(magic.begin(), magic.end(), h.begin());
-  };
-  if (starts({0xFF, 0xD8, 0xFF})) return Format::Jpeg;
-  if (starts({0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'})) return Format::Png;
-  if (starts({0x93, 'N', 'U', 'M', 'P', 'Y'})) return Format::Npy;
+std::optional<Format> sniff_format(const std::vector<std::uint8_t>& head) {
+  for (const Codec* c : codecs())
+    if (c->sniff(head)) return c->format;
   return std::nullopt;
 }
 
@@ -42,12 +28,7 @@ std::optional<Format> format_from_extension(const std::string& path) {
   const auto dot = path.find_last_of('.');
   const auto slash = path.find_last_of('/');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return std::nullopt;
-  std::string ext = path.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (ext == "jpg" || ext == "jpeg") return Format::Jpeg;
-  if (ext == "png") return Format::Png;
-  if (ext == "npy") return Format::Npy;
+  if (const Codec* c = codec_by_extension(path.substr(dot + 1))) return c->format;
   return std::nullopt;
 }
 
@@ -59,29 +40,15 @@ std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
   if (!format) {
     if (const Signature* s = unsupported_format(head))
       throw FileError(unsupported_message(src->name(), *s));
-    throw FileError("cannot decode " + quoted(src->name()) + ": not an image; lrn-img reads JPEG, PNG and .npy");
+    throw FileError("cannot decode " + quoted(src->name()) + ": not an image; lrn-img reads " +
+                    readable_names());
   }
-  switch (*format) {
-    case Format::Jpeg: {
-      auto reader = open_jpeg_reader(std::move(src), opt);
-      if (!opt.auto_orient) return reader;
-      const int orientation = reader->orientation();
-      return oriented(std::move(reader), orientation);
-    }
-    case Format::Png: return open_png_reader(std::move(src), opt);
-    case Format::Npy: return open_npy_reader(std::move(src), opt);
-  }
-  return nullptr;
+  return codec_of(*format).open_reader(std::move(src), opt);
 }
 
 std::unique_ptr<ImageWriter> open_writer(Format f, ByteSink& sink, const ImageInfo& info,
                                          const EncodeOptions& opt) {
-  switch (f) {
-    case Format::Jpeg: return open_jpeg_writer(sink, info, opt);
-    case Format::Png: return open_png_writer(sink, info);
-    case Format::Npy: return open_npy_writer(sink, info, opt);
-  }
-  return nullptr;
+  return codec_of(f).open_writer(sink, info, opt);
 }
 
 }  // namespace lrn

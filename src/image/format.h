@@ -15,8 +15,9 @@
 
 namespace lrn {
 
-enum class Format { Jpeg, Png, Npy };
-const char* format_name(Format f);  ///< "JPEG", "PNG", ".npy"
+/// The formats of the codec table (codec_table.h), one row each.
+enum class Format { Jpeg, Png, Npy, Pnm };
+const char* format_name(Format f);  ///< "JPEG", "PNG", "PNM", ".npy"
 
 /// Sample types as they sit in a codec's rows. U16 is PNG's 16-bit, F16 IEEE half precision
 /// (.npy float16); both in host byte order here.
@@ -100,21 +101,22 @@ class ImageWriter {
   virtual void finish() = 0;
 };
 
-/// The format of a stream from its first bytes (JPEG FF D8 FF, PNG signature, \x93NUMPY).
+/// The format of a stream from its first bytes (up to kSniffBytes), by the codec table's tests.
 std::optional<Format> sniff_format(const std::vector<std::uint8_t>& head);
 
-/// The output format named by a path's extension (.jpg/.jpeg, .png, .npy; any case).
+/// The format named by a path's extension (any of a codec row's extensions, any case).
 std::optional<Format> format_from_extension(const std::string& path);
 
-/// Opens a reader by content. Throws FileError: "'x' is a GIF image; lrn-img reads JPEG, PNG
-/// and .npy" for a format in signatures.h, "cannot decode 'x': not an image; ..." for
+/// Opens a reader by content. Throws FileError: "'x' is a GIF image; lrn-img reads JPEG, PNG,
+/// PNM and .npy" for a format in signatures.h, "cannot decode 'x': not an image; ..." for
 /// anything else unknown, or the codec's reason.
 std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
                                          const DecodeOptions& opt);
 
 /// Opens a writer. What each format accepts:
 ///   JPEG: U8, 1 or 3 channels, no alpha.   PNG: U8 or U16, 1..4 channels (2 = gray+alpha,
-///   4 = RGBA).   .npy: F32 or F16, any channel count, any batch and layout (written as
+///   4 = RGBA).   PNM: U8 or U16, 1 channel (P5) or 3 (P6), no alpha.   .npy: F32 or F16,
+///   any channel count, any batch and layout (written as
 ///   '<f4' or '<f2', shape opt.npy_dims or (H, W, C)).
 /// Throws FileError for what the format cannot hold.
 std::unique_ptr<ImageWriter> open_writer(Format f, ByteSink& sink, const ImageInfo& info,

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "image/codec_table.h"
 #include "image/errors.h"
 
 namespace lrn {
@@ -35,12 +36,11 @@ const std::vector<Signature>& unsupported_signatures() {
       {"a HEIF image", true, 4, "ftypmsf1"sv},
       {"a JPEG XL image", true, 0, "\xFF\x0A"sv},
       {"a JPEG XL image", true, 0, "\0\0\0\x0CJXL \r\n\x87\n"sv},
-      {"a PNM image", true, 0, "P1"sv, 0, {}, true},
-      {"a PNM image", true, 0, "P2"sv, 0, {}, true},
-      {"a PNM image", true, 0, "P3"sv, 0, {}, true},
-      {"a PNM image", true, 0, "P4"sv, 0, {}, true},
-      {"a PNM image", true, 0, "P5"sv, 0, {}, true},
-      {"a PNM image", true, 0, "P6"sv, 0, {}, true},
+      // Binary PGM and PPM (P5, P6) are read (pnm.cpp); bitmaps and the ASCII forms are not.
+      {"a PBM image", true, 0, "P1"sv, 0, {}, true},
+      {"a plain-text PNM image", true, 0, "P2"sv, 0, {}, true},
+      {"a plain-text PNM image", true, 0, "P3"sv, 0, {}, true},
+      {"a PBM image", true, 0, "P4"sv, 0, {}, true},
       {"a PAM image", true, 0, "P7"sv, 0, {}, true},
       {"a PDF document", false, 0, "%PDF-"sv},
       {"a ZIP archive", false, 0, "PK\x03\x04"sv},
@@ -75,7 +75,7 @@ const Signature* unsupported_format(const std::vector<std::uint8_t>& head) {
 }
 
 std::string unsupported_message(const std::string& name, const Signature& s) {
-  return quoted(name) + " is " + s.what + "; lrn-img reads JPEG, PNG and .npy";
+  return quoted(name) + " is " + s.what + "; lrn-img reads " + readable_names();
 }
 
 }  // namespace lrn

@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "pipeline/block_source.h"
+#include "image/codec_table.h"
 #include "image/grow_buffer.h"
+#include "image/signatures.h"
 #include "image/output_file.h"
 #include "pipeline/parallel.h"
 #include "lrn/convert.h"
@@ -56,39 +58,41 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
   }
   p.out_format = out_format;
   p.color = in.channels - (in.has_alpha ? 1 : 0);
+  // What the codec table says the two formats are (image/codec_table.h).
+  const Codec& reads = codec_of(in_format);
+  const Codec& writes = codec_of(out_format);
   // .npy values are used as they are; decoded images are mapped so a full-scale sample
-  // (255, or 65535 for 16-bit PNG) becomes pixel_scale.
-  p.to_float = in_format == Format::Npy ? 1.0 : opt.pixel_scale / full_scale_of(in.type);
+  // (255, or 65535 for 16-bit PNG and PNM) becomes pixel_scale.
+  p.to_float = reads.values_as_stored ? 1.0 : opt.pixel_scale / full_scale_of(in.type);
 
   p.out.width = in.width;
   p.out.height = in.height;
-  if (out_format == Format::Npy) {
+  if (writes.batches) {
     // The output keeps the input's layout and shape (lrn/layout.h): no transpose either way.
     p.keep_alpha = in.has_alpha;
     p.out.type = opt.npy_type;
     p.planar_out = p.t.planar;
     if (opt.rescale && opt.warn)
-      opt.warn(quoted(out_name) + ": " + param("rescale") +
-               " applies to image outputs; .npy gets the exact values");
+      opt.warn(quoted(out_name) + ": " + param("rescale") + " applies to image outputs; " +
+               writes.name + " gets the exact values");
   } else {
     if (p.t.images > 1)
       throw FileError("cannot write " + quoted(out_name) + ": " + quoted(in_name) + " holds " +
-                      std::to_string(p.t.images) + " images and " + format_name(out_format) +
+                      std::to_string(p.t.images) + " images and " + writes.name +
                       " holds one; write .npy instead");
-    if (p.color > 4 || (out_format == Format::Jpeg && p.color != 1 && p.color != 3))
+    if (p.color > 4 || (writes.out_colors && !(writes.out_colors & colors_bit(p.color))))
       throw FileError("cannot write " + quoted(out_name) + ": " + std::to_string(p.color) +
-                      "-channel data cannot be stored as " + format_name(out_format) + " (" +
-                      (out_format == Format::Jpeg ? "JPEG holds 1 or 3 channels"
-                                                  : "PNG holds 1 to 4 channels") +
-                      "); write .npy instead");
+                      "-channel data cannot be stored as " + writes.name + " (" +
+                      writes.colors_text + "); write .npy instead");
     if (opt.npy_type != SampleType::F32 && opt.warn)
       opt.warn(quoted(out_name) + ": " + param("dtype") + " applies to .npy outputs; " +
-               format_name(out_format) + " gets its own sample type");
-    p.keep_alpha = in.has_alpha && out_format == Format::Png;
+               writes.name + " gets its own sample type");
+    p.keep_alpha = in.has_alpha && writes.out_alpha;
     if (in.has_alpha && !p.keep_alpha && opt.warn)
-      opt.warn(quoted(in_name) + ": alpha channel dropped (JPEG has none)");
-    p.out.type = out_format == Format::Png && in.type == SampleType::U16 ? SampleType::U16
-                                                                          : SampleType::U8;
+      opt.warn(quoted(in_name) + ": alpha channel dropped (" + writes.name + " has none)");
+    // 16-bit input stays 16-bit where the format can hold it.
+    p.out.type = in.type == SampleType::U16 && (writes.out_types & type_bit(SampleType::U16))
+                     ? SampleType::U16 : SampleType::U8;
     p.full_scale = full_scale_of(p.out.type);
     p.to_sample = p.full_scale / opt.pixel_scale;
   }
@@ -515,7 +519,7 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
 
   GrowBuffer held;
   std::pair<float, float> range;
-  const bool rescale = opt.rescale && p.out_format != Format::Npy;
+  const bool rescale = opt.rescale && codec_of(p.out_format).clamps;
   if (rescale) {
     // Grow with the data, block by block: a small file that declares a huge image fails when
     // its data runs out, having cost only the rows it delivered.
@@ -562,8 +566,8 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
 Format output_format(const std::string& out, const RunOptions& opt) {
   if (opt.out_format) return *opt.out_format;
   if (auto f = format_from_extension(out)) return *f;
-  throw UsageError("cannot tell the output format of " + quoted(out) +
-                       ": name it .jpg, .jpeg, .png or .npy",
+  throw UsageError("cannot tell the output format of " + quoted(out) + ": name it " +
+                       output_extensions("or", "."),
                    "format", out);
 }
 
@@ -579,8 +583,8 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   dec.max_row_bytes = opt.max_row_bytes;
   dec.layout = opt.layout;
   const std::string in_name = src->name();
-  const auto in_format = sniff_format(src->peek(8));
-  if (opt.layout && in_format && *in_format != Format::Npy)
+  const auto in_format = sniff_format(src->peek(kSniffBytes));
+  if (opt.layout && in_format && !codec_of(*in_format).batches)
     throw UsageError(param("layout") + " applies to .npy input, and " + quoted(in_name) +
                          " is a " + format_name(*in_format) + " file",
                      "layout", layout_name(*opt.layout));
@@ -589,7 +593,7 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
                            in_name, sink.name(), opt);
   EncodeOptions enc;
   enc.quality = opt.quality;
-  if (f == Format::Npy) enc.npy_dims = p.t.dims;
+  if (codec_of(f).batches) enc.npy_dims = p.t.dims;
   auto writer = open_writer(f, sink, p.out, enc);
   stream(*reader, *writer, p, opt, sink.name());
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Remakes the fuzz seed corpus in tests/fuzz/corpus/ from the project's own files.
 
-decode/: every JPEG and PNG fixture in tests/data (and tests/data/hostile), tiny .npy files,
-and cut or bit-flipped variants; npy/: .npy headers of every kind the reader accepts or
+decode/: every JPEG and PNG fixture in tests/data (and tests/data/hostile), tiny .npy and PNM
+files, and cut or bit-flipped variants; pnm/: PGM and PPM files; npy/: .npy headers of every kind the reader accepts or
 refuses; options/: command lines, one argument per line. Deterministic: run it again and
 nothing changes. Usage: python3 tests/fuzz/make_corpus.py (from anywhere).
 """
@@ -70,6 +70,17 @@ WIDE = {
     'wide_rows_at_limit_adam7.png': png_header_bomb(1 << 21, 2, interlace=1),
 }
 
+# PNM: 8- and 16-bit, grey and RGB, comments, odd maxvals, and the hostile ones (folder walk).
+PNM = {
+    'gray8.pgm': b'P5\n# c\n4 3\n255\n' + bytes(range(0, 240, 20)),
+    'rgb8.ppm': b'P6 2 2 255\n' + bytes(range(12)),
+    'gray16.pgm': b'P5 3 1 65535\n' + bytes(range(6)),
+    'rgb10bit.ppm': b'P6\t1\r\n2\n1023\n' + bytes([3, 255, 0, 1, 2, 3, 0, 0, 0, 1, 1, 1]),
+    'maxval15.pgm': b'P5 2 2 15\n' + bytes([0, 5, 15, 16]),
+    'two.pgm': b'P5 1 1 255\n\x07P5 1 1 255\n\x09',
+    'wide_rows_at_limit.ppm': b'P6 1398101 2 255\n' + bytes(64),
+}
+
 OPTIONS = [
     'in.jpg\nout.jpg',
     'in.jpg\nout.png\n--rescale\n--pixel-scale\n1\n-q\n75',
@@ -124,6 +135,11 @@ def main():
     for name, data in NPY.items():
         write(decode, name, data)
         write(os.path.join(OUT, 'npy'), name, data)
+    hostile_pnm = sorted(glob.glob(os.path.join(DATA, 'hostile', 'pnm_*')))
+    for name, data in list(PNM.items()) + [('hostile_' + os.path.basename(p), open(p, 'rb').read())
+                                           for p in hostile_pnm]:
+        write(decode, name, data)
+        write(os.path.join(OUT, 'pnm'), name, data)
     for i, line in enumerate(OPTIONS):
         write(os.path.join(OUT, 'options'), 'args%02d' % i, line.encode())
 

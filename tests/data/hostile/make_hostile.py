@@ -274,8 +274,32 @@ def other_files():
     }
 
 
+# ---- PNM -----------------------------------------------------------------------------------
+
+def pnm_files():
+    # A deterministic 16x16 RGB raster (no randomness: the files must not change).
+    raster = bytes((x * 16 + y * 3 + c * 85) & 0xFF for y in range(16) for x in range(16) for c in range(3))
+    ppm = b'P6\n16 16\n255\n' + raster
+    gray = bytes((i * 7) & 0xFF for i in range(64))
+    return {
+        'pnm_huge_dims.ppm': b'P6\n100000 100000\n255\n',
+        'pnm_maxval_zero.pgm': b'P5\n8 8\n0\n' + gray,
+        'pnm_maxval_over.pgm': b'P5\n8 8\n65536\n' + gray,
+        'pnm_bitflip_width.ppm': flip(ppm, 3, 6),  # '1' becomes 'q'
+        'pnm_truncated.ppm': ppm[:len(ppm) - 16 * 16 * 3 + 16 * 3 * 6 + 20],  # inside row 7
+        'pnm_truncated_first_row.pgm': (b'P5\n8 8\n255\n' + gray)[:14],
+        'pnm_over_maxval.pgm': b'P5\n8 8\n100\n' + bytes(min(v, 100) if i != 9 else 200 for i, v in enumerate(gray)),
+        'pnm_two_images.pgm': (b'P5\n8 8\n255\n' + gray) * 2,
+        # Header bombs (README "Header bombs").
+        'pnm_huge_little_data.ppm': b'P6\n16000 16000\n255\n' + raster[:16000 * 3 * 3 // 16],
+        'pnm_wide_rows.ppm': b'P6\n2000000 128\n65535\n' + bytes(64),
+        'pnm_wide_row.pgm': b'P5\n20000000 1\n65535\n' + bytes(64),
+        'pnm_tall.pgm': b'P5\n1 268435456\n255\n',
+    }
+
+
 def main():
-    for files in (jpeg_files(), png_files(), other_files()):
+    for files in (jpeg_files(), png_files(), other_files(), pnm_files()):
         for name, data in files.items():
             with open(os.path.join(HERE, name), 'wb') as f:
                 f.write(data)
