@@ -20,7 +20,7 @@ _lrn_img() {
   local values=''
   case $prev in
     --convention) values='tf torch onnx caffe' ;;
-    --format) values='jpg png pnm npy' ;;
+    --format) values='jpg png pnm tif npy' ;;
     --preset) values='blog tf-cifar10 tf-defaults alexnet-paper caffe-alexnet torch-defaults' ;;
     --pixel-scale) values='255 1' ;;
     --layout) values='hwc chw nhwc nchw' ;;

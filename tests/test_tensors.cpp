@@ -414,7 +414,7 @@ TEST_CASE("dtype f16 also takes an image with alpha, and is ignored with a warni
   }
   r = run_cli({sample_path("rocket.jpg"), dir.file("o.png"), "--dtype", "f16"});
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.err, Contains("--dtype applies to .npy outputs"));
+  CHECK_THAT(r.err, Contains("--dtype applies to .npy and TIFF outputs; PNG gets its own sample type"));
 }
 
 TEST_CASE("one CHW image written as PNG or JPEG equals the same image as HWC", "[tensors][cli]") {

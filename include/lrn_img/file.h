@@ -15,7 +15,7 @@
 namespace lrn_img {
 
 /// File formats, read by content and written by OUT's extension or FileOptions::format.
-enum class Format { Jpeg, Png, Npy, Pnm };  ///< Pnm: binary PGM (1 channel) or PPM (3)
+enum class Format { Jpeg, Png, Npy, Pnm, Tiff };  ///< Pnm: binary PGM (1 channel) or PPM (3)
 
 /// The sample type of a .npy output.
 enum class Dtype { F32, F16 };
@@ -32,7 +32,9 @@ struct FileOptions {
   std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;  ///< see Limit::NpyBytes
   std::uint64_t max_row_bytes = std::uint64_t{16} << 20; ///< see Limit::RowBytes
   std::optional<Layout> layout;          ///< .npy input's layout; empty: (H,W), (H,W,C), (N,H,W,C)
-  Dtype dtype = Dtype::F32;              ///< .npy output's sample type
+  /// .npy output's sample type (empty: F32); given, it also makes TIFF output float32 (F32;
+  /// F16 is .npy only). Empty: TIFF keeps the input's depth.
+  std::optional<Dtype> dtype;
   bool lenient = false;                  ///< decode what can be decoded of a damaged file
   bool strict = false;                   ///< every warning is a FileError
   bool auto_orient = true;               ///< apply a JPEG's EXIF orientation

@@ -34,6 +34,7 @@ lrn::RunOptions run_options(const FileOptions& o) {
   run.max_row_bytes = o.max_row_bytes;
   if (o.layout) run.layout = static_cast<lrn::Layout>(static_cast<int>(*o.layout));
   run.npy_type = o.dtype == Dtype::F16 ? lrn::SampleType::F16 : lrn::SampleType::F32;
+  run.dtype_given = o.dtype.has_value();
   run.lenient = o.lenient;
   run.strict = o.strict;
   run.auto_orient = o.auto_orient;
@@ -59,6 +60,7 @@ static_assert(static_cast<int>(Layout::Nhwc) == static_cast<int>(lrn::Layout::Nh
 static_assert(static_cast<int>(Format::Npy) == static_cast<int>(lrn::Format::Npy));
 static_assert(static_cast<int>(Format::Png) == static_cast<int>(lrn::Format::Png));
 static_assert(static_cast<int>(Format::Pnm) == static_cast<int>(lrn::Format::Pnm));
+static_assert(static_cast<int>(Format::Tiff) == static_cast<int>(lrn::Format::Tiff));
 
 void process_file(const std::string& in, const std::string& out, const FileOptions& options) {
   try {

@@ -59,6 +59,7 @@ void resolve_tensor_options(const std::string& layout, const std::string& dtype,
       throw UsageError(fmt::format("--layout: {} is not hwc, chw, nhwc or nchw{}", quoted(layout),
                                    did_you_mean(layout, {"hwc", "chw", "nhwc", "nchw"})));
   }
+  run.dtype_given = !dtype.empty();
   if (dtype == "f16") run.npy_type = SampleType::F16;
   else if (!dtype.empty() && dtype != "f32")
     throw UsageError(fmt::format("--dtype: {} is not f32 or f16{}", quoted(dtype),

@@ -24,6 +24,10 @@ void ByteSource::read_exact(void* dst, std::size_t n, const char* what) {
   }
 }
 
+std::size_t ByteSource::read_at(std::uint64_t, void*, std::size_t) {
+  throw std::logic_error("ByteSource::read_at on a stream that cannot seek");
+}
+
 namespace {
 
 // 64 KB matches the kernel's default pipe capacity, so one read() usually drains a pipe.
@@ -75,6 +79,18 @@ class FdSource : public ByteSource {
     return *size_ > consumed_ ? *size_ - consumed_ : 0;
   }
 
+  std::optional<std::uint64_t> size() const override { return size_; }
+
+  std::size_t read_at(std::uint64_t offset, void* dst, std::size_t n) override {
+    if (!size_) return ByteSource::read_at(offset, dst, n);
+    for (;;) {
+      throw_if_stopped();
+      const ssize_t got = ::pread(fd_, dst, n, static_cast<off_t>(offset));
+      if (got >= 0) return static_cast<std::size_t>(got);
+      if (errno != EINTR) throw FileError("cannot read " + quoted(name_) + ": " + errno_phrase(errno));
+    }
+  }
+
  private:
   std::size_t consumed(std::size_t n) {
     consumed_ += n;
@@ -123,6 +139,15 @@ class MemorySource : public ByteSource {
 
   std::optional<std::uint64_t> remaining() const override { return bytes_.size() - pos_; }
 
+  std::optional<std::uint64_t> size() const override { return bytes_.size(); }
+
+  std::size_t read_at(std::uint64_t offset, void* dst, std::size_t n) override {
+    if (offset >= bytes_.size()) return 0;
+    const std::size_t take = std::min<std::size_t>(n, bytes_.size() - static_cast<std::size_t>(offset));
+    std::memcpy(dst, bytes_.data() + offset, take);
+    return take;
+  }
+
  private:
   std::vector<std::uint8_t> bytes_;
   std::size_t pos_ = 0;
@@ -167,6 +192,12 @@ std::unique_ptr<ByteSource> memory_source(std::vector<std::uint8_t> bytes, std::
 void MemorySink::write(const void* src, std::size_t n) {
   const auto* p = static_cast<const std::uint8_t*>(src);
   bytes.insert(bytes.end(), p, p + n);
+}
+
+bool MemorySink::write_at(std::uint64_t offset, const void* src, std::size_t n) {
+  if (offset > bytes.size() || n > bytes.size() - offset) throw std::logic_error("MemorySink::write_at past the end");
+  if (n > 0) std::memcpy(bytes.data() + offset, src, n);
+  return true;
 }
 
 }  // namespace lrn

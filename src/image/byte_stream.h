@@ -29,6 +29,13 @@ class ByteSource {
   virtual std::optional<std::uint64_t> remaining() const { return std::nullopt; }
   /// Reads exactly n bytes or throws FileError "cannot decode 'name': <what> is truncated".
   void read_exact(void* dst, std::size_t n, const char* what);
+  /// Random access, for formats that need it (TIFF): the stream's whole size when it can be
+  /// read at any offset (a regular file opened by path, memory); nullopt for pipes, FIFOs and
+  /// stdin.
+  virtual std::optional<std::uint64_t> size() const { return std::nullopt; }
+  /// Up to n bytes from `offset` into dst, independent of read(); 0 at or past the end. Only
+  /// where size() is known (a logic error otherwise). Throws FileError on an I/O error.
+  virtual std::size_t read_at(std::uint64_t offset, void* dst, std::size_t n);
 };
 
 /// Opens a path for reading ("-" is stdin). Throws FileError naming the path when it does
@@ -44,6 +51,13 @@ class ByteSink {
   virtual ~ByteSink() = default;
   virtual void write(const void* src, std::size_t n) = 0;
   virtual const std::string& name() const = 0;
+  /// Overwrites n bytes already written, from `offset` (offset + n at most what was written),
+  /// for formats that patch their header at the end (TIFF). False when the sink cannot (a
+  /// pipe, a terminal): nothing was written then.
+  virtual bool write_at(std::uint64_t offset, const void* src, std::size_t n) {
+    (void)offset, (void)src, (void)n;
+    return false;
+  }
 };
 
 /// A sink into memory (tests).
@@ -51,6 +65,7 @@ class MemorySink : public ByteSink {
  public:
   explicit MemorySink(std::string name = "<memory>") : name_(std::move(name)) {}
   void write(const void* src, std::size_t n) override;
+  bool write_at(std::uint64_t offset, const void* src, std::size_t n) override;
   const std::string& name() const override { return name_; }
   std::vector<std::uint8_t> bytes;
 

@@ -48,6 +48,9 @@ const Codec kPng = {Format::Png, "PNG", {"png", nullptr}, sniff_png, open_png_re
 const Codec kPnm = {Format::Pnm, "PNM", {"pnm", "ppm", "pgm", nullptr}, sniff_pnm, open_pnm_reader,
                     open_pnm_writer, kGrayRgb, "PNM (PGM, PPM) holds 1 or 3 channels", false, k8 | k16,
                     false, false, true, false, true, false};
+const Codec kTiff = {Format::Tiff, "TIFF", {"tif", "tiff", nullptr}, sniff_tiff, open_tiff_reader,
+                     open_tiff_writer, k1to4, "TIFF holds 1 to 4 channels", true,
+                     k8 | k16 | type_bit(SampleType::F32), false, false, true, false, true, true};
 const Codec kNpy = {Format::Npy, ".npy", {"npy", nullptr}, sniff_npy, open_npy_reader,
                     open_npy_writer, 0, "", true,
                     type_bit(SampleType::F32) | type_bit(SampleType::F16), true, false, false, true,
@@ -72,7 +75,7 @@ std::string join(const std::vector<std::string>& items, const std::string& sep,
 }  // namespace
 
 const std::vector<const Codec*>& codecs() {
-  static const std::vector<const Codec*> table = {&kJpeg, &kPng, &kPnm, &kNpy};
+  static const std::vector<const Codec*> table = {&kJpeg, &kPng, &kPnm, &kTiff, &kNpy};
   return table;
 }
 

@@ -28,6 +28,13 @@ std::unique_ptr<ImageReader> open_pnm_reader(std::unique_ptr<ByteSource> src,
 std::unique_ptr<ImageWriter> open_pnm_writer(ByteSink& sink, const ImageInfo& info,
                                              const EncodeOptions& opt);
 
+/// TIFF through libtiff (tiff.cpp) and its signature test (II*, MM*, and BigTIFF's II+, MM+).
+bool sniff_tiff(const std::vector<std::uint8_t>& head);
+std::unique_ptr<ImageReader> open_tiff_reader(std::unique_ptr<ByteSource> src,
+                                              const DecodeOptions& opt);
+std::unique_ptr<ImageWriter> open_tiff_writer(ByteSink& sink, const ImageInfo& info,
+                                              const EncodeOptions& opt);
+
 }  // namespace lrn
 
 namespace lrn {

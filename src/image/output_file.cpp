@@ -194,6 +194,23 @@ void OutputFile::write(const void* src, std::size_t n) {
   buffer_.append(p, n);
 }
 
+bool OutputFile::write_at(std::uint64_t offset, const void* src, std::size_t n) {
+  if (committed_) throw std::logic_error("OutputFile::write_at after commit()");
+  if (direct_) return false;
+  flush_buffer();
+  const char* p = static_cast<const char*>(src);
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd_, p, n, static_cast<off_t>(offset));
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) throw_write_error(path_, errno);
+    if (w == 0) throw_write_error(path_, ENOSPC);
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    offset += static_cast<std::uint64_t>(w);
+  }
+  return true;
+}
+
 void OutputFile::flush_buffer() {
   if (buffer_.empty()) return;
   write_all(fd_, buffer_.data(), buffer_.size(), path_, !owns_fd_);

@@ -29,6 +29,8 @@ class OutputFile : public ByteSink {
   OutputFile& operator=(const OutputFile&) = delete;
 
   void write(const void* src, std::size_t n) override;
+  /// A regular output (its temporary file) can be patched; a direct one cannot (false).
+  bool write_at(std::uint64_t offset, const void* src, std::size_t n) override;
   const std::string& name() const override { return path_; }
   /// Flushes and renames into place, keeping an existing target's permission bits (a new file
   /// gets 0666 & ~umask). No fsync: see the .cpp. Throws FileError; then nothing has changed

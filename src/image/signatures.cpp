@@ -19,10 +19,6 @@ const std::vector<Signature>& unsupported_signatures() {
       // three bytes are zero. "BM" alone starts too many text files.
       {"a BMP image", true, 0, "BM"sv, 15, "\0\0\0"sv},
       {"a WebP image", true, 0, "RIFF"sv, 8, "WEBP"sv},
-      {"a TIFF image", true, 0, "II*\0"sv},
-      {"a TIFF image", true, 0, "MM\0*"sv},
-      {"a TIFF image", true, 0, "II+\0"sv},  // BigTIFF
-      {"a TIFF image", true, 0, "MM\0+"sv},
       // ISO base media files: the ftyp box first, then the major brand.
       {"an AVIF image", true, 4, "ftypavif"sv},
       {"an AVIF image", true, 4, "ftypavis"sv},

@@ -61,21 +61,18 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
   // What the codec table says the two formats are (image/codec_table.h).
   const Codec& reads = codec_of(in_format);
   const Codec& writes = codec_of(out_format);
-  // .npy values are used as they are; decoded images are mapped so a full-scale sample
-  // (255, or 65535 for 16-bit PNG and PNM) becomes pixel_scale.
-  p.to_float = reads.values_as_stored ? 1.0 : opt.pixel_scale / full_scale_of(in.type);
+  // .npy and float samples (float TIFF) are used as they are; integer samples are mapped so a
+  // full-scale sample (255, or 65535 for 16-bit PNG, PNM and TIFF) becomes pixel_scale.
+  const bool float_in = in.type == SampleType::F16 || in.type == SampleType::F32 || in.type == SampleType::F64;
+  p.to_float = reads.values_as_stored || float_in ? 1.0 : opt.pixel_scale / full_scale_of(in.type);
 
   p.out.width = in.width;
   p.out.height = in.height;
-  if (writes.batches) {
-    // The output keeps the input's layout and shape (lrn/layout.h): no transpose either way.
-    p.keep_alpha = in.has_alpha;
-    p.out.type = opt.npy_type;
-    p.planar_out = p.t.planar;
-    if (opt.rescale && opt.warn)
-      opt.warn(quoted(out_name) + ": " + param("rescale") + " applies to image outputs; " +
-               writes.name + " gets the exact values");
-  } else {
+  // An output that can hold floats (.npy always, TIFF for float input or --dtype) gets LRN's
+  // values exactly; the others are quantised to their integer range.
+  const bool can_float = writes.out_types & type_bit(SampleType::F32);
+  const bool exact = writes.batches || (can_float && (float_in || opt.dtype_given));
+  if (!writes.batches) {
     if (p.t.images > 1)
       throw FileError("cannot write " + quoted(out_name) + ": " + quoted(in_name) + " holds " +
                       std::to_string(p.t.images) + " images and " + writes.name +
@@ -84,15 +81,31 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
       throw FileError("cannot write " + quoted(out_name) + ": " + std::to_string(p.color) +
                       "-channel data cannot be stored as " + writes.name + " (" +
                       writes.colors_text + "); write .npy instead");
-    if (opt.npy_type != SampleType::F32 && opt.warn)
-      opt.warn(quoted(out_name) + ": " + param("dtype") + " applies to .npy outputs; " +
-               writes.name + " gets its own sample type");
+  }
+  if (exact) {
+    // The output keeps the input's layout and shape (lrn/layout.h): no transpose either way.
     p.keep_alpha = in.has_alpha && writes.out_alpha;
-    if (in.has_alpha && !p.keep_alpha && opt.warn)
-      opt.warn(quoted(in_name) + ": alpha channel dropped (" + writes.name + " has none)");
+    p.out.type = writes.out_types & type_bit(opt.npy_type) ? opt.npy_type : SampleType::F32;
+    if (opt.npy_type != p.out.type && opt.warn)
+      opt.warn(quoted(out_name) + ": " + param("dtype") + " f16 applies to .npy outputs; " +
+               writes.name + " gets float32");
+    p.planar_out = p.t.planar && writes.batches;
+    if (opt.rescale && opt.warn)
+      opt.warn(quoted(out_name) + ": " + param("rescale") + " applies to integer image outputs; " +
+               writes.name + " gets the exact values");
+  } else {
+    if (opt.dtype_given && opt.warn)
+      opt.warn(quoted(out_name) + ": " + param("dtype") + " applies to .npy and TIFF outputs; " +
+               writes.name + " gets its own sample type");
     // 16-bit input stays 16-bit where the format can hold it.
     p.out.type = in.type == SampleType::U16 && (writes.out_types & type_bit(SampleType::U16))
                      ? SampleType::U16 : SampleType::U8;
+    // Alpha passes through as stored, so only between samples of one type.
+    p.keep_alpha = in.has_alpha && writes.out_alpha && in.type == p.out.type;
+    if (in.has_alpha && !p.keep_alpha && opt.warn)
+      opt.warn(quoted(in_name) + ": alpha channel dropped (" +
+               (writes.out_alpha ? std::string("float alpha and ") + writes.name + "'s integer samples"
+                                 : std::string(writes.name) + " has none") + ")");
     p.full_scale = full_scale_of(p.out.type);
     p.to_sample = p.full_scale / opt.pixel_scale;
   }
@@ -519,7 +532,8 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
 
   GrowBuffer held;
   std::pair<float, float> range;
-  const bool rescale = opt.rescale && codec_of(p.out_format).clamps;
+  const bool rescale = opt.rescale && codec_of(p.out_format).clamps && p.out.type != SampleType::F32 &&
+                       p.out.type != SampleType::F16;
   if (rescale) {
     // Grow with the data, block by block: a small file that declares a huge image fails when
     // its data runs out, having cost only the rows it delivered.

@@ -40,6 +40,9 @@ struct RunOptions {
   std::optional<Layout> layout;     ///< .npy input's layout (see DecodeOptions); a UsageError
                                     ///< with JPEG or PNG input
   SampleType npy_type = SampleType::F32;  ///< .npy output: F32 or F16 (overflow warns)
+  /// npy_type was asked for (--dtype): then it also sets the sample type of every other output
+  /// that can hold floats (TIFF: F32), which otherwise keeps the input's depth.
+  bool dtype_given = false;
   bool lenient = false;             ///< decode what can be decoded from damaged files, warning
   bool strict = false;              ///< every warning is an error (codecs and warn's callers)
   unsigned threads = 1;             ///< row-block threads inside one image, >= 1

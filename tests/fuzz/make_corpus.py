@@ -2,7 +2,7 @@
 """Remakes the fuzz seed corpus in tests/fuzz/corpus/ from the project's own files.
 
 decode/: every JPEG and PNG fixture in tests/data (and tests/data/hostile), tiny .npy and PNM
-files, and cut or bit-flipped variants; pnm/: PGM and PPM files; npy/: .npy headers of every kind the reader accepts or
+files, and cut or bit-flipped variants; pnm/: PGM and PPM files; tiff/: TIFF files; npy/: .npy headers of every kind the reader accepts or
 refuses; options/: command lines, one argument per line. Deterministic: run it again and
 nothing changes. Usage: python3 tests/fuzz/make_corpus.py (from anywhere).
 """
@@ -140,6 +140,21 @@ def main():
                                            for p in hostile_pnm]:
         write(decode, name, data)
         write(os.path.join(OUT, 'pnm'), name, data)
+    # TIFF: valid files and the hostile ones, all built by make_hostile.py's tiff().
+    import sys
+    sys.path.insert(0, os.path.join(DATA, 'hostile'))
+    from make_hostile import tiff
+    strips = [bytes((i * 11) & 0xFF for i in range(192))] * 4
+    for name, data in {'rgb8.tif': tiff(16, 16, strips),
+                       'rgb8_deflate.tif': tiff(16, 16, [zlib.compress(x) for x in strips], compression=8),
+                       'gray16.tif': tiff(8, 16, strips, spp=1, bits=16, photometric=1),
+                       'gray_float.tif': tiff(4, 16, strips, spp=1, bits=32, photometric=1)}.items():
+        write(decode, name, data)
+        write(os.path.join(OUT, 'tiff'), name, data)
+    for p in sorted(glob.glob(os.path.join(DATA, 'hostile', 'tiff_*'))):
+        data = open(p, 'rb').read()
+        write(decode, 'hostile_' + os.path.basename(p), data)
+        write(os.path.join(OUT, 'tiff'), os.path.basename(p), data)
     for i, line in enumerate(OPTIONS):
         write(os.path.join(OUT, 'options'), 'args%02d' % i, line.encode())
 

@@ -298,8 +298,63 @@ def pnm_files():
     }
 
 
+# ---- TIFF ----------------------------------------------------------------------------------
+
+def tiff(w, h, strips, spp=3, bits=8, compression=1, photometric=2, rows_per_strip=4,
+         counts=None, next_ifd=0, ifd_at=8, same_data=False):
+    """A little-endian TIFF: header, one IFD (11 entries), its offset/count arrays, then the
+    strips' bytes (so a cut file loses pixel data, not the directory). same_data: every strip
+    points at the first one's bytes."""
+    n = len(strips) if not same_data else (h + rows_per_strip - 1) // rows_per_strip
+    arrays_at = 8 + 2 + 11 * 12 + 4
+    data_at = arrays_at + (8 * n if n > 1 else 0)
+    offsets, data = [], b''
+    for strip in (strips if not same_data else strips[:1]):
+        offsets.append(data_at + len(data))
+        data += strip
+    if same_data:
+        offsets = offsets * n
+    counts = counts or ([len(x) for x in strips] if not same_data else [len(strips[0])] * n)
+    entries = [
+        (256, 4, 1, w), (257, 4, 1, h), (258, 3, 1, bits), (259, 3, 1, compression),
+        (262, 3, 1, photometric),
+        (273, 4, n, offsets[0] if n == 1 else arrays_at),
+        (277, 3, 1, spp), (278, 4, 1, rows_per_strip),
+        (279, 4, n, counts[0] if n == 1 else arrays_at + 4 * n),
+        (284, 3, 1, 1), (339, 3, 1, 1),
+    ]
+    ifd = struct.pack('<H', len(entries)) + b''.join(
+        struct.pack('<HHII', tag, kind, count, value) for tag, kind, count, value in entries)
+    arrays = b'' if n == 1 else struct.pack('<%dI' % n, *offsets) + struct.pack('<%dI' % n, *counts)
+    return b'II*\0' + struct.pack('<I', ifd_at) + ifd + struct.pack('<I', next_ifd) + arrays + data
+
+
+def tiff_files():
+    rows = [bytes((x * 7 + y * 13 + c * 50) & 0xFF for x in range(16) for c in range(3)) for y in range(16)]
+    strips = [b''.join(rows[i:i + 4]) for i in range(0, 16, 4)]
+    good = tiff(16, 16, strips)
+    deflated = [zlib.compress(x) for x in strips]
+    flipped = list(deflated)
+    flipped[2] = flip(flipped[2], 6, 3)
+    return {
+        'tiff_huge_dims.tif': tiff(100000, 100000, [bytes(48)]),
+        'tiff_bits_12.tif': tiff(16, 16, strips, bits=12),
+        'tiff_five_samples.tif': tiff(16, 16, strips, spp=5),
+        'tiff_truncated.tif': good[:len(good) - 192 - 100],  # inside the third strip
+        'tiff_truncated_first_strip.tif': good[:len(good) - 3 * 192 - 100],
+        'tiff_bitflip_deflate.tif': tiff(16, 16, flipped, compression=8),
+        'tiff_bad_ifd_offset.tif': tiff(16, 16, strips, ifd_at=1 << 30),
+        'tiff_two_pages.tif': tiff(16, 16, strips, next_ifd=8),  # the same directory again
+        # Header bombs (README "Header bombs").
+        'tiff_huge_little_data.tif': tiff(16000, 16000, [zlib.compress(bytes(64))], compression=8,
+                                          same_data=True),
+        'tiff_single_strip_huge.tif': tiff(16000, 16000, [bytes(100)], rows_per_strip=16000),
+        'tiff_wide_row.tif': tiff(4000000, 4, [bytes(64)], bits=16, rows_per_strip=1, same_data=True),
+    }
+
+
 def main():
-    for files in (jpeg_files(), png_files(), other_files(), pnm_files()):
+    for files in (jpeg_files(), png_files(), other_files(), pnm_files(), tiff_files()):
         for name, data in files.items():
             with open(os.path.join(HERE, name), 'wb') as f:
                 f.write(data)
