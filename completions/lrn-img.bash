@@ -20,7 +20,7 @@ _lrn_img() {
   local values=''
   case $prev in
     --convention) values='tf torch onnx caffe' ;;
-    --format) values='jpg png pnm tif npy' ;;
+    --format) values='jpg png pnm tif webp npy' ;;
     --preset) values='blog tf-cifar10 tf-defaults alexnet-paper caffe-alexnet torch-defaults' ;;
     --pixel-scale) values='255 1' ;;
     --layout) values='hwc chw nhwc nchw' ;;
@@ -51,7 +51,7 @@ _lrn_img() {
 
   if [[ $cur == -* ]]; then
     mapfile -t COMPREPLY < <(compgen -W '-r --radius -k --bias -a --alpha -b --beta --convention --size
-      --preset --print-params --layout --dtype --pixel-scale --no-auto-orient --format -q --quality --rescale
+      --preset --print-params --layout --dtype --pixel-scale --no-auto-orient --format -q --quality --lossless --rescale
       --stats --json -O --output-dir --files-from -0 --null --suffix --skip-existing --quiet
       -R --recursive --base --dry-run
       --max-pixels --max-npy-bytes --max-row-bytes --lenient --strict -t --threads -j --jobs

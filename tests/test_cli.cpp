@@ -283,7 +283,7 @@ TEST_CASE("file errors exit 1 and name the file", "[cli]") {
     write_bytes(dir.file("t.png"), std::vector<std::uint8_t>(text.begin(), text.end()));
     const RunResult r = run_cli({dir.file("t.png"), out});
     require_failure(r, 1, dir.file("t.png"));
-    CHECK_THAT(r.err, Contains("not an image; lrn-img reads JPEG, PNG, PNM, TIFF and .npy"));
+    CHECK_THAT(r.err, Contains("not an image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy"));
   }
   SECTION("truncated JPEG and PNG") {
     for (const std::string& name : {std::string("rocket.jpg"), std::string("coffee.png")}) {

@@ -29,6 +29,7 @@ std::vector<std::uint8_t> head_of(lrn::Format f) {
     case lrn::Format::Npy: s = std::string("\x93NUMPY\x01\x00v\x00{'descr'", 16); break;
     case lrn::Format::Pnm: s = "P6\n640 480\n255\n"; break;
     case lrn::Format::Tiff: s = std::string("II*\0\x08\0\0\0", 8); break;
+    case lrn::Format::Webp: s = "RIFF\x24\x01\x01\x01WEBPVP8L"; break;
   }
   return std::vector<std::uint8_t>(s.begin(), s.end());
 }
@@ -50,7 +51,7 @@ TEST_CASE("codecs: one row per format, each found by its own head only", "[image
     CHECK(lrn::unsupported_format(head_of(c->format)) == nullptr);  // not also "refused"
     CHECK(lrn::sniff_format(head_of(c->format)) == c->format);
   }
-  CHECK(seen.size() == 5);  // Jpeg, Png, Npy, Pnm, Tiff: a new Format needs its row
+  CHECK(seen.size() == 6);  // Jpeg, Png, Npy, Pnm, Tiff, Webp: a new Format needs its row
 }
 
 TEST_CASE("codecs: every extension names one row, in any case", "[image][codecs]") {
@@ -69,12 +70,12 @@ TEST_CASE("codecs: every extension names one row, in any case", "[image][codecs]
 }
 
 TEST_CASE("codecs: the lists in messages, --help and the README come from the table", "[image][codecs]") {
-  CHECK(lrn::readable_names() == "JPEG, PNG, PNM, TIFF and .npy");
-  CHECK(lrn::output_extensions("or") == "jpg, png, pnm, tif or npy");
-  CHECK(lrn::output_extensions("|") == "jpg|png|pnm|tif|npy");
+  CHECK(lrn::readable_names() == "JPEG, PNG, PNM, TIFF, WebP and .npy");
+  CHECK(lrn::output_extensions("or") == "jpg, png, pnm, tif, webp or npy");
+  CHECK(lrn::output_extensions("|") == "jpg|png|pnm|tif|webp|npy");
   const std::string help = lrn::cli::help_text(1000);
   CHECK_THAT(help, Catch::Matchers::Contains(lrn::output_extensions("or") + ": the format of an OUT"));
-  std::string either = lrn::readable_names();  // "JPEG, PNG, PNM, TIFF or .npy"
+  std::string either = lrn::readable_names();  // "JPEG, PNG, PNM, TIFF, WebP or .npy"
   either.replace(either.rfind(" and "), 5, " or ");
   CHECK_THAT(help, Catch::Matchers::Contains("for a " + either + " IN"));
   // The README's Formats table has one row per codec, in the table's order.

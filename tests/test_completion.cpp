@@ -105,7 +105,7 @@ TEST_CASE("completion: '-' offers exactly the options of --help's table", "[cli]
 TEST_CASE("completion: the values lrn-img accepts, as its messages list them", "[cli][completion]") {
   CHECK(complete({"--convention", ""}) == Words{"caffe", "onnx", "tf", "torch"});
   CHECK(complete({"--convention", ""}) == allowed_values({"--convention", "x", "--print-params"}));
-  CHECK(complete({"--format", ""}) == Words{"jpg", "npy", "png", "pnm", "tif"});
+  CHECK(complete({"--format", ""}) == Words{"jpg", "npy", "png", "pnm", "tif", "webp"});
   CHECK(complete({"--format", ""}) == allowed_values({"--format", "x", "a.jpg", "b"}));
   CHECK(complete({"--preset", ""}) == allowed_values({"--preset", "x", "--print-params"}));
   CHECK(complete({"--preset", ""}).size() == 6);
@@ -115,7 +115,7 @@ TEST_CASE("completion: the values lrn-img accepts, as its messages list them", "
   CHECK(complete({"--dtype", ""}) == allowed_values({"--dtype", "x", "a.npy", "b.npy"}));
   SECTION("after '=' too, whether bash split the word there or not") {
     CHECK(complete({"--convention", "=", "t"}) == Words{"tf", "torch"});
-    CHECK(complete({"--format", "="}) == Words{"jpg", "npy", "png", "pnm", "tif"});
+    CHECK(complete({"--format", "="}) == Words{"jpg", "npy", "png", "pnm", "tif", "webp"});
     CHECK(complete({"--format=pn"}) == Words{"--format=png", "--format=pnm"});
   }
 }

@@ -39,7 +39,6 @@ TEST_CASE("signatures name the formats lrn-img does not read", "[image][signatur
   CHECK(what("GIF89a\x01\x00") == "a GIF image");
   CHECK(what("GIF87a") == "a GIF image");
   CHECK(what("BM\x36\x00\x0c\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00"s) == "a BMP image");
-  CHECK(what("RIFF\x10\x00\x00\x00WEBPVP8 "s) == "a WebP image");
   CHECK(what("\0\0\0\x18" "ftypheic\0\0\0\0"s) == "a HEIF image");
   CHECK(what("\0\0\0\x1c" "ftypmif1\0\0\0\0"s) == "a HEIF image");
   CHECK(what("\0\0\0\x20" "ftypavif\0\0\0\0"s) == "an AVIF image");
@@ -73,16 +72,17 @@ TEST_CASE("near misses and readable formats match no signature", "[image][signat
   CHECK(what("P5 2 2 255\n") == "");
   CHECK(what("II*\0\x08\0\0\0"s) == "");                  // TIFF: read (tiff.cpp)
   CHECK(what("MM\0*\0\0\0\x08"s) == "");
+  CHECK(what("RIFF\x10\x00\x00\x00WEBPVP8 "s) == "");     // WebP: read (webp.cpp)
 }
 
 TEST_CASE("open_reader says what an unreadable file is", "[image][signatures]") {
   SECTION("a known format") {
-    CHECK(open_message(bytes("GIF89a")) == "'x.bin' is a GIF image; lrn-img reads JPEG, PNG, PNM, TIFF and .npy");
-    CHECK(open_message(bytes("%PDF-1.4")) == "'x.bin' is a PDF document; lrn-img reads JPEG, PNG, PNM, TIFF and .npy");
+    CHECK(open_message(bytes("GIF89a")) == "'x.bin' is a GIF image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
+    CHECK(open_message(bytes("%PDF-1.4")) == "'x.bin' is a PDF document; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
   }
   SECTION("unknown or too short") {
-    CHECK(open_message(bytes("hello", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM, TIFF and .npy");
-    CHECK(open_message(bytes("RIFF", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM, TIFF and .npy");
+    CHECK(open_message(bytes("hello", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
+    CHECK(open_message(bytes("RIFF", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
     CHECK(open_message({}) == "cannot decode 'x.bin': the file is empty");
   }
 }

@@ -163,7 +163,7 @@ TEST_CASE("option -R skips and counts files that are not images, and fails unrea
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Contains("lrn-img: error: '" + t.in("val/anim.gif") +
-                               "' is a GIF image; lrn-img reads JPEG, PNG, PNM, TIFF and .npy"));
+                               "' is a GIF image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy"));
     CHECK_THAT(r.err, Contains("3 done, 1 failed; 6 not images, skipped"));
     CHECK_THAT(r.out, Contains("\"status\":\"failed\""));
   }
@@ -269,7 +269,7 @@ TEST_CASE("GIF, BMP and HEIF inputs are named by their signature", "[trees][sign
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK_THAT(r.err, Equals("lrn-img: error: '" + dir.file(files[i].first) + "' is " + what[i] +
-                             "; lrn-img reads JPEG, PNG, PNM, TIFF and .npy\n"));
+                             "; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy\n"));
     CHECK_FALSE(exists(dir.file("out.png")));
   }
 }

@@ -59,7 +59,7 @@ TEST_CASE("usage: each parser error reads like lrn-img's own messages", "[cli][u
   };
   SECTION("a value missing at the end, or an option where the value should be") {
     require_usage_error(run({"--alpha"}), "--alpha needs a value A: alpha, >= 0", dir);
-    require_usage_error(run({"-q"}), "--quality needs a value Q: JPEG quality 1..100", dir);
+    require_usage_error(run({"-q"}), "--quality needs a value Q: JPEG and WebP quality 1..100", dir);
     require_usage_error(run({"--alpha", "--beta", "1"}),
                         "--alpha needs a value A, but '--beta' is an option; if it is the value, write "
                         "--alpha=--beta", dir);
@@ -97,7 +97,7 @@ TEST_CASE("usage: each parser error reads like lrn-img's own messages", "[cli][u
   SECTION("a value that is not one of the choices, with the closest") {
     require_usage_error(run({"--convention", "tourch", "--size", "5"}),
                         "--convention: 'tourch' is not tf, torch, onnx or caffe; did you mean 'torch'?", dir);
-    require_usage_error(run({"--format", "jgp"}), "--format: 'jgp' is not jpg, png, pnm, tif or npy; did you mean 'jpg'?", dir);
+    require_usage_error(run({"--format", "jgp"}), "--format: 'jgp' is not jpg, png, pnm, tif, webp or npy; did you mean 'jpg'?", dir);
     require_usage_error(run({"--preset", "caffe"}),
                         "--preset: 'caffe' is not blog, tf-cifar10, tf-defaults, alexnet-paper, caffe-alexnet or "
                         "torch-defaults; did you mean 'caffe-alexnet' (Caffe's AlexNet LRN layer)?", dir);
@@ -140,11 +140,11 @@ TEST_CASE("usage: an option outside its use is refused, never ignored", "[cli][u
                         "--format png contradicts OUT '" + out + "', a JPEG name; name OUT for the format, or leave "
                         "--format out", dir);
     require_usage_error(run_cli({kRocket, dir.file("o.png"), "-q", "50"}),
-                        "--quality applies to JPEG output, but OUT '" + dir.file("o.png") + "' writes PNG; leave it out", dir);
+                        "--quality applies to JPEG and WebP output, but OUT '" + dir.file("o.png") + "' writes PNG; leave it out", dir);
     require_usage_error(run_cli({kRocket, "-O", dir.path(), "--format", "npy", "-q", "50"}),
-                        "--quality applies to JPEG output, but --format npy writes .npy", dir);
+                        "--quality applies to JPEG and WebP output, but --format npy writes .npy", dir);
     require_usage_error(run_cli({kRocket, dir.file("o.npy"), "--rescale"}),
-                        "--rescale applies to JPEG, PNG, PNM and TIFF output, but OUT '" + dir.file("o.npy") + "' writes .npy", dir);
+                        "--rescale applies to JPEG, PNG, PNM, TIFF and WebP output, but OUT '" + dir.file("o.npy") + "' writes .npy", dir);
   }
   SECTION("what does apply still runs") {
     CHECK(run_cli({kRocket, out, "--format", "jpeg", "-q", "50", "--stats"}).exit_code == 0);

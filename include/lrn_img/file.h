@@ -15,7 +15,7 @@
 namespace lrn_img {
 
 /// File formats, read by content and written by OUT's extension or FileOptions::format.
-enum class Format { Jpeg, Png, Npy, Pnm, Tiff };  ///< Pnm: binary PGM (1 channel) or PPM (3)
+enum class Format { Jpeg, Png, Npy, Pnm, Tiff, Webp };  ///< Pnm: binary PGM (1 channel) or PPM (3)
 
 /// The sample type of a .npy output.
 enum class Dtype { F32, F16 };
@@ -25,7 +25,8 @@ enum class Dtype { F32, F16 };
 /// and `man lrn-img` describe them.
 struct FileOptions {
   Params params;
-  int quality = 90;                      ///< JPEG output quality, 1..100
+  int quality = 90;                      ///< JPEG and lossy WebP output quality, 1..100
+  bool lossless = false;                 ///< WebP output: lossless instead of lossy
   bool rescale = false;                  ///< map output min..max to the full range (images)
   double pixel_scale = 255.0;            ///< a full-scale image sample is this value: 255 or 1
   std::uint64_t max_pixels = std::uint64_t{1} << 28;     ///< see Limit::Pixels

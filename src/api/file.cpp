@@ -27,6 +27,7 @@ lrn::RunOptions run_options(const FileOptions& o) {
                                     std::pair{o.max_row_bytes, "max_row_bytes"}})
     if (value == 0) throw InvalidArgument(param(name) + " must be >= 1", name, "0");
   run.quality = o.quality;
+  run.lossless = o.lossless;
   run.rescale = o.rescale;
   run.pixel_scale = o.pixel_scale;
   run.max_pixels = o.max_pixels;
@@ -61,6 +62,7 @@ static_assert(static_cast<int>(Format::Npy) == static_cast<int>(lrn::Format::Npy
 static_assert(static_cast<int>(Format::Png) == static_cast<int>(lrn::Format::Png));
 static_assert(static_cast<int>(Format::Pnm) == static_cast<int>(lrn::Format::Pnm));
 static_assert(static_cast<int>(Format::Tiff) == static_cast<int>(lrn::Format::Tiff));
+static_assert(static_cast<int>(Format::Webp) == static_cast<int>(lrn::Format::Webp));
 
 void process_file(const std::string& in, const std::string& out, const FileOptions& options) {
   try {

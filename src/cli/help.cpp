@@ -40,10 +40,11 @@ const OptionDoc kDocs[] = {
     {kNorm, "--no-auto-orient", "", "keep JPEG pixels as stored (ignore the EXIF orientation)", kFileUses},
 
     {kOut, "--format", "F",
-     "jpg, png, pnm, tif or npy: the format of an OUT without an extension (/dev/null, - for stdout), "
+     "jpg, png, pnm, tif, webp or npy: the format of an OUT without an extension (/dev/null, - for stdout), "
      "or of a batch's outputs [from the name]", kFileUses},
-    {kOut, "-q,--quality", "Q", "JPEG quality 1..100, 4:2:0 chroma [90]", kFileUses},
-    {kOut, "--rescale", "", "stretch the output's min..max to 0..255 instead of clamping (JPEG, PNG, PNM, 8/16-bit TIFF)", kFileUses},
+    {kOut, "-q,--quality", "Q", "JPEG and WebP quality 1..100 (JPEG: 4:2:0 chroma) [90]", kFileUses},
+    {kOut, "--lossless", "", "WebP output: lossless instead of lossy", kFileUses},
+    {kOut, "--rescale", "", "stretch the output's min..max to 0..255 instead of clamping (JPEG, PNG, PNM, WebP, 8/16-bit TIFF)", kFileUses},
     {kOut, "--dtype", "T", ".npy output's samples: f32 or f16 [f32]; given, TIFF output is float32 [the input's depth]", kFileUses},
     {kOut, "--stats", "", "per-channel min, max and mean of input and output, on stderr", kFileUses},
     {kOut, "--json", "", "one JSON object per image on stdout as it finishes (not with - as OUT)", kFileUses},
@@ -77,7 +78,7 @@ const char* kSentence =
     "Local Response Normalization exactly as TensorFlow computes it, "
     "y[c]\037=\037x[c]\037/\037(bias\037+\037alpha\037*\037sqr_sum[c])\037^\037beta "
     "with sqr_sum[c] the sum of x^2 over channels c-radius..c+radius of the same pixel, for a "
-    "JPEG, PNG, PNM, TIFF or .npy IN, written in the format OUT's extension names (- is stdin or stdout).";
+    "JPEG, PNG, PNM, TIFF, WebP or .npy IN, written in the format OUT's extension names (- is stdin or stdout).";
 
 // Not wrapped: each fits in the narrowest width (72 columns).
 const char* kExamples =

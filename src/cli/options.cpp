@@ -92,6 +92,7 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_option("--format", raw.format);
   app.add_option("-q,--quality", raw.quality);
   app.add_flag("--rescale", o.run.rescale);
+  app.add_flag("--lossless", o.run.lossless);
   app.add_flag("--stats", o.batch.stats);
   app.add_flag("--json", o.batch.json);
   app.add_option("-O,--output-dir", o.batch.out_dir);
@@ -213,6 +214,11 @@ void check_output_format(const Raw& raw, const CliOptions& o, unsigned use) {
   if (!raw.quality.empty() && !writes.quality)
     throw UsageError(fmt::format("--quality applies to {} output, but {} writes {}; leave it out",
                                  codec_names([](const Codec& c) { return c.quality; }), what, writes.name));
+  if (o.run.lossless && writes.format != Format::Webp)
+    throw UsageError(fmt::format("--lossless applies to WebP output, but {} writes {}; leave it out", what,
+                                 writes.name));
+  if (o.run.lossless && !raw.quality.empty())
+    throw UsageError("--quality applies to lossy output, and --lossless asks for lossless; give one of them");
   if (o.run.rescale && !writes.clamps)
     throw UsageError(fmt::format("--rescale applies to {} output, but {} writes {}, which keeps "
                                  "the values unclamped; leave it out",

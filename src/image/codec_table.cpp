@@ -51,6 +51,9 @@ const Codec kPnm = {Format::Pnm, "PNM", {"pnm", "ppm", "pgm", nullptr}, sniff_pn
 const Codec kTiff = {Format::Tiff, "TIFF", {"tif", "tiff", nullptr}, sniff_tiff, open_tiff_reader,
                      open_tiff_writer, k1to4, "TIFF holds 1 to 4 channels", true,
                      k8 | k16 | type_bit(SampleType::F32), false, false, true, false, true, true};
+const Codec kWebp = {Format::Webp, "WebP", {"webp", nullptr}, sniff_webp, open_webp_reader,
+                     open_webp_writer, kGrayRgb, "WebP holds grey (as RGB) or RGB", true, k8, false, true,
+                     true, false, false, true};
 const Codec kNpy = {Format::Npy, ".npy", {"npy", nullptr}, sniff_npy, open_npy_reader,
                     open_npy_writer, 0, "", true,
                     type_bit(SampleType::F32) | type_bit(SampleType::F16), true, false, false, true,
@@ -75,7 +78,7 @@ std::string join(const std::vector<std::string>& items, const std::string& sep,
 }  // namespace
 
 const std::vector<const Codec*>& codecs() {
-  static const std::vector<const Codec*> table = {&kJpeg, &kPng, &kPnm, &kTiff, &kNpy};
+  static const std::vector<const Codec*> table = {&kJpeg, &kPng, &kPnm, &kTiff, &kWebp, &kNpy};
   return table;
 }
 

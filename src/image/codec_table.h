@@ -57,15 +57,15 @@ const Codec& codec_of(Format f);
 /// The codec whose extensions include `ext` (no dot, any case), or nullptr.
 const Codec* codec_by_extension(const std::string& ext);
 
-/// The readable formats' names joined for messages: "JPEG, PNG, PNM, TIFF and .npy".
+/// The readable formats' names joined for messages: "JPEG, PNG, PNM, TIFF, WebP and .npy".
 std::string readable_names();
 
 /// The names of the rows `pick` chooses, joined for messages: "JPEG and PNG".
 std::string codec_names(bool (*pick)(const Codec&));
 
 /// The output extensions, [0] of each row, each after `prefix`, joined with `last` before the
-/// last one: ("or") -> "jpg, png, pnm, tif or npy"; ("or", ".") -> ".jpg, .png, .pnm or .npy";
-/// ("|") -> "jpg|png|pnm|tif|npy".
+/// last one: ("or") -> "jpg, png, pnm, tif, webp or npy"; ("or", ".") -> ".jpg, .png, .pnm or .npy";
+/// ("|") -> "jpg|png|pnm|tif|webp|npy".
 std::string output_extensions(const std::string& last, const std::string& prefix = "");
 
 /// Every extension of every row (the values --format accepts).

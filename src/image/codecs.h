@@ -35,6 +35,13 @@ std::unique_ptr<ImageReader> open_tiff_reader(std::unique_ptr<ByteSource> src,
 std::unique_ptr<ImageWriter> open_tiff_writer(ByteSink& sink, const ImageInfo& info,
                                               const EncodeOptions& opt);
 
+/// WebP through libwebp (webp.cpp) and its signature test (RIFF, then WEBP at byte 8).
+bool sniff_webp(const std::vector<std::uint8_t>& head);
+std::unique_ptr<ImageReader> open_webp_reader(std::unique_ptr<ByteSource> src,
+                                              const DecodeOptions& opt);
+std::unique_ptr<ImageWriter> open_webp_writer(ByteSink& sink, const ImageInfo& info,
+                                              const EncodeOptions& opt);
+
 }  // namespace lrn
 
 namespace lrn {

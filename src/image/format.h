@@ -16,7 +16,7 @@
 namespace lrn {
 
 /// The formats of the codec table (codec_table.h), one row each.
-enum class Format { Jpeg, Png, Npy, Pnm, Tiff };
+enum class Format { Jpeg, Png, Npy, Pnm, Tiff, Webp };
 const char* format_name(Format f);  ///< "JPEG", "PNG", "PNM", ".npy"
 
 /// Sample types as they sit in a codec's rows. U16 is PNG's 16-bit, F16 IEEE half precision
@@ -87,7 +87,8 @@ class ImageReader {
 };
 
 struct EncodeOptions {
-  int quality = 90;  ///< JPEG quality 1..100, 4:2:0 chroma subsampling
+  int quality = 90;  ///< JPEG and lossy WebP quality 1..100 (JPEG: 4:2:0 chroma subsampling)
+  bool lossless = false;  ///< WebP: lossless instead of lossy
   /// .npy: the shape to write (its product must be height * width * channels); empty:
   /// (H, W, C).
   std::vector<std::uint64_t> npy_dims;
@@ -116,7 +117,8 @@ std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
 /// Opens a writer. What each format accepts:
 ///   JPEG: U8, 1 or 3 channels, no alpha.   PNG: U8 or U16, 1..4 channels (2 = gray+alpha,
 ///   4 = RGBA).   PNM: U8 or U16, 1 channel (P5) or 3 (P6), no alpha.   TIFF: U8, U16 or
-///   F32, 1..4 channels (alpha last), deflate.   .npy: F32 or F16,
+///   F32, 1..4 channels (alpha last), deflate.   WebP: U8, 1 or 3 colour channels, alpha or
+///   not (grey is stored as RGB), lossy at quality or lossless.   .npy: F32 or F16,
 ///   any channel count, any batch and layout (written as
 ///   '<f4' or '<f2', shape opt.npy_dims or (H, W, C)).
 /// Throws FileError for what the format cannot hold.

@@ -18,7 +18,6 @@ const std::vector<Signature>& unsupported_signatures() {
       // "BM", then the DIB header size (12..124) as a little-endian 32-bit number: its upper
       // three bytes are zero. "BM" alone starts too many text files.
       {"a BMP image", true, 0, "BM"sv, 15, "\0\0\0"sv},
-      {"a WebP image", true, 0, "RIFF"sv, 8, "WEBP"sv},
       // ISO base media files: the ftyp box first, then the major brand.
       {"an AVIF image", true, 4, "ftypavif"sv},
       {"an AVIF image", true, 4, "ftypavis"sv},

@@ -104,7 +104,8 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
     p.keep_alpha = in.has_alpha && writes.out_alpha && in.type == p.out.type;
     if (in.has_alpha && !p.keep_alpha && opt.warn)
       opt.warn(quoted(in_name) + ": alpha channel dropped (" +
-               (writes.out_alpha ? std::string("float alpha and ") + writes.name + "'s integer samples"
+               (writes.out_alpha ? std::string(in.type == SampleType::U16 ? "16-bit" : "float") +
+                                       " alpha and " + writes.name + "'s 8-bit samples"
                                  : std::string(writes.name) + " has none") + ")");
     p.full_scale = full_scale_of(p.out.type);
     p.to_sample = p.full_scale / opt.pixel_scale;
@@ -607,6 +608,7 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
                            in_name, sink.name(), opt);
   EncodeOptions enc;
   enc.quality = opt.quality;
+  enc.lossless = opt.lossless;
   if (codec_of(f).batches) enc.npy_dims = p.t.dims;
   auto writer = open_writer(f, sink, p.out, enc);
   stream(*reader, *writer, p, opt, sink.name());

@@ -31,7 +31,8 @@ struct ImageStats {
 
 struct RunOptions {
   LrnParams params;
-  int quality = 90;                 ///< JPEG quality 1..100
+  int quality = 90;                 ///< JPEG and lossy WebP quality 1..100
+  bool lossless = false;            ///< WebP output: lossless
   bool rescale = false;             ///< map output min..max to the full range (image outputs)
   double pixel_scale = 255.0;       ///< value of a full-scale sample seen by LRN: 255 or 1
   std::uint64_t max_pixels = std::uint64_t{1} << 28;

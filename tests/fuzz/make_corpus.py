@@ -2,7 +2,7 @@
 """Remakes the fuzz seed corpus in tests/fuzz/corpus/ from the project's own files.
 
 decode/: every JPEG and PNG fixture in tests/data (and tests/data/hostile), tiny .npy and PNM
-files, and cut or bit-flipped variants; pnm/: PGM and PPM files; tiff/: TIFF files; npy/: .npy headers of every kind the reader accepts or
+files, and cut or bit-flipped variants; pnm/: PGM and PPM files; tiff/, webp/: TIFF and WebP files; npy/: .npy headers of every kind the reader accepts or
 refuses; options/: command lines, one argument per line. Deterministic: run it again and
 nothing changes. Usage: python3 tests/fuzz/make_corpus.py (from anywhere).
 """
@@ -151,6 +151,11 @@ def main():
                        'gray_float.tif': tiff(4, 16, strips, spp=1, bits=32, photometric=1)}.items():
         write(decode, name, data)
         write(os.path.join(OUT, 'tiff'), name, data)
+    # WebP: the fixture and the hostile files.
+    for p in [os.path.join(DATA, 'webp_lossy.webp')] + sorted(glob.glob(os.path.join(DATA, 'hostile', 'webp_*'))):
+        data = open(p, 'rb').read()
+        write(decode, os.path.basename(p), data)
+        write(os.path.join(OUT, 'webp'), os.path.basename(p), data)
     for p in sorted(glob.glob(os.path.join(DATA, 'hostile', 'tiff_*'))):
         data = open(p, 'rb').read()
         write(decode, 'hostile_' + os.path.basename(p), data)

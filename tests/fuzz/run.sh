@@ -9,7 +9,7 @@ seconds=${1:?usage: tests/fuzz/run.sh SECONDS [BUILD_DIR]}
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${2:-$here/../../build-fuzz}" && pwd)
 work=${FUZZ_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/lrn-fuzz-XXXXXX")}
-targets=(decode npy pnm tiff options)
+targets=(decode npy pnm tiff webp options)
 each=$(( seconds / ${#targets[@]} ))
 (( each >= 1 )) || each=1
 echo "fuzzing for ${seconds}s in all, ${each}s per target; work folder $work"

@@ -353,8 +353,30 @@ def tiff_files():
     }
 
 
+# ---- WebP ----------------------------------------------------------------------------------
+
+def vp8l(w, h, payload=b'\x00' * 8):
+    """A lossless WebP whose VP8L header declares w x h (with alpha), then `payload`."""
+    bits = (w - 1) | ((h - 1) << 14) | (1 << 28)
+    chunk = b'\x2f' + struct.pack('<I', bits) + payload
+    body = b'WEBP' + b'VP8L' + struct.pack('<I', len(chunk)) + chunk + b'\0' * (len(chunk) % 2)
+    return b'RIFF' + struct.pack('<I', len(body)) + body
+
+
+def webp_files():
+    lossy = fixture('webp_lossy.webp')
+    return {
+        'webp_truncated.webp': lossy[:len(lossy) * 3 // 4],
+        'webp_truncated_header.webp': lossy[:24],
+        'webp_riff_only.webp': b'RIFF\x04\0\0\0WEBP',
+        'webp_huge_dims.webp': vp8l(16383, 16383),
+        # Header bombs (README "Header bombs"): within WebP's own cap, a few bytes of data.
+        'webp_in_cap_little_data.webp': vp8l(8000, 4000),
+    }
+
+
 def main():
-    for files in (jpeg_files(), png_files(), other_files(), pnm_files(), tiff_files()):
+    for files in (jpeg_files(), png_files(), other_files(), pnm_files(), tiff_files(), webp_files()):
         for name, data in files.items():
             with open(os.path.join(HERE, name), 'wb') as f:
                 f.write(data)
