@@ -54,7 +54,7 @@ TEST_CASE("webp: lossless round trips keep every sample, alpha included", "[imag
   }
 }
 
-TEST_CASE("webp: quality sets the lossy size; the writer's limits", "[image][webp]") {
+TEST_CASE("webp: quality sets the lossy size, and the writer has limits", "[image][webp]") {
   const ImageInfo info{64, 64, 3, false, SampleType::U8};
   const Bytes px = noise(info.row_bytes() * info.height, 5);
   lrn::EncodeOptions low, high;
