@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -223,7 +224,7 @@ struct PlanarCore {
         for (int i = w.lo + 1; i <= w.hi; ++i)
           for (std::size_t j = 0; j < G; ++j)
             s[j] = hn::Add(s[j], hn::LoadU(df, sq + (i * G + j) * n));
-        for (std::size_t j = 0; j < G; ++j) f[j] = Pow::Make(k, s[j], ok[j]);
+        MakeMany<Pow, G>::Run(k, s, ok, f);
         for (std::size_t j = 0; j < G; ++j) all_ok[j] = c == 0 ? ok[j] : hn::And(all_ok[j], ok[j]);
       }
       for (std::size_t j = 0; j < G; ++j)
@@ -306,6 +307,12 @@ HWY_INLINE void RunPlanar(const Consts& k, const detail::Plan& plan, const float
   Drive(block, plan.channels, in, out, pixels, scratch + 2 * block_floats);
 }
 
+/// p rounded up to a multiple of 64 bytes (p must have 15 floats to spare).
+inline float* AlignedLine(float* p) {
+  const auto bits = reinterpret_cast<std::uintptr_t>(p);
+  return p + ((64 - bits % 64) % 64) / sizeof(float);
+}
+
 /// The widest reach (Plan::reach_before/after) ChannelLanes takes; wider windows go through
 /// PlanarBlock.
 constexpr int kMaxReach = 16;
@@ -323,6 +330,8 @@ template <class Pow>
 struct ChannelLanes {
   static constexpr std::size_t kAhead = 3;
   static constexpr std::size_t kSlots = kAhead + 1;
+  /// Vectors whose factors are computed side by side (Pow::MakeN).
+  static constexpr std::size_t kChunk = 3;
 
   Consts k;
   const detail::Plan* plan;
@@ -363,7 +372,22 @@ struct ChannelLanes {
     float* const dst = in == out ? y : out;
     const std::ptrdiff_t before = plan->reach_before, after = plan->reach_after;
     MF all_ok = hn::FirstN(df, n);
-    for (std::size_t c = 0; c < channels; c += n) {
+    std::size_t c = 0;
+    for (; c + kChunk * n <= whole; c += kChunk * n) {
+      VF s[kChunk];
+      for (std::size_t j = 0; j < kChunk; ++j) s[j] = hn::LoadU(df, s0 + c + j * n - before);
+      for (std::ptrdiff_t i = 1 - before; i <= after; ++i)
+        for (std::size_t j = 0; j < kChunk; ++j)
+          s[j] = hn::Add(s[j], hn::LoadU(df, s0 + c + j * n + i));
+      MF ok[kChunk];
+      typename Pow::Factor f[kChunk];
+      MakeMany<Pow, kChunk>::Run(k, s, ok, f);
+      for (std::size_t j = 0; j < kChunk; ++j) {
+        all_ok = hn::And(all_ok, ok[j]);
+        hn::StoreU(Pow::Apply(hn::LoadU(df, in + c + j * n), f[j]), df, dst + c + j * n);
+      }
+    }
+    for (; c < channels; c += n) {
       const float* w = s0 + c;
       VF s = hn::LoadU(df, w - before);
       for (std::ptrdiff_t j = 1 - before; j <= after; ++j) s = hn::Add(s, hn::LoadU(df, w + j));
@@ -390,8 +414,10 @@ HWY_NOINLINE void RunChannelLanes(const Consts& k, const detail::Plan& plan, con
   const std::size_t n = hn::Lanes(DF());
   const std::size_t rounded = (plan.channels + n - 1) / n * n;
   const std::size_t stride = 2 * kMaxReach + rounded + n;
-  std::vector<float> scratch(Lanes::kSlots * stride + rounded, 0.0f);
-  const Lanes lanes{k, &plan, rounded, scratch.data(), scratch.data() + Lanes::kSlots * stride};
+  // 64-byte aligned, so that window centres and y are whole cache lines.
+  std::vector<float> scratch(Lanes::kSlots * stride + rounded + 16, 0.0f);
+  float* const base = AlignedLine(scratch.data());
+  const Lanes lanes{k, &plan, rounded, base, base + Lanes::kSlots * stride};
   const std::size_t channels = plan.channels;
   for (std::size_t i = 0; i < std::min(pixels, Lanes::kAhead); ++i)
     lanes.Squares(in + i * channels, i % Lanes::kSlots);
