@@ -152,9 +152,9 @@ TEST_CASE("kernel: many channels (lanes across channels) give the same bytes on 
 TEST_CASE("kernel: beta 0.75 factor is within 2 ulp for bases across the float range",
           "[lrn][kernel][range]") {
   // One channel, bias 0, alpha 1: y = x * (x^2)^-0.75. x has 12 significant bits, so x^2 is
-  // exact in float and y's error is the factor's (lrn/plan.h, kQuarterMagic: 1.2e-7) plus
-  // the final product's rounding (6e-8). Bases from 1e-36 to 1e38: 2^20 values, every
-  // exponent, mantissas spread over every pattern of the first guess.
+  // exact in float and y's error is the factor's (lrn/pow_hwy-inl.h, PowThreeQuarters: three
+  // correctly rounded operations, within 2 ulp = 2.4e-7) plus the final product's rounding
+  // (6e-8). Bases from 1e-36 to 3e38: 2^20 values, every exponent, mantissas spread.
   const LrnParams p{0, 0, 0.0, 1.0, 0.75};
   const std::size_t n = std::size_t{1} << 20;
   std::vector<float> x(n);
@@ -180,7 +180,7 @@ TEST_CASE("kernel: beta 0.75 factor is within 2 ulp for bases across the float r
       }
     }
     INFO(lrn::target_name(t) << ": worst relative error " << worst << " at x=" << x[at]);
-    REQUIRE(worst <= 1.9e-7);
+    REQUIRE(worst <= 3e-7);
   }
 }
 

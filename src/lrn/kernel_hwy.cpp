@@ -192,6 +192,24 @@ struct PlanarCore {
     Group<1>(x, xs, y, ys);
   }
 
+  /// N pixels, each window summed from x (WindowSum).
+  HWY_INLINE void Direct(const float* x, std::size_t xs, float* y, std::size_t ys) const {
+    const DF df;
+    const std::size_t channels = kC != 0 ? kC : plan->channels;
+    MF ok;
+    typename Pow::Factor f = Pow::Make(k, WindowSum(plan->windows[0], x, xs), ok);
+    MF all_ok = ok;
+    for (std::size_t c = 0; c < channels; ++c) {
+      const detail::Window& w = plan->windows[c];
+      if (c > 0 && !w.same_as_prev) {
+        f = Pow::Make(k, WindowSum(w, x, xs), ok);
+        all_ok = hn::And(all_ok, ok);
+      }
+      hn::StoreU(Pow::Apply(hn::LoadU(df, x + c * xs), f), df, y + c * ys);
+    }
+    if (HWY_UNLIKELY(!hn::AllTrue(df, all_ok))) Fix(x, xs, y, ys);
+  }
+
   /// G blocks of N pixels side by side (x + j * N, y + j * N): each plane is read G * N
   /// floats at a time, whole cache lines in a row, and the next group is prefetched. The G
   /// factors of a channel are computed statement by statement together: each is a long chain
@@ -201,6 +219,12 @@ struct PlanarCore {
   HWY_INLINE void Group(const float* x, std::size_t xs, float* y, std::size_t ys) const {
     const DF df;
     const std::size_t n = hn::Lanes(df);
+    if constexpr (kC != 0 && kC <= 4) {
+      // A few channels: the windows straight from x, in registers; the squares pass and the
+      // side-by-side factors only pay off with many channels.
+      for (std::size_t j = 0; j < G; ++j) Direct(x + j * n, xs, y + j * n, ys);
+      return;
+    }
     const std::size_t channels = kC != 0 ? kC : plan->channels;
     for (std::size_t c = 0; c < channels; ++c) {
       for (std::size_t j = 0; j < G; ++j) {

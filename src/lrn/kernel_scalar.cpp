@@ -91,20 +91,8 @@ struct PowThreeQuarters {
   static Factor make(const Numbers& k, float s, bool& ok) {
     const float d = float_base(k, s);
     ok = trusted(k.lo_d, d);
-    std::uint32_t bits;
-    std::memcpy(&bits, &d, sizeof bits);
-    bits = kQuarterMagic - (bits >> 2);
-    float z;
-    std::memcpy(&z, &bits, sizeof z);
-    const float d4 = d * 0.25f;
-    for (int i = 0; i < 2; ++i) {
-      const float z2 = z * z;
-      z = z * (1.25f - (d4 * z2) * z2);
-    }
-    const float y = (z * z) * z;
-    const float h = d * y;
-    const float t = ((h * h) * h) * y;
-    return y + (y * (1.0f - t)) * 0.25f;
+    const float r = 1.0f / std::sqrt(d);
+    return r * std::sqrt(r);
   }
   static float apply(float x, Factor f) { return x * f; }
 };

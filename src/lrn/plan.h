@@ -16,7 +16,7 @@ namespace lrn::detail {
 enum class BetaKind {
   Zero,           ///< y = x
   Half,           ///< y = x / sqrt(d)
-  ThreeQuarters,  ///< y = x * d^-0.75 by multiplies and adds only (kQuarterMagic)
+  ThreeQuarters,  ///< r = 1/sqrt(d), y = x * r * sqrt(r)
   One,            ///< y = x / d
   General,        ///< y = x * exp(-beta * log(d)), in double
 };
@@ -77,19 +77,6 @@ inline constexpr int kExp2Degree = 5;
 inline constexpr double kExp2Poly[kExp2Degree + 1] = {
     0.0013276471518831531, 0.00967554133065579, 0.055507132749627576,
     0.24022119723934343,   0.6931469670638639,  1.0000000716546542};
-
-/// beta = 0.75: d^-0.75 without a division or square root, which cost as much as the rest of
-/// the kernel together (on AVX-512, a zmm vdivps or vsqrtps takes 5-10 cycles of
-/// throughput; three per value kept the kernel at 3-4x memcpy). From the float bits of d, z =
-/// bits(kQuarterMagic - bits(d) / 4) is d^-1/4 within 3.3% (the exponent divided by four,
-/// the mantissa linearly); two Newton steps z *= 1.25 - (d/4) z^4 take that to 2e-5, y0 = z^3
-/// to 5e-5, and one last Newton step on y itself, y = y0 + y0 (1 - (d y0)^3 y0) / 4, to 1.2e-7
-/// (2 ulp) for every normal float d, the step's 1 - t being exact. All plain IEEE float
-/// multiplies and adds (and integer ones on the bits), so every target rounds alike; the
-/// terms stay inside float's normal range for every normal d (d y0 is d^1/4). Checked over
-/// all floats d in [1, 16) (the pattern repeats every four binades) and sampled over the
-/// whole range by tests/test_kernel_targets.cpp.
-inline constexpr unsigned kQuarterMagic = 0x4f580000u;
 
 struct Plan;
 

@@ -75,58 +75,26 @@ struct PowHalf {
   static HWY_INLINE VF Apply(VF x, Factor f) { return hn::Div(x, f); }
 };
 
-/// beta = 0.75: d^-0.75 by multiplies and adds from a bit-level first guess (lrn/plan.h,
-/// kQuarterMagic says how and how accurate), within 2 ulp. Finite for every float d > 0 (at
-/// most 2^95), so x * f never overflows.
+/// beta = 0.75: r = 1/sqrt(d), d^-0.75 = r * sqrt(r); three correctly rounded operations, so
+/// within ~2 ulp. Finite for every float d > 0 (at most 2^112), so x * f never overflows.
 struct PowThreeQuarters {
   using Factor = VF;
   static HWY_INLINE Factor Make(const Consts& k, VF s, MF& ok) {
-    Factor f;
-    MakeN<1>(k, &s, &ok, &f);
-    return f;
-  }
-  /// G factors, statement by statement for all G: each is a chain of some twenty dependent
-  /// multiplies, and side by side the chains keep the FP units busy where one alone would
-  /// leave them waiting on its latency (the scheduler fills with its waiting operations).
-  template <std::size_t G>
-  static HWY_INLINE void MakeN(const Consts& k, const VF* s, MF* ok, Factor* f) {
     const DF df;
-    const hn::RebindToUnsigned<DF> du;
-    VF d[G], d4[G], z[G], z2[G], h[G];
-    for (std::size_t j = 0; j < G; ++j) {
-      d[j] = FloatBase(k, s[j]);
-      ok[j] = Trusted(k.lo_d, d[j]);
-      d4[j] = hn::Mul(d[j], hn::Set(df, 0.25f));
-      z[j] = hn::BitCast(df, hn::Sub(hn::Set(du, detail::kQuarterMagic),
-                                     hn::ShiftRight<2>(hn::BitCast(du, d[j]))));
-    }
-    for (int i = 0; i < 2; ++i) {
-      for (std::size_t j = 0; j < G; ++j) z2[j] = hn::Mul(z[j], z[j]);
-      for (std::size_t j = 0; j < G; ++j) z2[j] = hn::Mul(hn::Mul(d4[j], z2[j]), z2[j]);
-      for (std::size_t j = 0; j < G; ++j)
-        z[j] = hn::Mul(z[j], hn::Sub(hn::Set(df, 1.25f), z2[j]));
-    }
-    for (std::size_t j = 0; j < G; ++j) f[j] = hn::Mul(hn::Mul(z[j], z[j]), z[j]);  // y0
-    for (std::size_t j = 0; j < G; ++j) h[j] = hn::Mul(d[j], f[j]);
-    for (std::size_t j = 0; j < G; ++j) h[j] = hn::Mul(hn::Mul(hn::Mul(h[j], h[j]), h[j]), f[j]);
-    for (std::size_t j = 0; j < G; ++j)
-      f[j] = hn::Add(f[j], hn::Mul(hn::Mul(f[j], hn::Sub(hn::Set(df, 1.0f), h[j])),
-                                   hn::Set(df, 0.25f)));
+    const VF d = FloatBase(k, s);
+    ok = Trusted(k.lo_d, d);
+    const VF r = hn::Div(hn::Set(df, 1.0f), hn::Sqrt(d));
+    return hn::Mul(r, hn::Sqrt(r));
   }
   static HWY_INLINE VF Apply(VF x, Factor f) { return hn::Mul(x, f); }
 };
 
-/// G factors of any Pow: MakeN where it has one (the long chains), else G Makes.
-template <class Pow, std::size_t G, class = void>
+/// G factors of any Pow, one Make after another in one basic block, so that the compiler and
+/// the CPU can overlap their chains.
+template <class Pow, std::size_t G>
 struct MakeMany {
   static HWY_INLINE void Run(const Consts& k, const VF* s, MF* ok, typename Pow::Factor* f) {
     for (std::size_t j = 0; j < G; ++j) f[j] = Pow::Make(k, s[j], ok[j]);
-  }
-};
-template <class Pow, std::size_t G>
-struct MakeMany<Pow, G, decltype(void(&Pow::template MakeN<G>))> {
-  static HWY_INLINE void Run(const Consts& k, const VF* s, MF* ok, typename Pow::Factor* f) {
-    Pow::template MakeN<G>(k, s, ok, f);
   }
 };
 
