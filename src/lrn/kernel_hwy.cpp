@@ -4,9 +4,11 @@
 // Lanes are pixels: a block of N pixels (N = float lanes) is split into one vector per
 // channel, so every lane runs the same instructions and a pixel's result cannot depend on
 // which lane it landed in. Channel counts 1-4 deinterleave with LoadInterleaved{2,3,4}; other
-// counts transpose the block through planar scratch with scalar moves (cheap next to the
-// powers, and any C works). The window is just (lo, hi) per channel, so asymmetric windows
-// cost the same as symmetric ones.
+// counts transpose the block through planar scratch with scalar moves (any C works). Except
+// interleaved pixels with C >= N and narrow windows (ChannelLanes): there the lanes are a
+// pixel's channels, with the same operations per value, and nothing is transposed (the
+// transposes cost as much as the powers at C = 96). The window is just (lo, hi) per channel,
+// so asymmetric windows cost the same as symmetric ones.
 #include "lrn/hwy_config.h"  // before any Highway header
 
 #undef HWY_TARGET_INCLUDE
@@ -161,19 +163,16 @@ struct FullCoverBlock {
 /// caller's planes, RunPlanarForm): the same operations in the same order as FullCoverBlock,
 /// ChannelLanes and the Scalar target, so all give the same bits.
 ///
-/// Two passes over the channels: the first squares every x once into sq (C * N floats), the
-/// second sums the windows from sq. Squaring once saves a load and a multiply per window
-/// term, and the first pass issues the loads of all C planes back to back, so their cache
-/// misses overlap instead of waiting behind the divisions of the second pass (the planes are
-/// H * W floats apart: each is its own stream, too many for the hardware prefetcher).
+/// With more than 4 channels, two passes over the channels: the first squares every x once
+/// into sq (C * N * G floats), the second sums the windows from sq. Squaring once saves a load
+/// and a multiply per window term, and the first pass issues the loads of all C planes back
+/// to back, so their cache misses overlap instead of waiting behind the divisions of the
+/// second pass (the planes are H * W floats apart).
 template <std::size_t kC, class Pow>
 struct PlanarCore {
   Consts k;
   const detail::Plan* plan;
-  float* sq;  ///< C * N * g floats of scratch for a group of g blocks
-  /// Floats in a cache line, the prefetch step. A prefetch past the end of a buffer is
-  /// harmless (it cannot fault).
-  static constexpr std::size_t kLine = 16;
+  float* sq;  ///< C * N * G floats of scratch for a group of G blocks
 
   HWY_INLINE VF WindowSum(const detail::Window& w, const float* x, std::size_t xs) const {
     const DF df;
@@ -211,10 +210,8 @@ struct PlanarCore {
   }
 
   /// G blocks of N pixels side by side (x + j * N, y + j * N): each plane is read G * N
-  /// floats at a time, whole cache lines in a row, and the next group is prefetched. The G
-  /// factors of a channel are computed statement by statement together: each is a long chain
-  /// of dependent multiplies, and G chains side by side keep the FP units busy where one
-  /// would leave them waiting on its latency.
+  /// floats at a time, whole cache lines in a row, and the G factors of a channel are made
+  /// in one basic block (MakeMany), so their chains of square roots and divisions overlap.
   template <std::size_t G>
   HWY_INLINE void Group(const float* x, std::size_t xs, float* y, std::size_t ys) const {
     const DF df;
@@ -230,12 +227,6 @@ struct PlanarCore {
       for (std::size_t j = 0; j < G; ++j) {
         const VF v = hn::LoadU(df, x + c * xs + j * n);
         hn::StoreU(hn::Mul(v, v), df, sq + (c * G + j) * n);
-      }
-      if (xs > G * n) {  // caller's planes: fetch the next group, and make room for its y
-        for (std::size_t a = G * n; a < 2 * G * n; a += kLine) {
-          __builtin_prefetch(x + c * xs + a, 0);
-          __builtin_prefetch(y + c * ys + a, 1);
-        }
       }
     }
     MF ok[G], all_ok[G];
@@ -354,7 +345,7 @@ template <class Pow>
 struct ChannelLanes {
   static constexpr std::size_t kAhead = 3;
   static constexpr std::size_t kSlots = kAhead + 1;
-  /// Vectors whose factors are computed side by side (Pow::MakeN).
+  /// Vectors whose factors are computed side by side (MakeMany).
   static constexpr std::size_t kChunk = 3;
 
   Consts k;
