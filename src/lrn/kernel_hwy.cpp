@@ -339,8 +339,9 @@ constexpr int kMaxReach = 16;
 /// the sum has the same bits as PlanarCore's and the Scalar target's over the clipped window.
 /// The squares are written kAhead pixels before their windows read them back, unaligned: read
 /// right after the store, each load would wait for it to reach the cache.
-/// A pixel with a window the fast path cannot be trusted for goes through the Scalar target
-/// whole, which gives the same bits as every SIMD path (Fix's exact path) and is rare.
+/// Lanes the fast path cannot be trusted for get x where x is 0, as in Fix; a pixel with such
+/// a lane where x is not 0 goes through the Scalar target whole, which gives the same bits as
+/// every SIMD path (Fix's exact path) and is rare.
 template <class Pow>
 struct ChannelLanes {
   static constexpr std::size_t kAhead = 3;
@@ -355,6 +356,12 @@ struct ChannelLanes {
   float* y;             ///< rounded: a pixel's y when in == out
 
   std::size_t Stride() const { return 2 * kMaxReach + rounded + hn::Lanes(DF()); }
+
+  /// Lanes whose y is right without the Scalar target: trusted ones, and x = 0, whose y is x
+  /// (0 of x's sign, as in Fix; an all-zero window with bias 0 is common in ReLU maps).
+  static HWY_INLINE MF Settled(MF ok, VF x) {
+    return hn::Or(ok, hn::Eq(x, hn::Zero(DF())));
+  }
   float* Sq(std::size_t slot) const { return buf + slot * Stride() + kMaxReach; }
   float* X(std::size_t slot) const { return buf + slot * Stride() + 2 * kMaxReach + rounded; }
 
@@ -398,8 +405,9 @@ struct ChannelLanes {
       typename Pow::Factor f[kChunk];
       MakeMany<Pow, kChunk>::Run(k, s, ok, f);
       for (std::size_t j = 0; j < kChunk; ++j) {
-        all_ok = hn::And(all_ok, ok[j]);
-        hn::StoreU(Pow::Apply(hn::LoadU(df, in + c + j * n), f[j]), df, dst + c + j * n);
+        const VF x = hn::LoadU(df, in + c + j * n);
+        all_ok = hn::And(all_ok, Settled(ok[j], x));
+        hn::StoreU(hn::IfThenElse(ok[j], Pow::Apply(x, f[j]), x), df, dst + c + j * n);
       }
     }
     for (; c < channels; c += n) {
@@ -409,11 +417,13 @@ struct ChannelLanes {
       MF ok;
       const typename Pow::Factor f = Pow::Make(k, s, ok);
       if (c < whole) {
-        all_ok = hn::And(all_ok, ok);
-        hn::StoreU(Pow::Apply(hn::LoadU(df, in + c), f), df, dst + c);
+        const VF x = hn::LoadU(df, in + c);
+        all_ok = hn::And(all_ok, Settled(ok, x));
+        hn::StoreU(hn::IfThenElse(ok, Pow::Apply(x, f), x), df, dst + c);
       } else {
-        all_ok = hn::And(all_ok, hn::Or(ok, hn::Not(hn::FirstN(df, channels - whole))));
-        hn::StoreU(Pow::Apply(hn::LoadU(df, X(slot)), f), df, y + whole);
+        const VF x = hn::LoadU(df, X(slot));  // zero past the channels, so those lanes settle
+        all_ok = hn::And(all_ok, Settled(ok, x));
+        hn::StoreU(hn::IfThenElse(ok, Pow::Apply(x, f), x), df, y + whole);
         if (dst != y) std::memcpy(dst + whole, y + whole, (channels - whole) * sizeof(float));
       }
     }
