@@ -395,7 +395,8 @@ void resolve_family(const Raw& raw, Method m, CliOptions& o) {
     std::string why = e.what();
     for (const auto& [from, to] : {std::pair<std::string, std::string>{"sqrt_bias", "--sqrt-bias"},
                                    {"min_divisor", "--min-divisor"}, {"scale must", "--scale must"}}) 
-      for (std::size_t at; (at = why.find(from)) != std::string::npos;) why.replace(at, from.size(), to);
+      for (std::size_t at = 0; (at = why.find(from, at)) != std::string::npos; at += to.size())
+        why.replace(at, from.size(), to);
     throw UsageError(fmt::format("--method {}: {}", method_name(m), why));
   }
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 
 namespace lrn {
@@ -35,9 +36,14 @@ const MethodInfo& info(Method m) {
   return methods().front();
 }
 
+// The shortest decimal that reads back as v, written as Python's repr writes it: positional
+// for 1e-4 <= |v| < 1e16, else with an exponent ("0.0001", "1e-08", "55").
 std::string number(double v) {
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  char buf[400];
+  const double a = std::fabs(v);
+  const bool positional = v == 0 || !std::isfinite(v) || (a >= 1e-4 && a < 1e16);
+  const auto r = positional ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                            : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   return std::string(buf, r.ptr);
 }
 
