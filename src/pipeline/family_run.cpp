@@ -15,6 +15,7 @@
 #include "image/grow_buffer.h"
 #include "image/stop.h"
 #include "lrn/half.h"
+#include "pipeline/block_source.h"
 #include "pipeline/driver.h"
 #include "pipeline/parallel.h"
 
@@ -25,25 +26,46 @@ using family::Geometry;
 using family::Operation;
 using family::StreamDriver;
 
+// The file's raw rows one at a time, in order, from a BlockSource (which may decode ahead on
+// a thread of its own).
+class RawRows {
+ public:
+  RawRows(BlockSource& source, std::size_t row_bytes) : source_(source), rb_(row_bytes) {}
+  void next(std::uint8_t* dst) {
+    if (left_ == 0) {
+      at_ = source_.next(&left_);
+      if (!at_) throw std::logic_error("family_run: read past the last row");
+    }
+    std::memcpy(dst, at_, rb_);
+    at_ += rb_;
+    --left_;
+  }
+
+ private:
+  BlockSource& source_;
+  const std::size_t rb_;
+  const std::uint8_t* at_ = nullptr;
+  std::size_t left_ = 0;
+};
+
 // Where one image's input rows come from: the decoder (once), then the held image.
 class ImageRows {
  public:
-  ImageRows(ImageReader& reader, const Plan& p, bool hold, std::size_t ring_rows)
-      : reader_(reader), p_(p), hold_(hold), rb_(p.in.row_bytes()),
+  ImageRows(RawRows& src, const Plan& p, bool hold, std::size_t ring_rows)
+      : src_(src), p_(p), hold_(hold), rb_(p.in.row_bytes()),
         ring_rows_(std::max<std::size_t>(1, ring_rows)) {
     if (!hold_) ring_.resize(ring_rows_ * rb_);
     if (p_.t.planar) plane_.resize(p_.in.width);
   }
 
-  /// Starts image i: a planar image is read whole (its planes span its reader rows).
+  /// Starts the image: a planar image is read whole (its planes span its reader rows).
   void start() {
     have_ = 0;
     if (!p_.t.planar) return;
     const std::size_t h = p_.t.height;
-    for (std::size_t y = 0; y < h; y += 64) {
-      const std::size_t n = std::min<std::size_t>(64, h - y);
-      held_.grow((y + n) * rb_);
-      reader_.read_rows(held_.data() + y * rb_, n);
+    for (std::size_t y = 0; y < h; ++y) {
+      held_.grow((y + 1) * rb_);
+      src_.next(held_.data() + y * rb_);
     }
     have_ = h;
   }
@@ -61,14 +83,8 @@ class ImageRows {
       return;
     }
     if (y == have_) {  // first time: from the decoder
-      std::uint8_t* at;
-      if (hold_) {
-        held_.grow((y + 1) * rb_);
-        at = held_.data() + y * rb_;
-      } else {
-        at = ring_.data() + (y % ring_rows_) * rb_;
-      }
-      reader_.read_rows(at, 1);
+      if (hold_) held_.grow((y + 1) * rb_);
+      src_.next(const_cast<std::uint8_t*>(raw(y)));
       ++have_;
     }
     to_floats(raw(y), w, p_, dst);
@@ -81,7 +97,7 @@ class ImageRows {
   }
 
  private:
-  ImageReader& reader_;
+  RawRows& src_;
   const Plan& p_;
   const bool hold_;
   const std::size_t rb_, ring_rows_;
@@ -99,12 +115,21 @@ void run_family(ImageReader& reader, ImageWriter& writer, const Plan& p, const R
   const std::size_t w = p.in.width, h = p.t.height, c = p.color, row_floats = w * c;
   const bool rescale = opt.rescale && p.out_format != Format::Npy;
   const bool hold = p.t.planar || rescale || m.passes() == 2;
-  // Threads split a block's rows; under a megapixel a thread costs more than it saves.
-  const unsigned threads = w * h >= (std::size_t{1} << 20) ? std::max(1u, opt.threads) : 1u;
-  WorkerPool pool(threads);
+  // Threads split a block's rows; under a megapixel a thread costs more than it saves. With a
+  // core to spare, the decoder of a large image gets a thread of its own, as in stream().
+  const bool large = w * h >= (std::size_t{1} << 20);
+  const unsigned threads = large ? std::max(1u, opt.threads) : 1u;
+  const bool prefetch = threads >= 2 && !p.t.planar;  // planar blocks are whole images: not tripled
+  WorkerPool pool(prefetch ? threads - 1 : threads);
+  constexpr std::size_t kSourceRows = 16;
+  // A planar array is read in whole images (its planes span an image's reader rows).
+  const std::size_t source_rows =
+      p.t.planar ? h : std::min<std::size_t>(kSourceRows, std::max<std::size_t>(1, p.in.height));
+  BlockSource source(reader, nullptr, source_rows, prefetch);
+  RawRows raw_rows(source, p.in.row_bytes());
   const std::size_t per_thread = std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, w));
   const std::size_t fit = std::max<std::size_t>(1, (std::size_t{4} << 20) / (row_floats * 4));
-  const std::size_t block = std::min(fit, std::max<std::size_t>(8, threads * per_thread));
+  const std::size_t block = std::min(fit, std::max<std::size_t>(8, pool.threads() * per_thread));
 
   std::optional<StatsAccumulator> stats;
   if (opt.stats) stats.emplace(c);
@@ -123,7 +148,7 @@ void run_family(ImageReader& reader, ImageWriter& writer, const Plan& p, const R
                       quoted(in_name) + " (" + std::to_string(c) + " colour channel(s)): " +
                       e.what());
     }
-    ImageRows rows(reader, p, hold, std::min(h, 2 * op->halo_rows() + block));
+    ImageRows rows(raw_rows, p, hold, std::min(h, 2 * op->halo_rows() + block));
     rows.start();
     auto split = [&](std::size_t y0, std::size_t y1,
                      const std::function<void(std::size_t, std::size_t)>& part) {
