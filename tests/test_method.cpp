@@ -154,3 +154,55 @@ TEST_CASE("method: a missing --zca-file is a file error naming it", "[cli][metho
   CHECK_THAT(r.err, StartsWith("lrn-img: error: cannot open the ZCA whitening '" + dir.file("none.npz") + "'"));
   CHECK(dir.entries().empty());
 }
+
+#include "lrn/method.h"
+
+TEST_CASE("method: resolve_method fills the convention's defaults and names the parameter at fault", "[lrn][method]") {
+  using lrn::Method;
+  using lrn::MethodError;
+  using lrn::MethodRequest;
+  MethodRequest r;
+  r.method = Method::Lcn;
+  r.convention = "pylearn2";
+  lrn::FamilyMethod f = lrn::resolve_method(r);
+  const auto& lcn = std::get<lrn::family::LcnParams>(f.params);
+  CHECK(lcn.kernel == lrn::family::KernelShape::Gaussian);
+  CHECK(lcn.size == 7);
+  CHECK(lcn.per_channel);
+  CHECK(f.passes() == 2);
+  CHECK(std::string(f.convention()) == "pylearn2");
+
+  r = MethodRequest{};
+  r.method = Method::Lms;
+  r.threshold = 1;
+  try {
+    lrn::resolve_method(r);
+    FAIL("threshold accepted by lms");
+  } catch (const MethodError& e) {
+    CHECK(e.param == "threshold");
+  }
+  r = MethodRequest{};
+  r.method = Method::SpatialLrn;
+  r.convention = "onednn";
+  r.bias = 2;
+  r.size = 9;
+  f = lrn::resolve_method(r);
+  CHECK(std::get<lrn::family::SpatialLrnParams>(f.params).k() == 2);
+  CHECK(f.passes() == 1);
+  r.convention = "cafe";
+  try {
+    lrn::resolve_method(r);
+    FAIL("unknown convention accepted");
+  } catch (const MethodError& e) {
+    CHECK(e.param == "convention");
+    CHECK(e.value == "cafe");
+    CHECK(e.choices == std::vector<std::string>{"caffe", "onednn", "matconvnet"});
+  }
+  r = MethodRequest{};
+  r.method = Method::Zca;
+  r.zca = lrn::family::ZcaParams{{1, 2}, {1, 0, 0}};
+  CHECK_THROWS_AS(lrn::resolve_method(r), MethodError);
+  r.zca = lrn::family::ZcaParams{{1, 2}, {1, 0, 0, 1}};
+  f = lrn::resolve_method(r);
+  CHECK_THROWS_AS(f.make(lrn::family::Geometry::interleaved(4, 4, 3)), std::invalid_argument);
+}
