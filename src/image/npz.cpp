@@ -117,8 +117,11 @@ std::vector<double> parse_npy(const Bytes& b, const std::string& what, std::vect
     if (i >= close) break;
     std::uint64_t d = 0;
     std::size_t digits = 0;
-    for (; i < close && h[i] >= '0' && h[i] <= '9' && digits < 12; ++i, ++digits) d = d * 10 + (h[i] - '0');
-    if (digits == 0 || digits == 12) r.fail(where + "has a bad shape");
+    // At most 9 digits per axis: count (<= kMaxZcaBytes after each axis) times one more axis
+    // stays far inside 64 bits.
+    for (; i < close && h[i] >= '0' && h[i] <= '9' && digits < 10; ++i, ++digits) d = d * 10 + (h[i] - '0');
+    if (digits == 0) r.fail(where + "has a bad shape");
+    if (digits == 10) r.fail(where + "is too large");
     shape->push_back(static_cast<std::size_t>(d));
     count *= d;
     if (count > kMaxZcaBytes) r.fail(where + "is too large");
