@@ -51,10 +51,10 @@ struct MethodRequest {
 /// choices and value are set for an unknown name (convention, kernel, preset).
 class MethodError : public std::invalid_argument {
  public:
-  MethodError(std::string param, const std::string& what, std::string value = {},
-              std::vector<std::string> choices = {})
-      : std::invalid_argument(what), param(std::move(param)), value(std::move(value)),
-        choices(std::move(choices)) {}
+  MethodError(std::string param_name, const std::string& what, std::string value_given = {},
+              std::vector<std::string> accepted = {})
+      : std::invalid_argument(what), param(std::move(param_name)), value(std::move(value_given)),
+        choices(std::move(accepted)) {}
   std::string param, value;
   std::vector<std::string> choices;
 };
