@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "pipeline/block_source.h"
+#include "pipeline/family_run.h"
+#include "pipeline/stages.h"
 #include "image/grow_buffer.h"
 #include "image/output_file.h"
 #include "pipeline/parallel.h"
@@ -25,21 +27,8 @@
 #include "lrn/kernel.h"
 
 namespace lrn {
-namespace {
+namespace pipeline_stages {
 
-// How one image flows: what comes in, what LRN sees, what goes out.
-struct Plan {
-  ImageInfo in;
-  ImageInfo out;
-  TensorShape t;             // images, rows per image, layout (one interleaved image: JPEG/PNG)
-  bool planar_out = false;   // the output keeps a planar input's layout (.npy)
-  Format out_format = Format::Npy;
-  std::size_t color = 0;     // channels LRN runs across (all but alpha)
-  bool keep_alpha = false;   // alpha passes through to the output
-  double to_float = 1.0;     // input sample -> value LRN sees
-  double to_sample = 1.0;    // value LRN sees -> output sample (image outputs)
-  double full_scale = 255;   // largest output sample (image outputs)
-};
 
 double full_scale_of(SampleType t) { return t == SampleType::U16 ? 65535.0 : 255.0; }
 
@@ -161,11 +150,6 @@ float alpha_value(const std::uint8_t* raw, std::size_t i, const Plan& p) {
   return static_cast<float>(v * p.to_float);
 }
 
-// Output value -> sample: s = v * scale + offset, clamped to [0, full], rounded to nearest,
-// NaN to 0 (lrn/convert.h's f32_to_u8/u16, the one quantiser on every path).
-struct Quantiser {
-  float scale, offset, full;
-};
 
 void quantise_run(const float* f, std::size_t n, const Quantiser& q, std::uint8_t* dst) {
   f32_to_u8(f, dst, n, q.scale, q.offset);
@@ -228,74 +212,6 @@ std::size_t min_rows_per_thread(const Plan& p) {
   return std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, p.in.width));
 }
 
-// Running per-image, per-channel min, max and sum, merged from the parts of every block.
-class StatsAccumulator {
- public:
-  explicit StatsAccumulator(std::size_t channels) : channels_(channels) {}
-  /// Adds `pixels` pixels of image `image` to its input or output statistics: interleaved
-  /// values when stride is 0, else channel planes `stride` floats apart.
-  void add(const float* values, std::size_t stride, std::size_t pixels, bool output,
-           std::size_t image) {
-    std::vector<Sums> part(channels_);
-    for (std::size_t c = 0; c < channels_; ++c) {
-      if (stride == 0)
-        for (std::size_t i = 0; i < pixels; ++i) part[c].add(values[i * channels_ + c]);
-      else
-        for (std::size_t i = 0; i < pixels; ++i) part[c].add(values[c * stride + i]);
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    // Grown as images arrive, not from the header: a file that declares a billion images
-    // costs nothing until their data is there.
-    if (in_.size() < (image + 1) * channels_) {
-      in_.resize((image + 1) * channels_);
-      out_.resize((image + 1) * channels_);
-    }
-    Sums* into = (output ? out_ : in_).data() + image * channels_;
-    for (std::size_t c = 0; c < channels_; ++c) into[c].merge(part[c]);
-  }
-  void fill(ImageStats& s, const Plan& p) const {
-    s.width = p.in.width;
-    s.height = p.t.height;
-    s.channels = p.color;
-    s.images = p.t.images;
-    s.batch = p.t.dims.size() == 4;
-    s.input.assign(s.images, {});
-    s.output.assign(s.images, {});
-    for (std::size_t i = 0; i < s.images && (i + 1) * channels_ <= in_.size(); ++i) {
-      fill(s.input[i], in_.data() + i * channels_, channels_);
-      fill(s.output[i], out_.data() + i * channels_, channels_);
-    }
-  }
-
- private:
-  struct Sums {
-    double min = std::numeric_limits<double>::infinity(), max = -min, sum = 0;
-    std::size_t n = 0;
-    void add(double v) {
-      min = std::min(min, v);
-      max = std::max(max, v);
-      sum += v;
-      ++n;
-    }
-    void merge(const Sums& o) {
-      min = std::min(min, o.min);
-      max = std::max(max, o.max);
-      sum += o.sum;
-      n += o.n;
-    }
-  };
-  static void fill(ChannelStats& cs, const Sums* v, std::size_t n) {
-    cs = {};
-    for (const Sums* s = v; s != v + n; ++s) {
-      cs.min.push_back(s->min);
-      cs.max.push_back(s->max);
-      cs.mean.push_back(s->n ? s->sum / static_cast<double>(s->n) : 0.0);
-    }
-  }
-  std::size_t channels_;
-  std::vector<Sums> in_, out_;
-  std::mutex mutex_;
-};
 
 // Rows per block: about 64K samples per thread (the unit the decoder hands over and the
 // encoder takes; LRN works through it in chunks), and enough rows that every thread of the
@@ -557,7 +473,9 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   if (stats) stats->fill(*opt.stats, p);
 }
 
-}  // namespace
+}  // namespace pipeline_stages
+
+using namespace pipeline_stages;
 
 Format output_format(const std::string& out, const RunOptions& opt) {
   if (opt.out_format) return *opt.out_format;
@@ -591,7 +509,8 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   enc.quality = opt.quality;
   if (f == Format::Npy) enc.npy_dims = p.t.dims;
   auto writer = open_writer(f, sink, p.out, enc);
-  stream(*reader, *writer, p, opt, sink.name());
+  if (opt.method) run_family(*reader, *writer, p, opt, in_name, sink.name());
+  else stream(*reader, *writer, p, opt, sink.name());
 }
 
 void process_file(const std::string& in, const std::string& out, const RunOptions& opt) {
