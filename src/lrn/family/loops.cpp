@@ -1,7 +1,12 @@
 // The family's innermost loops, one AVX2 and one baseline clone each.
 #include "lrn/family/loops.h"
 
+// The generic 32-byte vectors below are internal: their ABI in the baseline clone is no concern.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 // LRN_FAMILY_NO_CLONES builds the baseline loops only (to check that both give the same bits).
 // Not under ThreadSanitizer either: a clone's ifunc resolver runs while the dynamic loader
@@ -34,11 +39,6 @@ LRN_CLONES void squares(const float* __restrict x, double* __restrict dst, std::
     const double v = x[i];
     dst[i] = v * v;
   }
-}
-
-LRN_CLONES void affine(const double* __restrict s, double k, double a, double* __restrict dst,
-                       std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) dst[i] = k + a * s[i];
 }
 
 LRN_CLONES void widen(const float* __restrict x, double* __restrict dst, std::size_t n) {
@@ -75,41 +75,155 @@ LRN_CLONES void standardize(const float* __restrict x, double mean, double inv,
 }
 
 // Computed unconditionally, then selected: branch-free, so the loops vectorise.
-LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict d,
-                         float* __restrict y, std::size_t n) {
+LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict s, double k,
+                         double a, float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const float f = static_cast<float>(d[i]);
+    const double d = k + a * s[i];
+    const float f = static_cast<float>(d);
     const float q = x[i] / std::sqrt(f);
     y[i] = f > 0 ? q : 0.0f;
-    outside |= (d[i] < 1e-30) | (d[i] > 1e30) | (d[i] != d[i]);
+    outside |= (d < 1e-30) | (d > 1e30) | (d != d);
   }
   return outside != 0;
 }
 
-LRN_CLONES bool pow_three_quarters(const float* __restrict x, const double* __restrict d,
-                                   float* __restrict y, std::size_t n) {
+LRN_CLONES bool pow_three_quarters(const float* __restrict x, const double* __restrict s, double k,
+                         double a, float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const float f = static_cast<float>(d[i]);
+    const double d = k + a * s[i];
+    const float f = static_cast<float>(d);
     const float r = 1.0f / std::sqrt(f);
     const float q = x[i] * (r * std::sqrt(r));
     y[i] = f > 0 ? q : 0.0f;
-    outside |= (d[i] < 1e-30) | (d[i] > 1e30) | (d[i] != d[i]);
+    outside |= (d < 1e-30) | (d > 1e30) | (d != d);
   }
   return outside != 0;
 }
 
-LRN_CLONES bool pow_one(const float* __restrict x, const double* __restrict d,
-                        float* __restrict y, std::size_t n) {
+LRN_CLONES bool pow_one(const float* __restrict x, const double* __restrict s, double k,
+                         double a, float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const float f = static_cast<float>(d[i]);
+    const double d = k + a * s[i];
+    const float f = static_cast<float>(d);
     const float q = x[i] / f;
     y[i] = f > 0 ? q : 0.0f;
-    outside |= (d[i] < 1e-30) | (d[i] > 1e30) | (d[i] != d[i]);
+    outside |= (d < 1e-30) | (d > 1e30) | (d != d);
   }
   return outside != 0;
+}
+
+namespace {
+
+// Four doubles in GCC's generic vectors: AVX2 registers in the avx2 clone, SSE2 pairs in the
+// baseline one; the shuffles only move bits, so both clones agree.
+typedef double V4 __attribute__((vector_size(32)));
+typedef long long I4 __attribute__((vector_size(32)));
+
+__attribute__((always_inline)) inline V4 load4(const double* p) {
+  V4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+__attribute__((always_inline)) inline void store4(double* p, V4 v) { std::memcpy(p, &v, sizeof v); }
+
+/// Rows r[0..3] (four doubles each) become columns, in place: r[i] = (r0[i], r1[i], r2[i], r3[i]).
+__attribute__((always_inline)) inline void transpose4(V4* r) {
+  const V4 t0 = __builtin_shuffle(r[0], r[1], I4{0, 4, 2, 6});
+  const V4 t1 = __builtin_shuffle(r[0], r[1], I4{1, 5, 3, 7});
+  const V4 t2 = __builtin_shuffle(r[2], r[3], I4{0, 4, 2, 6});
+  const V4 t3 = __builtin_shuffle(r[2], r[3], I4{1, 5, 3, 7});
+  r[0] = __builtin_shuffle(t0, t2, I4{0, 1, 4, 5});
+  r[1] = __builtin_shuffle(t1, t3, I4{0, 1, 4, 5});
+  r[2] = __builtin_shuffle(t0, t2, I4{2, 3, 6, 7});
+  r[3] = __builtin_shuffle(t1, t3, I4{2, 3, 6, 7});
+}
+
+/// The block scheme on padded coordinates u = x + r (v's index is u - sx), anchors at
+/// multiples of n: the same adds in the same order whatever the strip. A position holds L
+/// vectors (4 L doubles). LT > 0 fixes L at compile time; 0 reads `lanes`. Written with
+/// explicit vectors: GCC 12's loop vectoriser at -O3 -mavx2 got the scans wrong for 4 lanes.
+template <std::size_t LT>
+__attribute__((always_inline)) inline void box_sums_t(const double* __restrict v, std::size_t sx,
+                                                      std::size_t ex, std::size_t lanes,
+                                                      std::size_t n, double* __restrict suf,
+                                                      double* __restrict pre,
+                                                      double* __restrict out) {
+  const std::size_t L = LT ? LT : lanes, P = 4 * L;  // vectors, doubles per position
+  for (std::size_t a = (sx / n) * n; a < ex; a += n) {
+    const std::size_t xs = std::max(a, sx), xe = std::min(a + n, ex);
+    // Suffix sums of block a from its last position down to xs.
+    const double* va = v + (a + n - 1 - sx) * P;
+    double* sa = suf + (n - 1) * P;
+    for (std::size_t l = 0; l < L; ++l) store4(sa + 4 * l, load4(va + 4 * l));
+    for (std::size_t u = a + n - 1; u-- > xs;) {
+      const double* vu = v + (u - sx) * P;
+      double* su = suf + (u - a) * P;
+      for (std::size_t l = 0; l < L; ++l)
+        store4(su + 4 * l, load4(su + P + 4 * l) + load4(vu + 4 * l));
+    }
+    // Prefix sums of block a + n up to xe + n - 2.
+    if (xe > a + 1) {  // some x > a needs a prefix of block a + n
+      const std::size_t last = xe + n - 2;
+      const double* vb = v + (a + n - sx) * P;
+      for (std::size_t l = 0; l < L; ++l) store4(pre + 4 * l, load4(vb + 4 * l));
+      for (std::size_t u = a + n + 1; u <= last; ++u) {
+        const double* vu = v + (u - sx) * P;
+        double* pu = pre + (u - a - n) * P;
+        for (std::size_t l = 0; l < L; ++l)
+          store4(pu + 4 * l, load4(pu - P + 4 * l) + load4(vu + 4 * l));
+      }
+    }
+    for (std::size_t x = xs; x < xe; ++x) {
+      double* o = out + (x - sx) * P;
+      const double* su = suf + (x - a) * P;
+      if (x == a) {
+        for (std::size_t l = 0; l < L; ++l) store4(o + 4 * l, load4(su + 4 * l));
+      } else {
+        const double* pu = pre + (x - a - 1) * P;
+        for (std::size_t l = 0; l < L; ++l)
+          store4(o + 4 * l, load4(su + 4 * l) + load4(pu + 4 * l));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+LRN_CLONES void interleave4(const double* const* v, double* __restrict t, std::size_t m) {
+  std::size_t j = 0;
+  for (; j + 4 <= m; j += 4) {
+    V4 r[4] = {load4(v[0] + j), load4(v[1] + j), load4(v[2] + j), load4(v[3] + j)};
+    transpose4(r);
+    for (std::size_t i = 0; i < 4; ++i) store4(t + 4 * (j + i), r[i]);
+  }
+  for (; j < m; ++j)
+    for (std::size_t k = 0; k < 4; ++k) t[4 * j + k] = v[k][j];
+}
+
+LRN_CLONES void deinterleave4(const double* __restrict t, double* const* out, std::size_t m) {
+  std::size_t j = 0;
+  for (; j + 4 <= m; j += 4) {
+    V4 r[4] = {load4(t + 4 * j), load4(t + 4 * j + 4), load4(t + 4 * j + 8), load4(t + 4 * j + 12)};
+    transpose4(r);
+    for (std::size_t k = 0; k < 4; ++k) store4(out[k] + j, r[k]);
+  }
+  for (; j < m; ++j)
+    for (std::size_t k = 0; k < 4; ++k) out[k][j] = t[4 * j + k];
+}
+
+LRN_CLONES void box_sums4(const double* v, std::size_t sx, std::size_t ex, std::size_t lanes,
+                          std::size_t n, double* suf, double* pre, double* out) {
+  switch (lanes) {
+    case 1: return box_sums_t<1>(v, sx, ex, lanes, n, suf, pre, out);
+    case 2: return box_sums_t<2>(v, sx, ex, lanes, n, suf, pre, out);
+    case 3: return box_sums_t<3>(v, sx, ex, lanes, n, suf, pre, out);
+    case 4: return box_sums_t<4>(v, sx, ex, lanes, n, suf, pre, out);
+    case 6: return box_sums_t<6>(v, sx, ex, lanes, n, suf, pre, out);
+    default: return box_sums_t<0>(v, sx, ex, lanes, n, suf, pre, out);
+  }
 }
 
 }  // namespace lrn::family::detail

@@ -14,7 +14,6 @@ void add_into(double* dst, const double* a, const double* b, std::size_t n);  //
 void add_to(double* dst, const double* b, std::size_t n);                     ///< dst += b
 void add_scaled(double* dst, double w, const double* src, std::size_t n);     ///< dst += w src
 void squares(const float* x, double* dst, std::size_t n);                     ///< dst = x^2
-void affine(const double* s, double k, double a, double* dst, std::size_t n); ///< dst = k + a s
 
 void widen(const float* x, double* dst, std::size_t n);                      ///< dst = x
 /// Sum of v in four interleaved accumulators (i mod 4), combined as (a0 + a1) + (a2 + a3):
@@ -25,10 +24,25 @@ double centred_squares4(const double* v, double mean, std::size_t n);
 /// y = float((x - mean) * inv).
 void standardize(const float* x, double mean, double inv, float* y, std::size_t n);
 
-/// y = x * f^(-1/2), x * f^(-3/4), x / f with f = float(d); 0 where f <= 0 (or NaN).
-/// Return true when some d is outside [1e-30, 1e30] or NaN (the caller redoes those).
-bool pow_half(const float* x, const double* d, float* y, std::size_t n);
-bool pow_three_quarters(const float* x, const double* d, float* y, std::size_t n);
-bool pow_one(const float* x, const double* d, float* y, std::size_t n);
+/// y = x * f^(-1/2), x * f^(-3/4), x / f with f = float(d), d = k + a s (in double);
+/// 0 where f <= 0 (or NaN). Return true when some d is outside [1e-30, 1e30] or NaN (the
+/// caller redoes those).
+bool pow_half(const float* x, const double* s, double k, double a, float* y, std::size_t n);
+bool pow_three_quarters(const float* x, const double* s, double k, double a, float* y,
+                        std::size_t n);
+bool pow_one(const float* x, const double* s, double k, double a, float* y, std::size_t n);
+
+/// Four rows side by side: t[4 j + k] = v[k][j] for j < m (k < 4). Box sums of such a row with
+/// 4 L lanes are the four rows' sums with L lanes, one vector per (position, lane).
+void interleave4(const double* const* v, double* t, std::size_t m);
+/// The inverse: out[k][j] = t[4 j + k].
+void deinterleave4(const double* t, double* const* out, std::size_t m);
+
+/// Horizontal box sums of side n for outputs x in [sx, ex) of four interleaved rows (above),
+/// `lanes` values per row and position: v holds image columns [sx - r, ex + r) (zeros outside
+/// the image), 4 lanes doubles per position; see window.h for the block scheme. suf and pre
+/// hold 4 n lanes doubles, out 4 (ex - sx) lanes.
+void box_sums4(const double* v, std::size_t sx, std::size_t ex, std::size_t lanes, std::size_t n,
+               double* suf, double* pre, double* out);
 
 }  // namespace lrn::family::detail
