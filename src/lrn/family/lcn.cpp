@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
+#include "lrn/family/loops.h"
 #include "lrn/family/window.h"
 
 namespace lrn::family {
@@ -134,15 +136,15 @@ class Lcn final : public Operation {
         }
         return d > 0 ? 1 / d : 0.0;
       };
-      if (packed() && L == 1 && C == 3) {  // the common case, unrolled
-        float* d3 = dst + xa * 3;
-        for (std::size_t i = 0; i < xb - xa; ++i) {
-          const double iv = inverse(den[i], 0);
-          d3[3 * i] = static_cast<float>(num[3 * i] * iv);
-          d3[3 * i + 1] = static_cast<float>(num[3 * i + 1] * iv);
-          d3[3 * i + 2] = static_cast<float>(num[3 * i + 2] * iv);
+      if (packed() && L == 1 && C == 3) {  // the common case, vectorised: d = max(s, floor)
+        double floor = -std::numeric_limits<double>::infinity();  // pinto: d = s
+        switch (p_.convention) {
+          case LcnConvention::Torch7: floor = t; break;
+          case LcnConvention::Jarrett:
+          case LcnConvention::Pylearn2: floor = std::max(means_[0], t); break;
+          case LcnConvention::Pinto: break;
         }
-        return;
+        return detail::divide3(num, den, floor, dst + xa * 3, xb - xa);
       }
       for (std::size_t x = xa; x < xb; ++x) {
         const double* v = num + (x - xa) * C;
@@ -182,6 +184,13 @@ class Lcn final : public Operation {
     const Geometry& g = geometry_;
     const bool packed = g.pixel_stride == static_cast<std::ptrdiff_t>(g.channels) && g.channel_stride == 1;
     if (packed && !p_.per_channel && g.channels == 3) {  // the common case, same sums in order
+      if (!squares) {
+        // The next strip of this row comes after this strip's whole tile: ask for it now (a
+        // strip's piece of a row is a fresh page the hardware prefetcher must learn again).
+        const std::size_t end = std::min(g.width, xb + (xb - xa)) * 3;
+        for (std::size_t o = xb * 3; o < end; o += 16) __builtin_prefetch(row + o, 0, 2);
+      }
+      if (!squares && stride == 1) return detail::sum3(row + xa * 3, dst, xb - xa);
       const float* r = row + xa * 3;
       for (std::size_t i = 0; i < xb - xa; ++i) {
         const double a = r[3 * i], b = r[3 * i + 1], c = r[3 * i + 2];
@@ -245,17 +254,9 @@ class Lcn final : public Operation {
           const float* src = in.row(y);
           const double scale = torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                                      : wnorm_ / group_;
-          if (packed() && !p_.per_channel && C == 3) {  // the common case, unrolled
-            const float* s3 = src + xa * 3;
-            double* v3 = vat(y, xa);
-            for (std::size_t i = 0; i < xb - xa; ++i) {
-              const double m = sums[i] * (torch ? scale * inv_col_mass_[xa + i] : scale);
-              v3[3 * i] = s3[3 * i] - m;
-              v3[3 * i + 1] = s3[3 * i + 1] - m;
-              v3[3 * i + 2] = s3[3 * i + 2] - m;
-            }
-            return;
-          }
+          if (packed() && !p_.per_channel && C == 3)  // the common case, vectorised
+            return detail::centre3(src + xa * 3, sums, scale,
+                                   torch ? &inv_col_mass_[xa] : nullptr, vat(y, xa), xb - xa);
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : scale;
             double* vx = vat(y, x);
@@ -268,14 +269,8 @@ class Lcn final : public Operation {
     detail::window_sums(
         taps_, W, g.height, L, c0, c1, x0, x1,
         [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
-          if (!p_.per_channel && C == 3) {  // the common case, unrolled (same order of adds)
-            const double* v3 = vat(y, xa);
-            for (std::size_t i = 0; i < xb - xa; ++i) {
-              const double a = v3[3 * i], b = v3[3 * i + 1], c = v3[3 * i + 2];
-              dst[i] = ((0.0 + a * a) + b * b) + c * c;
-            }
-            return;
-          }
+          if (!p_.per_channel && C == 3)  // the common case, vectorised (same order of adds)
+            return detail::sum3_squares(vat(y, xa), dst, xb - xa);
           for (std::size_t x = xa; x < xb; ++x) {
             const double* vx = vat(y, x);
             double* d = dst + (x - xa) * L;
@@ -291,6 +286,11 @@ class Lcn final : public Operation {
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const double inside = wnorm_ / group_;
           const double scale = torch ? torch_1d_factor_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum()) : 1.0;
+          if (L == 1) {
+            detail::roots(sums, inside, scale, torch ? &inv_col_mass_[xa] : nullptr, den.data(),
+                          xb - xa);
+            return f(y, xa, xb, vat(y, xa), den.data());
+          }
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : 1.0;
             for (std::size_t l = 0; l < L; ++l) {

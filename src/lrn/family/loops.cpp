@@ -115,6 +115,58 @@ LRN_CLONES bool pow_one(const float* __restrict x, const double* __restrict s, d
   return outside != 0;
 }
 
+LRN_CLONES void sum3(const float* __restrict x, double* __restrict dst, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    dst[i] = ((0.0 + static_cast<double>(x[3 * i])) + static_cast<double>(x[3 * i + 1])) +
+             static_cast<double>(x[3 * i + 2]);
+}
+
+LRN_CLONES void sum3_squares(const double* __restrict v, double* __restrict dst, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = v[3 * i], b = v[3 * i + 1], c = v[3 * i + 2];
+    dst[i] = ((0.0 + a * a) + b * b) + c * c;
+  }
+}
+
+LRN_CLONES void centre3(const float* __restrict x, const double* __restrict s, double scale,
+                        const double* __restrict icm, double* __restrict v, std::size_t n) {
+  if (icm) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double m = s[i] * (scale * icm[i]);
+      for (std::size_t c = 0; c < 3; ++c) v[3 * i + c] = x[3 * i + c] - m;
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double m = s[i] * scale;
+      for (std::size_t c = 0; c < 3; ++c) v[3 * i + c] = x[3 * i + c] - m;
+    }
+  }
+}
+
+LRN_CLONES void roots(const double* __restrict s, double inside, double scale,
+                      const double* __restrict icm, double* __restrict out, std::size_t n) {
+  if (icm) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double p = s[i] * inside;
+      out[i] = std::sqrt(p < 0.0 ? 0.0 : p) * (scale * icm[i]);  // std::max(p, 0.0)
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double p = s[i] * inside;
+      out[i] = std::sqrt(p < 0.0 ? 0.0 : p) * 1.0;
+    }
+  }
+}
+
+LRN_CLONES void divide3(const double* __restrict v, const double* __restrict den, double floor,
+                        float* __restrict y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = den[i] > floor ? den[i] : floor;
+    const double q = d > 0 ? 1 / d : 0.0;
+    for (std::size_t c = 0; c < 3; ++c) y[3 * i + c] = static_cast<float>(v[3 * i + c] * q);
+  }
+}
+
 namespace {
 
 // Four doubles in GCC's generic vectors: AVX2 registers in the avx2 clone, SSE2 pairs in the

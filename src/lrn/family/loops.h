@@ -32,6 +32,20 @@ bool pow_three_quarters(const float* x, const double* s, double k, double a, flo
                         std::size_t n);
 bool pow_one(const float* x, const double* s, double k, double a, float* y, std::size_t n);
 
+// LCN's packed-RGB joint case (three interleaved channels, one lane), per pixel i < n:
+/// dst[i] = ((0 + x0) + x1) + x2 of pixel i, in double.
+void sum3(const float* x, double* dst, std::size_t n);
+/// dst[i] = ((0 + v0^2) + v1^2) + v2^2 of pixel i.
+void sum3_squares(const double* v, double* dst, std::size_t n);
+/// v[3 i + c] = x[3 i + c] - s[i] * k_i with k_i = scale * icm[i] (icm null: k_i = scale).
+void centre3(const float* x, const double* s, double scale, const double* icm, double* v,
+             std::size_t n);
+/// out[i] = sqrt(std::max(s[i] * inside, 0.0)) * k_i with k_i = scale * icm[i] (icm null: k_i = 1).
+void roots(const double* s, double inside, double scale, const double* icm, double* out,
+           std::size_t n);
+/// y[3 i + c] = float(v[3 i + c] * q_i), q_i = 1 / d_i where d_i = max(den[i], floor) > 0, else 0.
+void divide3(const double* v, const double* den, double floor, float* y, std::size_t n);
+
 /// Four rows side by side: t[4 j + k] = v[k][j] for j < m (k < 4). Box sums of such a row with
 /// 4 L lanes are the four rows' sums with L lanes, one vector per (position, lane).
 void interleave4(const double* const* v, double* t, std::size_t m);

@@ -1,6 +1,7 @@
 // Within-channel LRN: parameters, validation and the operation.
 #include "lrn/family/spatial_lrn.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -74,7 +75,13 @@ class SpatialLrn final : public Operation {
     const bool packed = g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1;
     auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* __restrict dst) {
       const float* __restrict row = in.row(y);
-      if (packed) return detail::squares(row + xa * C, dst, (xb - xa) * C);
+      if (packed) {
+        // The next strip of this row is read after this strip's whole tile: ask for it now
+        // (each strip's piece of a row is a fresh page the hardware prefetcher must relearn).
+        const std::size_t end = std::min(g.width, xb + (xb - xa)) * C;
+        for (std::size_t o = xb * C; o < end; o += 16) __builtin_prefetch(row + o, 0, 2);
+        return detail::squares(row + xa * C, dst, (xb - xa) * C);
+      }
       for (std::size_t x = xa; x < xb; ++x)
         for (std::size_t c = 0; c < C; ++c) {
           const double v = row[at(x, c)];
