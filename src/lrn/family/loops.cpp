@@ -29,11 +29,6 @@ LRN_CLONES void add_to(double* __restrict dst, const double* __restrict b, std::
   for (std::size_t i = 0; i < n; ++i) dst[i] += b[i];
 }
 
-LRN_CLONES void add_scaled(double* __restrict dst, double w, const double* __restrict src,
-                           std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) dst[i] += w * src[i];
-}
-
 LRN_CLONES void squares(const float* __restrict x, double* __restrict dst, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double v = x[i];
@@ -243,6 +238,26 @@ __attribute__((always_inline)) inline void box_sums_t(const double* __restrict v
 }
 
 }  // namespace
+
+LRN_CLONES void weighted_rows(const double* const* rows, const double* w, std::size_t count,
+                              double* __restrict out, std::size_t m) {
+  std::size_t i = 0;
+  for (; i + 8 <= m; i += 8) {  // two vectors at a time: the taps chain on each
+    V4 a = {0, 0, 0, 0}, b = {0, 0, 0, 0};
+    for (std::size_t p = 0; p < count; ++p) {
+      const V4 wp = {w[p], w[p], w[p], w[p]};
+      a = a + wp * load4(rows[p] + i);
+      b = b + wp * load4(rows[p] + i + 4);
+    }
+    store4(out + i, a);
+    store4(out + i + 4, b);
+  }
+  for (; i < m; ++i) {
+    double a = 0;
+    for (std::size_t p = 0; p < count; ++p) a = a + w[p] * rows[p][i];
+    out[i] = a;
+  }
+}
 
 LRN_CLONES void interleave4(const double* const* v, double* __restrict t, std::size_t m) {
   std::size_t j = 0;

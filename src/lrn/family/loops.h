@@ -12,7 +12,6 @@ namespace lrn::family::detail {
 
 void add_into(double* dst, const double* a, const double* b, std::size_t n);  ///< dst = a + b
 void add_to(double* dst, const double* b, std::size_t n);                     ///< dst += b
-void add_scaled(double* dst, double w, const double* src, std::size_t n);     ///< dst += w src
 void squares(const float* x, double* dst, std::size_t n);                     ///< dst = x^2
 
 void widen(const float* x, double* dst, std::size_t n);                      ///< dst = x
@@ -45,6 +44,11 @@ void roots(const double* s, double inside, double scale, const double* icm, doub
            std::size_t n);
 /// y[3 i + c] = float(v[3 i + c] * q_i), q_i = 1 / d_i where d_i = max(den[i], floor) > 0, else 0.
 void divide3(const double* v, const double* den, double floor, float* y, std::size_t n);
+
+/// out[i] = (((0 + w[0] rows[0][i]) + w[1] rows[1][i]) + ...) over `count` rows, i < m: the
+/// same adds as accumulating the rows tap by tap into a zeroed row, in one pass.
+void weighted_rows(const double* const* rows, const double* w, std::size_t count, double* out,
+                   std::size_t m);
 
 /// Four rows side by side: t[4 j + k] = v[k][j] for j < m (k < 4). Box sums of such a row with
 /// 4 L lanes are the four rows' sums with L lanes, one vector per (position, lane).

@@ -56,19 +56,6 @@ double axis_mass(const Taps& t, std::size_t i, std::size_t len) {
   return m;
 }
 
-namespace {
-
-/// Horizontal weighted sums for outputs [sx, ex), taps in order, from v, the vertical sums of
-/// image columns [sx - r, ex + r) (zeros outside the image).
-void taps_strip(const double* __restrict v, std::size_t sx, std::size_t ex, std::size_t L,
-                const Taps& t, double* __restrict out) {
-  const std::size_t m = (ex - sx) * L;
-  for (std::size_t i = 0; i < m; ++i) out[i] = 0;
-  for (std::size_t p = 0; p < t.size(); ++p) add_scaled(out, t.w[p], v + p * L, m);
-}
-
-}  // namespace
-
 void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size_t lanes,
                  std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
                  const FillRow& fill, const EmitRow& emit) {
@@ -77,7 +64,8 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
   // Box: four output rows at a time through the horizontal sums (interleave4: one vector per
   // position and lane holds the four rows' values, so the block scans are vector adds).
   std::vector<double> rows4, hrows4, t4, o4, suf(4 * n * L), pre(4 * n * L);
-  std::vector<const double*> suffix(n);
+  std::vector<const double*> suffix(n), rows(n);
+  std::vector<double> weights(n);
   // Tiles of rows outside, strips inside: the image is read row band by row band.
   for (std::size_t c0 = y0; c0 < y1; c0 += kTileRows) {
     const std::size_t c1 = std::min(y1, c0 + kTileRows);
@@ -106,13 +94,14 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
         return &cache[(u - r - s0) * m];
       };
       if (!t.box) {
+        // Taps in order, rows outside the image skipped; then the horizontal taps on v.
         for (std::size_t y = c0; y < c1; ++y) {
-          std::fill(vrow.begin(), vrow.end(), 0.0);
-          for (std::size_t p = 0; p < n; ++p) {
-            const double* s = src(y + p);
-            if (s) add_scaled(vrow.data(), t.w[p], s, m);
-          }
-          taps_strip(vrow.data(), sx, ex, L, t, hrow.data());
+          std::size_t count = 0;
+          for (std::size_t p = 0; p < n; ++p)
+            if (const double* s = src(y + p)) rows[count] = s, weights[count++] = t.w[p];
+          weighted_rows(rows.data(), weights.data(), count, vrow.data(), m);
+          for (std::size_t p = 0; p < n; ++p) rows[p] = vrow.data() + p * L;
+          weighted_rows(rows.data(), t.w.data(), n, hrow.data(), (ex - sx) * L);
           emit(y, sx, ex, hrow.data());
         }
         continue;
