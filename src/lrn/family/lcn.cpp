@@ -216,18 +216,25 @@ class Lcn final : public Operation {
     }
   }
 
+  /// Buffers of one rows() call: every value is written before it is read.
+  struct Scratch {
+    std::vector<double> v, num, den;
+    detail::WindowScratch first, second;
+  };
+
   /// Tiles of kChunk rows by fixed strips of columns (anchored at column 0).
   void rows(const RowSource& in, std::size_t y0, std::size_t y1, const RowFn& f,
             const TileDone& done) const {
     const std::size_t W = geometry_.width, strip = detail::strip_columns(geometry_.channels);
+    Scratch scratch;  // reused by every tile and strip of this call
     for (std::size_t c0 = y0; c0 < y1; c0 += kChunk) {
       const std::size_t c1 = std::min(y1, c0 + kChunk);
       for (std::size_t x0 = 0; x0 < W; x0 += strip) {
         const std::size_t x1 = std::min(W, x0 + strip);
         if (p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett)
-          chained(in, c0, c1, x0, x1, f);
+          chained(in, c0, c1, x0, x1, f, scratch);
         else
-          single(in, c0, c1, x0, x1, f);
+          single(in, c0, c1, x0, x1, f, scratch);
       }
       if (done) done(c0, c1);
     }
@@ -235,14 +242,15 @@ class Lcn final : public Operation {
 
   /// Torch7 and Jarrett: a mean window, then a deviation window over v = x - m.
   void chained(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0,
-               std::size_t x1, const RowFn& f) const {
+               std::size_t x1, const RowFn& f, Scratch& scratch) const {
     const Geometry& g = geometry_;
     const std::size_t W = g.width, C = g.channels, r = taps_.radius(), L = lanes_;
     const bool torch = p_.convention == LcnConvention::Torch7;
     const std::size_t v0 = c0 >= r ? c0 - r : 0, v1 = std::min(g.height, c1 + r);
     const std::size_t u0 = x0 >= r ? x0 - r : 0, u1 = std::min(W, x1 + r);
     const std::size_t vm = (u1 - u0) * C;
-    std::vector<double> v((v1 - v0) * vm);
+    std::vector<double>& v = scratch.v;
+    v.resize((v1 - v0) * vm);
     auto vat = [&](std::size_t y, std::size_t x) { return &v[(y - v0) * vm + (x - u0) * C]; };
     detail::window_sums(
         taps_, W, g.height, L, v0, v1, u0, u1,
@@ -264,8 +272,10 @@ class Lcn final : public Operation {
             for (std::size_t c = 0; c < C; ++c)
               vx[c] = src[at(x, c)] - sx[p_.per_channel ? c : 0] * k;
           }
-        });
-    std::vector<double> den((x1 - x0) * L);
+        },
+        &scratch.first);
+    std::vector<double>& den = scratch.den;
+    den.resize((x1 - x0) * L);
     detail::window_sums(
         taps_, W, g.height, L, c0, c1, x0, x1,
         [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
@@ -299,17 +309,20 @@ class Lcn final : public Operation {
             }
           }
           f(y, xa, xb, vat(y, xa), den.data());
-        });
+        },
+        &scratch.second);
   }
 
   /// Pylearn2 and Pinto: sums of x and x^2 over one window.
   void single(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0,
-              std::size_t x1, const RowFn& f) const {
+              std::size_t x1, const RowFn& f, Scratch& scratch) const {
     const Geometry& g = geometry_;
     const std::size_t C = g.channels, L = lanes_;
     const bool pinto = p_.convention == LcnConvention::Pinto;
     const double size = static_cast<double>(taps_.size() * taps_.size()) * group_;
-    std::vector<double> num((x1 - x0) * C), den((x1 - x0) * L);
+    std::vector<double> &num = scratch.num, &den = scratch.den;
+    num.resize((x1 - x0) * C);
+    den.resize((x1 - x0) * L);
     detail::window_sums(
         taps_, g.width, g.height, 2 * L, c0, c1, x0, x1,
         [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
@@ -338,7 +351,8 @@ class Lcn final : public Operation {
             }
           }
           f(y, xa, xb, num.data(), den.data());
-        });
+        },
+        &scratch.first);
   }
 
   LcnParams p_;

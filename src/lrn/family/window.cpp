@@ -58,12 +58,17 @@ double axis_mass(const Taps& t, std::size_t i, std::size_t len) {
 
 void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size_t lanes,
                  std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
-                 const FillRow& fill, const EmitRow& emit) {
+                 const FillRow& fill, const EmitRow& emit, WindowScratch* scratch) {
   const std::size_t n = t.size(), r = n / 2, L = lanes, strip = strip_columns(L);
-  std::vector<double> cache, block, prefix, vrow, hrow, zeros;
+  WindowScratch own;
+  WindowScratch& b = scratch ? *scratch : own;
+  auto &cache = b.cache, &block = b.block, &prefix = b.prefix, &vrow = b.vrow, &hrow = b.hrow,
+       &zeros = b.zeros;
   // Box: four output rows at a time through the horizontal sums (interleave4: one vector per
   // position and lane holds the four rows' values, so the block scans are vector adds).
-  std::vector<double> rows4, hrows4, t4, o4, suf(4 * n * L), pre(4 * n * L);
+  auto &rows4 = b.rows4, &hrows4 = b.hrows4, &t4 = b.t4, &o4 = b.o4, &suf = b.suf, &pre = b.pre;
+  suf.resize(4 * n * L);
+  pre.resize(4 * n * L);
   std::vector<const double*> suffix(n), rows(n);
   std::vector<double> weights(n);
   // Tiles of rows outside, strips inside: the image is read row band by row band.

@@ -47,6 +47,11 @@ using FillRow = std::function<void(std::size_t y, std::size_t x0, std::size_t x1
 using EmitRow =
     std::function<void(std::size_t y, std::size_t x0, std::size_t x1, const double* sums)>;
 
+/// window_sums' buffers, kept by a caller that calls it many times (sized on first use).
+struct WindowScratch {
+  std::vector<double> cache, block, prefix, vrow, hrow, zeros, rows4, hrows4, t4, o4, suf, pre;
+};
+
 /// For the output tile rows [y0, y1) x columns [x0, x1):
 ///   sums[(x - x0) * lanes + l] = sum over in-image (p, q) of w[p] w[q] src(y + p - r, x + q - r, l).
 /// Works in tiles of at most kTileRows rows and a strip of columns small enough for the
@@ -55,7 +60,7 @@ using EmitRow =
 /// [x0 - r, x1 + r), clipped to the image. Values do not depend on the tiling (fixed anchors).
 void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size_t lanes,
                  std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
-                 const FillRow& fill, const EmitRow& emit);
+                 const FillRow& fill, const EmitRow& emit, WindowScratch* scratch = nullptr);
 
 /// Rows per tile of window_sums.
 constexpr std::size_t kTileRows = 64;
