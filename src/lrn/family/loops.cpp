@@ -259,15 +259,17 @@ LRN_CLONES void weighted_rows(const double* const* rows, const double* w, std::s
   }
 }
 
-LRN_CLONES void interleave4(const double* const* v, double* __restrict t, std::size_t m) {
+LRN_CLONES void interleave4_add(const double* const* a, const double* const* b,
+                                double* __restrict t, std::size_t m) {
   std::size_t j = 0;
   for (; j + 4 <= m; j += 4) {
-    V4 r[4] = {load4(v[0] + j), load4(v[1] + j), load4(v[2] + j), load4(v[3] + j)};
+    V4 r[4];
+    for (std::size_t k = 0; k < 4; ++k) r[k] = load4(a[k] + j) + load4(b[k] + j);
     transpose4(r);
     for (std::size_t i = 0; i < 4; ++i) store4(t + 4 * (j + i), r[i]);
   }
   for (; j < m; ++j)
-    for (std::size_t k = 0; k < 4; ++k) t[4 * j + k] = v[k][j];
+    for (std::size_t k = 0; k < 4; ++k) t[4 * j + k] = a[k][j] + b[k][j];
 }
 
 LRN_CLONES void deinterleave4(const double* __restrict t, double* const* out, std::size_t m) {

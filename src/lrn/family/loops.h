@@ -50,9 +50,10 @@ void divide3(const double* v, const double* den, double floor, float* y, std::si
 void weighted_rows(const double* const* rows, const double* w, std::size_t count, double* out,
                    std::size_t m);
 
-/// Four rows side by side: t[4 j + k] = v[k][j] for j < m (k < 4). Box sums of such a row with
-/// 4 L lanes are the four rows' sums with L lanes, one vector per (position, lane).
-void interleave4(const double* const* v, double* t, std::size_t m);
+/// Four row sums side by side: t[4 j + k] = a[k][j] + b[k][j] for j < m (k < 4). Box sums of
+/// such a row with 4 L lanes are the four rows' sums with L lanes, one vector per (position,
+/// lane).
+void interleave4_add(const double* const* a, const double* const* b, double* t, std::size_t m);
 /// The inverse: out[k][j] = t[4 j + k].
 void deinterleave4(const double* t, double* const* out, std::size_t m);
 

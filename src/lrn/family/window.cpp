@@ -62,10 +62,8 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
   const std::size_t n = t.size(), r = n / 2, L = lanes, strip = strip_columns(L);
   WindowScratch own;
   WindowScratch& b = scratch ? *scratch : own;
-  auto &cache = b.cache, &block = b.block, &prefix = b.prefix, &vrow = b.vrow, &hrow = b.hrow,
-       &zeros = b.zeros;
-  // Box: four output rows at a time through the horizontal sums (interleave4: one vector per
-  // position and lane holds the four rows' values, so the block scans are vector adds).
+  auto &cache = b.cache, &block = b.block, &vrow = b.vrow, &hrow = b.hrow,
+       &zeros = b.zeros, &minus_zeros = b.minus_zeros;
   auto &rows4 = b.rows4, &hrows4 = b.hrows4, &t4 = b.t4, &o4 = b.o4, &suf = b.suf, &pre = b.pre;
   suf.resize(4 * n * L);
   pre.resize(4 * n * L);
@@ -83,9 +81,7 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
       const std::size_t off = (ca + r - sx) * L, used = (cb - ca) * L;
       vrow.resize(m);
       hrow.resize((ex - sx) * L);
-      prefix.resize(m);
       if (zeros.size() != m) zeros.assign(m, 0.0);
-      if (t.box) block.resize(n * m);
       cache.resize((s1 - s0) * m);
       for (std::size_t y = s0; y < s1; ++y) {
         double* row = &cache[(y - s0) * m];
@@ -111,35 +107,45 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
         }
         continue;
       }
+      // Box. Output rows go four at a time through the horizontal sums (interleave4_add puts
+      // the four rows' suffix + prefix side by side: one vector per position and lane, so the
+      // block scans are vector adds). A row's suffix and prefix rows must live until its
+      // group is done: suffix rows alternate between two block buffers, prefix rows are
+      // built in the row's slot of rows4.
       const std::size_t hm = (ex - sx) * L;
+      block.resize(2 * n * m);
       rows4.resize(4 * m);
       hrows4.resize(4 * hm);
       t4.resize(4 * m);
       o4.resize(4 * hm);
+      if (minus_zeros.size() != m) minus_zeros.assign(m, -0.0);  // x + -0 == x, even for -0
       std::size_t group_y[4], pending = 0;
+      const double *sp[4], *pp[4];
       auto flush = [&] {
         if (pending == 0) return;
-        const double* in4[4];
+        const double *a4[4], *b4[4];
         double* out4[4];
         for (std::size_t k = 0; k < 4; ++k) {
-          in4[k] = &rows4[std::min(k, pending - 1) * m];  // a short group repeats its last row
+          const std::size_t q = std::min(k, pending - 1);  // a short group repeats its last row
+          a4[k] = sp[q], b4[k] = pp[q];
           out4[k] = &hrows4[k * hm];
         }
-        interleave4(in4, t4.data(), m);
+        interleave4_add(a4, b4, t4.data(), m);
         box_sums4(t4.data(), sx, ex, L, n, suf.data(), pre.data(), o4.data());
         deinterleave4(o4.data(), out4, hm);
         for (std::size_t k = 0; k < pending; ++k) emit(group_y[k], sx, ex, out4[k]);
         pending = 0;
       };
-      // Box: the window of output y is padded rows [y, y + n - 1]; blocks [a, a + n).
+      // The window of output y is padded rows [y, y + n - 1]; blocks [a, a + n).
       // Rows are used in place where a sum is a single row (no copies).
       for (std::size_t a = (c0 / n) * n; a < c1; a += n) {
         const std::size_t i_lo = std::max(a, c0), i_hi = std::min(a + n - 1, c1 - 1);
+        double* blk = &block[(a / n) % 2 * n * m];
         // Suffix sums inside block a, from its last row down to i_lo.
         const double* next = nullptr;
         for (std::size_t u = a + n; u-- > i_lo;) {
           const double* s = src(u);
-          double* cur = &block[(u - a) * m];
+          double* cur = blk + (u - a) * m;
           if (!next) {
             suffix[u - a] = s ? s : zeros.data();
           } else if (s) {
@@ -155,9 +161,9 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
         bool started = false;
         std::size_t j = a + n;  // next prefix row to add
         for (std::size_t i = i_lo; i <= i_hi; ++i) {
-          double* vsum = &rows4[pending * m];
+          double* slot = &rows4[pending * m];
           if (i == a) {
-            std::copy(suffix[0], suffix[0] + m, vsum);
+            sp[pending] = suffix[0], pp[pending] = minus_zeros.data();
           } else {
             for (; j <= i + n - 1; ++j) {
               const double* s = src(j);
@@ -165,15 +171,15 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
                 if (s) pre_sum = s;
                 started = true;
               } else if (s) {
-                if (pre_sum == prefix.data()) {
-                  add_to(prefix.data(), s, m);
+                if (pre_sum == slot) {
+                  add_to(slot, s, m);
                 } else {
-                  add_into(prefix.data(), pre_sum, s, m);
-                  pre_sum = prefix.data();
+                  add_into(slot, pre_sum, s, m);
+                  pre_sum = slot;
                 }
               }
             }
-            add_into(vsum, suffix[i - a], pre_sum, m);
+            sp[pending] = suffix[i - a], pp[pending] = pre_sum;
           }
           group_y[pending++] = i;
           if (pending == 4) flush();

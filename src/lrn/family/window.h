@@ -15,7 +15,9 @@ namespace lrn::family::detail {
 /// before the image), each position keeps its suffix sum inside its block and its prefix sum
 /// inside its block, and a window is one suffix plus one prefix. O(1) adds per sample for any
 /// n, no subtraction (so sums of squares stay >= 0 and never drift), and every sum depends only
-/// on its position, never on where a call starts: splits cannot change bits.
+/// on its position, never on where a call starts: splits cannot change bits. The horizontal
+/// scans take four output rows at once, side by side in one vector per position and lane
+/// (the same adds in the same order as one row at a time).
 /// Other taps are summed directly, n multiply-adds per sample and axis, taps in order.
 /// Rows and columns outside the image count as 0 (zero padding); callers divide as they need.
 struct Taps {
@@ -49,7 +51,7 @@ using EmitRow =
 
 /// window_sums' buffers, kept by a caller that calls it many times (sized on first use).
 struct WindowScratch {
-  std::vector<double> cache, block, prefix, vrow, hrow, zeros, rows4, hrows4, t4, o4, suf, pre;
+  std::vector<double> cache, block, vrow, hrow, zeros, minus_zeros, rows4, hrows4, t4, o4, suf, pre;
 };
 
 /// For the output tile rows [y0, y1) x columns [x0, x1):
