@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 // LRN_FAMILY_NO_CLONES builds the baseline loops only (to check that both give the same bits).
 // Not under ThreadSanitizer either: a clone's ifunc resolver runs while the dynamic loader
@@ -196,9 +197,11 @@ template <std::size_t LT>
 __attribute__((always_inline)) inline void box_sums_t(const double* __restrict v, std::size_t sx,
                                                       std::size_t ex, std::size_t lanes,
                                                       std::size_t n, double* __restrict suf,
-                                                      double* __restrict pre,
                                                       double* __restrict out) {
   const std::size_t L = LT ? LT : lanes, P = 4 * L;  // vectors, doubles per position
+  V4 fixed[LT ? LT : 1] = {};
+  std::vector<V4> dynamic(LT ? 0 : L);  // C++17 new honours V4's 32-byte alignment
+  V4* acc = LT ? fixed : dynamic.data();
   for (std::size_t a = (sx / n) * n; a < ex; a += n) {
     const std::size_t xs = std::max(a, sx), xe = std::min(a + n, ex);
     // Suffix sums of block a from its last position down to xs.
@@ -211,28 +214,27 @@ __attribute__((always_inline)) inline void box_sums_t(const double* __restrict v
       for (std::size_t l = 0; l < L; ++l)
         store4(su + 4 * l, load4(su + P + 4 * l) + load4(vu + 4 * l));
     }
-    // Prefix sums of block a + n up to xe + n - 2.
-    if (xe > a + 1) {  // some x > a needs a prefix of block a + n
-      const std::size_t last = xe + n - 2;
-      const double* vb = v + (a + n - sx) * P;
-      for (std::size_t l = 0; l < L; ++l) store4(pre + 4 * l, load4(vb + 4 * l));
-      for (std::size_t u = a + n + 1; u <= last; ++u) {
-        const double* vu = v + (u - sx) * P;
-        double* pu = pre + (u - a - n) * P;
-        for (std::size_t l = 0; l < L; ++l)
-          store4(pu + 4 * l, load4(pu - P + 4 * l) + load4(vu + 4 * l));
-      }
-    }
+    // Forwards: the prefix sum of block a + n up to x + n - 1 grows with x (in registers when
+    // L is fixed), and each output is suffix + prefix.
+    bool started = false;
+    std::size_t next = a + n;  // the next position the prefix takes in
     for (std::size_t x = xs; x < xe; ++x) {
       double* o = out + (x - sx) * P;
       const double* su = suf + (x - a) * P;
       if (x == a) {
         for (std::size_t l = 0; l < L; ++l) store4(o + 4 * l, load4(su + 4 * l));
-      } else {
-        const double* pu = pre + (x - a - 1) * P;
-        for (std::size_t l = 0; l < L; ++l)
-          store4(o + 4 * l, load4(su + 4 * l) + load4(pu + 4 * l));
+        continue;
       }
+      for (; next <= x + n - 1; ++next) {
+        const double* vu = v + (next - sx) * P;
+        if (!started) {
+          for (std::size_t l = 0; l < L; ++l) acc[l] = load4(vu + 4 * l);
+          started = true;
+        } else {
+          for (std::size_t l = 0; l < L; ++l) acc[l] = acc[l] + load4(vu + 4 * l);
+        }
+      }
+      for (std::size_t l = 0; l < L; ++l) store4(o + 4 * l, load4(su + 4 * l) + acc[l]);
     }
   }
 }
@@ -284,14 +286,14 @@ LRN_CLONES void deinterleave4(const double* __restrict t, double* const* out, st
 }
 
 LRN_CLONES void box_sums4(const double* v, std::size_t sx, std::size_t ex, std::size_t lanes,
-                          std::size_t n, double* suf, double* pre, double* out) {
+                          std::size_t n, double* suf, double* out) {
   switch (lanes) {
-    case 1: return box_sums_t<1>(v, sx, ex, lanes, n, suf, pre, out);
-    case 2: return box_sums_t<2>(v, sx, ex, lanes, n, suf, pre, out);
-    case 3: return box_sums_t<3>(v, sx, ex, lanes, n, suf, pre, out);
-    case 4: return box_sums_t<4>(v, sx, ex, lanes, n, suf, pre, out);
-    case 6: return box_sums_t<6>(v, sx, ex, lanes, n, suf, pre, out);
-    default: return box_sums_t<0>(v, sx, ex, lanes, n, suf, pre, out);
+    case 1: return box_sums_t<1>(v, sx, ex, lanes, n, suf, out);
+    case 2: return box_sums_t<2>(v, sx, ex, lanes, n, suf, out);
+    case 3: return box_sums_t<3>(v, sx, ex, lanes, n, suf, out);
+    case 4: return box_sums_t<4>(v, sx, ex, lanes, n, suf, out);
+    case 6: return box_sums_t<6>(v, sx, ex, lanes, n, suf, out);
+    default: return box_sums_t<0>(v, sx, ex, lanes, n, suf, out);
   }
 }
 

@@ -59,9 +59,9 @@ void deinterleave4(const double* t, double* const* out, std::size_t m);
 
 /// Horizontal box sums of side n for outputs x in [sx, ex) of four interleaved rows (above),
 /// `lanes` values per row and position: v holds image columns [sx - r, ex + r) (zeros outside
-/// the image), 4 lanes doubles per position; see window.h for the block scheme. suf and pre
-/// hold 4 n lanes doubles, out 4 (ex - sx) lanes.
+/// the image), 4 lanes doubles per position; see window.h for the block scheme. suf holds
+/// 4 n lanes doubles, out 4 (ex - sx) lanes.
 void box_sums4(const double* v, std::size_t sx, std::size_t ex, std::size_t lanes, std::size_t n,
-               double* suf, double* pre, double* out);
+               double* suf, double* out);
 
 }  // namespace lrn::family::detail

@@ -64,9 +64,8 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
   WindowScratch& b = scratch ? *scratch : own;
   auto &cache = b.cache, &block = b.block, &vrow = b.vrow, &hrow = b.hrow,
        &zeros = b.zeros, &minus_zeros = b.minus_zeros;
-  auto &rows4 = b.rows4, &hrows4 = b.hrows4, &t4 = b.t4, &o4 = b.o4, &suf = b.suf, &pre = b.pre;
+  auto &rows4 = b.rows4, &hrows4 = b.hrows4, &t4 = b.t4, &o4 = b.o4, &suf = b.suf;
   suf.resize(4 * n * L);
-  pre.resize(4 * n * L);
   std::vector<const double*> suffix(n), rows(n);
   std::vector<double> weights(n);
   // Tiles of rows outside, strips inside: the image is read row band by row band.
@@ -131,7 +130,7 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
           out4[k] = &hrows4[k * hm];
         }
         interleave4_add(a4, b4, t4.data(), m);
-        box_sums4(t4.data(), sx, ex, L, n, suf.data(), pre.data(), o4.data());
+        box_sums4(t4.data(), sx, ex, L, n, suf.data(), o4.data());
         deinterleave4(o4.data(), out4, hm);
         for (std::size_t k = 0; k < pending; ++k) emit(group_y[k], sx, ex, out4[k]);
         pending = 0;

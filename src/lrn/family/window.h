@@ -51,7 +51,7 @@ using EmitRow =
 
 /// window_sums' buffers, kept by a caller that calls it many times (sized on first use).
 struct WindowScratch {
-  std::vector<double> cache, block, vrow, hrow, zeros, minus_zeros, rows4, hrows4, t4, o4, suf, pre;
+  std::vector<double> cache, block, vrow, hrow, zeros, minus_zeros, rows4, hrows4, t4, o4, suf;
 };
 
 /// For the output tile rows [y0, y1) x columns [x0, x1):
