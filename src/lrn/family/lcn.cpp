@@ -146,6 +146,15 @@ class Lcn final : public Operation {
         }
         return detail::divide3(num, den, floor, dst + xa * 3, xb - xa);
       }
+      if (packed() && L == 3 && C == 3) {  // per channel, vectorised
+        double floors[3];
+        for (std::size_t l = 0; l < 3; ++l)
+          floors[l] = p_.convention == LcnConvention::Torch7 ? t
+                      : p_.convention == LcnConvention::Pinto
+                          ? -std::numeric_limits<double>::infinity()
+                          : std::max(means_[l], t);
+        return detail::divide_each3(num, den, floors, dst + xa * 3, xb - xa);
+      }
       for (std::size_t x = xa; x < xb; ++x) {
         const double* v = num + (x - xa) * C;
         const double* dn = den + (x - xa) * L;
@@ -332,6 +341,16 @@ class Lcn final : public Operation {
         },
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const float* src = in.row(y);
+          if (packed() && C == 3 && pinto && !p_.per_channel) {  // the defaults, vectorised
+            detail::pinto3(src + xa * 3, sums, size, p_.threshold, num.data(), den.data(),
+                           xb - xa);
+            return f(y, xa, xb, num.data(), den.data());
+          }
+          if (packed() && C == 3 && !pinto && p_.per_channel) {
+            detail::pylearn2_3(src + xa * 3, sums, wnorm_, group_, num.data(), den.data(),
+                               xb - xa);
+            return f(y, xa, xb, num.data(), den.data());
+          }
           for (std::size_t x = xa; x < xb; ++x) {
             const double* s = sums + (x - xa) * 2 * L;
             for (std::size_t l = 0; l < L; ++l) {

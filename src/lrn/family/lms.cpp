@@ -74,6 +74,11 @@ class Lms final : public Operation {
       const float* src = in.row(y);
       float* dst = out.row(y);
       const double row_mass = detail::axis_mass(taps_, y, g.height);
+      if (C == 3 && g.pixel_stride == 3 && g.channel_stride == 1)  // packed RGB, vectorised
+        return detail::subtract_means3(
+            src + xa * 3, sums, p_.per_channel, row_mass,
+            p_.convention == LmsConvention::Torch7 ? &col_mass_[xa] : nullptr, full_mass_,
+            per_lane, dst + xa * 3, xb - xa);
       for (std::size_t x = xa; x < xb; ++x) {
         const double mass =
             (p_.convention == LmsConvention::Torch7 ? row_mass * col_mass_[x] : full_mass_) *

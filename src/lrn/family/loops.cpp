@@ -163,6 +163,74 @@ LRN_CLONES void divide3(const double* __restrict v, const double* __restrict den
   }
 }
 
+LRN_CLONES void pinto3(const float* __restrict x, const double* __restrict s, double size,
+                       double t, double* __restrict num, double* __restrict den, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double s1 = s[2 * i], s2 = s[2 * i + 1];
+    const double val = s2 - s1 * s1 / size;
+    double d = std::sqrt(val < 0.0 ? 0.0 : val) + 1e-5;
+    d = d < t + 1e-5 ? 1.0 : d;
+    den[i] = d;
+    const double mean = s1 / size;
+    for (std::size_t c = 0; c < 3; ++c) num[3 * i + c] = x[3 * i + c] - mean;
+  }
+}
+
+LRN_CLONES void pylearn2_3(const float* __restrict x, const double* __restrict s, double a,
+                           double b, double* __restrict num, double* __restrict den,
+                           std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double p = s[6 * i + 3 + c] * a / b;
+      den[3 * i + c] = std::sqrt(p < 0.0 ? 0.0 : p);
+      num[3 * i + c] = x[3 * i + c] - s[6 * i + c] * a / b;
+    }
+}
+
+LRN_CLONES void divide_each3(const double* __restrict v, const double* __restrict den,
+                             const double* __restrict floor, float* __restrict y, std::size_t n) {
+  const double f0 = floor[0], f1 = floor[1], f2 = floor[2];
+  for (std::size_t i = 0; i < n; ++i) {
+    const double f[3] = {f0, f1, f2};
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double e = den[3 * i + c];
+      const double d = e > f[c] ? e : f[c];
+      const double q = d > 0 ? 1 / d : 0.0;
+      y[3 * i + c] = static_cast<float>(v[3 * i + c] * q);
+    }
+  }
+}
+
+namespace {
+template <bool PerChannel, bool Columns>
+__attribute__((always_inline)) inline void subtract_means3_t(
+    const float* __restrict x, const double* __restrict s, double row_mass,
+    const double* __restrict col_mass, double full_mass, double per_lane, float* __restrict y,
+    std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double mass = (Columns ? row_mass * col_mass[i] : full_mass) * per_lane;
+    const double inv = 1 / mass;
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double m = (PerChannel ? s[3 * i + c] : s[i]) * inv;
+      y[3 * i + c] = static_cast<float>(x[3 * i + c] - m);
+    }
+  }
+}
+}  // namespace
+
+LRN_CLONES void subtract_means3(const float* x, const double* s, bool per_channel,
+                                double row_mass, const double* col_mass, double full_mass,
+                                double per_lane, float* y, std::size_t n) {
+  if (per_channel && col_mass)
+    subtract_means3_t<true, true>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
+  else if (per_channel)
+    subtract_means3_t<true, false>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
+  else if (col_mass)
+    subtract_means3_t<false, true>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
+  else
+    subtract_means3_t<false, false>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
+}
+
 namespace {
 
 // Four doubles in GCC's generic vectors: AVX2 registers in the avx2 clone, SSE2 pairs in the
@@ -199,9 +267,9 @@ __attribute__((always_inline)) inline void box_sums_t(const double* __restrict v
                                                       std::size_t n, double* __restrict suf,
                                                       double* __restrict out) {
   const std::size_t L = LT ? LT : lanes, P = 4 * L;  // vectors, doubles per position
-  V4 fixed[LT ? LT : 1] = {};
-  std::vector<V4> dynamic(LT ? 0 : L);  // C++17 new honours V4's 32-byte alignment
-  V4* acc = LT ? fixed : dynamic.data();
+  double fixed[LT ? 4 * LT : 4] = {};  // the running prefix (registers once inlined)
+  std::vector<double> dynamic(LT ? 0 : 4 * L);
+  double* acc = LT ? fixed : dynamic.data();
   for (std::size_t a = (sx / n) * n; a < ex; a += n) {
     const std::size_t xs = std::max(a, sx), xe = std::min(a + n, ex);
     // Suffix sums of block a from its last position down to xs.
@@ -228,13 +296,15 @@ __attribute__((always_inline)) inline void box_sums_t(const double* __restrict v
       for (; next <= x + n - 1; ++next) {
         const double* vu = v + (next - sx) * P;
         if (!started) {
-          for (std::size_t l = 0; l < L; ++l) acc[l] = load4(vu + 4 * l);
+          for (std::size_t l = 0; l < L; ++l) store4(acc + 4 * l, load4(vu + 4 * l));
           started = true;
         } else {
-          for (std::size_t l = 0; l < L; ++l) acc[l] = acc[l] + load4(vu + 4 * l);
+          for (std::size_t l = 0; l < L; ++l)
+            store4(acc + 4 * l, load4(acc + 4 * l) + load4(vu + 4 * l));
         }
       }
-      for (std::size_t l = 0; l < L; ++l) store4(o + 4 * l, load4(su + 4 * l) + acc[l]);
+      for (std::size_t l = 0; l < L; ++l)
+        store4(o + 4 * l, load4(su + 4 * l) + load4(acc + 4 * l));
     }
   }
 }

@@ -45,6 +45,27 @@ void roots(const double* s, double inside, double scale, const double* icm, doub
 /// y[3 i + c] = float(v[3 i + c] * q_i), q_i = 1 / d_i where d_i = max(den[i], floor) > 0, else 0.
 void divide3(const double* v, const double* den, double floor, float* y, std::size_t n);
 
+/// LCN over one window of packed RGB, per pixel i < n, from s (2 L lanes: the window sums of x,
+/// then of x^2). Pinto (joint, L = 1): num[3 i + c] = x - S1 / size,
+/// den[i] = sqrt(std::max(S2 - S1 S1 / size, 0.0)) + 1e-5, or 1 where that is < t + 1e-5.
+void pinto3(const float* x, const double* s, double size, double t, double* num, double* den,
+            std::size_t n);
+/// Pylearn2 per channel (L = 3): num[3 i + c] = x - s[6 i + c] a / b,
+/// den[3 i + c] = sqrt(std::max(s[6 i + 3 + c] a / b, 0.0)).
+void pylearn2_3(const float* x, const double* s, double a, double b, double* num, double* den,
+                std::size_t n);
+/// divide3 with one divisor per sample and a floor per channel:
+/// y[3 i + c] = float(v[3 i + c] * q), q = 1 / d where d = max(den[3 i + c], floor[c]) > 0, else 0.
+void divide_each3(const double* v, const double* den, const double* floor, float* y,
+                  std::size_t n);
+
+/// Local mean subtraction of packed RGB: y[3 i + c] = float(x[3 i + c] - s[i L + l] * q_i) with
+/// q_i = 1 / (mass_i * per_lane), mass_i = row_mass * col_mass[i] (col_mass null: full_mass);
+/// l = c and L = 3 per channel, l = 0 and L = 1 joint.
+void subtract_means3(const float* x, const double* s, bool per_channel, double row_mass,
+                     const double* col_mass, double full_mass, double per_lane, float* y,
+                     std::size_t n);
+
 /// out[i] = (((0 + w[0] rows[0][i]) + w[1] rows[1][i]) + ...) over `count` rows, i < m: the
 /// same adds as accumulating the rows tap by tap into a zeroed row, in one pass.
 void weighted_rows(const double* const* rows, const double* w, std::size_t count, double* out,
