@@ -313,16 +313,31 @@ __attribute__((always_inline)) inline void box_sums_t(const double* __restrict v
 
 LRN_CLONES void weighted_rows(const double* const* rows, const double* w, std::size_t count,
                               double* __restrict out, std::size_t m) {
+  // Each output is a chain of count dependent adds: enough independent chains (four vectors)
+  // keep the adder busy instead of waiting on its latency.
   std::size_t i = 0;
-  for (; i + 8 <= m; i += 8) {  // two vectors at a time: the taps chain on each
-    V4 a = {0, 0, 0, 0}, b = {0, 0, 0, 0};
+  for (; i + 16 <= m; i += 16) {
+    V4 a = {0, 0, 0, 0}, b = a, c = a, d = a;
     for (std::size_t p = 0; p < count; ++p) {
       const V4 wp = {w[p], w[p], w[p], w[p]};
-      a = a + wp * load4(rows[p] + i);
-      b = b + wp * load4(rows[p] + i + 4);
+      const double* r = rows[p] + i;
+      a = a + wp * load4(r);
+      b = b + wp * load4(r + 4);
+      c = c + wp * load4(r + 8);
+      d = d + wp * load4(r + 12);
     }
     store4(out + i, a);
     store4(out + i + 4, b);
+    store4(out + i + 8, c);
+    store4(out + i + 12, d);
+  }
+  for (; i + 4 <= m; i += 4) {
+    V4 a = {0, 0, 0, 0};
+    for (std::size_t p = 0; p < count; ++p) {
+      const V4 wp = {w[p], w[p], w[p], w[p]};
+      a = a + wp * load4(rows[p] + i);
+    }
+    store4(out + i, a);
   }
   for (; i < m; ++i) {
     double a = 0;
