@@ -79,7 +79,7 @@ LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict s, 
     const float f = static_cast<float>(d);
     const float q = x[i] / std::sqrt(f);
     y[i] = f > 0 ? q : 0.0f;
-    outside |= (d < 1e-30) | (d > 1e30) | (d != d);
+    outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
   }
   return outside != 0;
 }
@@ -93,7 +93,7 @@ LRN_CLONES bool pow_three_quarters(const float* __restrict x, const double* __re
     const float r = 1.0f / std::sqrt(f);
     const float q = x[i] * (r * std::sqrt(r));
     y[i] = f > 0 ? q : 0.0f;
-    outside |= (d < 1e-30) | (d > 1e30) | (d != d);
+    outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
   }
   return outside != 0;
 }
@@ -106,7 +106,7 @@ LRN_CLONES bool pow_one(const float* __restrict x, const double* __restrict s, d
     const float f = static_cast<float>(d);
     const float q = x[i] / f;
     y[i] = f > 0 ? q : 0.0f;
-    outside |= (d < 1e-30) | (d > 1e30) | (d != d);
+    outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
   }
   return outside != 0;
 }

@@ -25,7 +25,9 @@ void standardize(const float* x, double mean, double inv, float* y, std::size_t 
 
 /// y = x * f^(-1/2), x * f^(-3/4), x / f with f = float(d), d = k + a s (in double);
 /// 0 where f <= 0 (or NaN). Return true when some d is outside [1e-30, 1e30] or NaN (the
-/// caller redoes those).
+/// caller redoes those). Checked on f, in float vectors: rounding is monotonic, so
+/// f <= float(1e-30) or f >= float(1e30) or NaN flags every such d (and at most a few more,
+/// which the caller's exact check then leaves alone).
 bool pow_half(const float* x, const double* s, double k, double a, float* y, std::size_t n);
 bool pow_three_quarters(const float* x, const double* s, double k, double a, float* y,
                         std::size_t n);
