@@ -55,7 +55,7 @@ std::vector<std::string> validate(const LcnParams& p) {
 
 namespace {
 
-constexpr std::size_t kChunk = 32;  // output rows per internal step: bounds the v buffer
+constexpr std::size_t kChunk = 64;  // output rows per internal step: bounds the v buffer
 
 detail::Taps taps_for(const LcnParams& p) {
   const auto n = static_cast<std::size_t>(p.size);
