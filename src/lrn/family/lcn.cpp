@@ -193,12 +193,7 @@ class Lcn final : public Operation {
     const Geometry& g = geometry_;
     const bool packed = g.pixel_stride == static_cast<std::ptrdiff_t>(g.channels) && g.channel_stride == 1;
     if (packed && !p_.per_channel && g.channels == 3) {  // the common case, same sums in order
-      if (!squares) {
-        // The next strip of this row comes after this strip's whole tile: ask for it now (a
-        // strip's piece of a row is a fresh page the hardware prefetcher must learn again).
-        const std::size_t end = std::min(g.width, xb + (xb - xa)) * 3;
-        for (std::size_t o = xb * 3; o < end; o += 16) __builtin_prefetch(row + o, 0, 2);
-      }
+      if (!squares) detail::prefetch_next_strip(row, xa, xb, g.width, 3);
       if (!squares && stride == 1) return detail::sum3(row + xa * 3, dst, xb - xa);
       const float* r = row + xa * 3;
       for (std::size_t i = 0; i < xb - xa; ++i) {

@@ -57,8 +57,10 @@ class Lms final : public Operation {
     };
     auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
       const float* row = in.row(y);
-      if (p_.per_channel && g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1)
+      if (p_.per_channel && g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1) {
+        detail::prefetch_next_strip(row, xa, xb, g.width, C);
         return detail::widen(row + xa * C, dst, (xb - xa) * C);
+      }
       for (std::size_t x = xa; x < xb; ++x) {
         if (p_.per_channel) {
           for (std::size_t c = 0; c < C; ++c) dst[(x - xa) * C + c] = row[at(x, c)];

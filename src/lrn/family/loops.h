@@ -10,6 +10,15 @@ namespace lrn::family::detail {
 // square roots (correctly rounded in any vector width), with no FMA contraction
 // (-ffp-contract=off for these files).
 
+/// Asks for the next strip of a packed row (columns [xb, xb + (xb - xa)), C floats each) while
+/// this strip is read: the windows read a tile of rows strip by strip, so each row's next piece
+/// comes a whole tile later and starts a fresh page the hardware prefetcher must learn again.
+inline void prefetch_next_strip(const float* row, std::size_t xa, std::size_t xb,
+                                std::size_t width, std::size_t C) {
+  const std::size_t end = (width < xb + (xb - xa) ? width : xb + (xb - xa)) * C;
+  for (std::size_t o = xb * C; o < end; o += 16) __builtin_prefetch(row + o, 0, 2);
+}
+
 void add_into(double* dst, const double* a, const double* b, std::size_t n);  ///< dst = a + b
 void add_to(double* dst, const double* b, std::size_t n);                     ///< dst += b
 void squares(const float* x, double* dst, std::size_t n);                     ///< dst = x^2

@@ -1,7 +1,6 @@
 // Within-channel LRN: parameters, validation and the operation.
 #include "lrn/family/spatial_lrn.h"
 
-#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -76,10 +75,7 @@ class SpatialLrn final : public Operation {
     auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* __restrict dst) {
       const float* __restrict row = in.row(y);
       if (packed) {
-        // The next strip of this row is read after this strip's whole tile: ask for it now
-        // (each strip's piece of a row is a fresh page the hardware prefetcher must relearn).
-        const std::size_t end = std::min(g.width, xb + (xb - xa)) * C;
-        for (std::size_t o = xb * C; o < end; o += 16) __builtin_prefetch(row + o, 0, 2);
+        detail::prefetch_next_strip(row, xa, xb, g.width, C);
         return detail::squares(row + xa * C, dst, (xb - xa) * C);
       }
       for (std::size_t x = xa; x < xb; ++x)
