@@ -260,7 +260,8 @@ __attribute__((always_inline)) inline void transpose4(V4* r) {
 /// The block scheme on padded coordinates u = x + r (v's index is u - sx), anchors at
 /// multiples of n: the same adds in the same order whatever the strip. A position holds L
 /// vectors (4 L doubles). LT > 0 fixes L at compile time; 0 reads `lanes`. Written with
-/// explicit vectors: GCC 12's loop vectoriser at -O3 -mavx2 got the scans wrong for 4 lanes.
+/// explicit vectors: the same scans written per scalar lane gave wrong sums for 4 lanes when
+/// GCC 12 vectorised them at -O3 -mavx2 (found by testing, not reduced further).
 template <std::size_t LT>
 __attribute__((always_inline)) inline void box_sums_t(const double* __restrict v, std::size_t sx,
                                                       std::size_t ex, std::size_t lanes,
