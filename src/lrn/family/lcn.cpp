@@ -331,6 +331,10 @@ class Lcn final : public Operation {
         taps_, g.width, g.height, 2 * L, c0, c1, x0, x1,
         [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
           const float* row = in.row(y);
+          if (packed() && C == 3 && p_.per_channel) {  // vectorised
+            detail::prefetch_next_strip(row, xa, xb, g.width, 3);
+            return detail::values_and_squares3(row + xa * 3, dst, xb - xa);
+          }
           fill_x(row, xa, xb, dst, 2 * L, false);
           fill_x(row, xa, xb, dst + L, 2 * L, true);
         },
@@ -342,8 +346,7 @@ class Lcn final : public Operation {
             return f(y, xa, xb, num.data(), den.data());
           }
           if (packed() && C == 3 && !pinto && p_.per_channel) {
-            detail::pylearn2_3(src + xa * 3, sums, wnorm_, group_, num.data(), den.data(),
-                               xb - xa);
+            detail::pylearn2_3(src + xa * 3, sums, wnorm_, num.data(), den.data(), xb - xa);
             return f(y, xa, xb, num.data(), den.data());
           }
           for (std::size_t x = xa; x < xb; ++x) {

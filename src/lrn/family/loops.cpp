@@ -177,13 +177,22 @@ LRN_CLONES void pinto3(const float* __restrict x, const double* __restrict s, do
 }
 
 LRN_CLONES void pylearn2_3(const float* __restrict x, const double* __restrict s, double a,
-                           double b, double* __restrict num, double* __restrict den,
-                           std::size_t n) {
+                           double* __restrict num, double* __restrict den, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t c = 0; c < 3; ++c) {
-      const double p = s[6 * i + 3 + c] * a / b;
+      const double p = s[6 * i + 3 + c] * a;
       den[3 * i + c] = std::sqrt(p < 0.0 ? 0.0 : p);
-      num[3 * i + c] = x[3 * i + c] - s[6 * i + c] * a / b;
+      num[3 * i + c] = x[3 * i + c] - s[6 * i + c] * a;
+    }
+}
+
+LRN_CLONES void values_and_squares3(const float* __restrict x, double* __restrict dst,
+                                    std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double v = x[3 * i + c];
+      dst[6 * i + c] = v;
+      dst[6 * i + 3 + c] = v * v;
     }
 }
 

@@ -61,10 +61,13 @@ void divide3(const double* v, const double* den, double floor, float* y, std::si
 /// den[i] = sqrt(std::max(S2 - S1 S1 / size, 0.0)) + 1e-5, or 1 where that is < t + 1e-5.
 void pinto3(const float* x, const double* s, double size, double t, double* num, double* den,
             std::size_t n);
-/// Pylearn2 per channel (L = 3): num[3 i + c] = x - s[6 i + c] a / b,
-/// den[3 i + c] = sqrt(std::max(s[6 i + 3 + c] a / b, 0.0)).
-void pylearn2_3(const float* x, const double* s, double a, double b, double* num, double* den,
+/// Pylearn2 per channel (L = 3): num[3 i + c] = x - s[6 i + c] a,
+/// den[3 i + c] = sqrt(std::max(s[6 i + 3 + c] a, 0.0)) (the general path's s a / group with
+/// group 1: dividing by 1 changes no bits).
+void pylearn2_3(const float* x, const double* s, double a, double* num, double* den,
                 std::size_t n);
+/// Per channel packed RGB with both sums: dst[6 i + c] = x[3 i + c], dst[6 i + 3 + c] = its square.
+void values_and_squares3(const float* x, double* dst, std::size_t n);
 /// divide3 with one divisor per sample and a floor per channel:
 /// y[3 i + c] = float(v[3 i + c] * q), q = 1 / d where d = max(den[3 i + c], floor[c]) > 0, else 0.
 void divide_each3(const double* v, const double* den, const double* floor, float* y,
