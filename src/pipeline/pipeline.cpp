@@ -207,9 +207,12 @@ std::size_t encode(const float* f, const std::uint8_t* raw, std::size_t pixels, 
 }
 
 // Rows one thread takes at least: below ~64K pixels a wake-up costs more than it saves, so
-// a small image never gets slower with more threads.
+// a small image never gets slower with more threads. A planar row is W pixels of every
+// channel plane (W * C values for the planar kernel), so there it is ~64K values: one image
+// of many channels is split over the threads.
 std::size_t min_rows_per_thread(const Plan& p) {
-  return std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, p.in.width));
+  const std::size_t row = p.in.width * (p.t.planar ? p.color : 1);
+  return std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, row));
 }
 
 
@@ -293,12 +296,16 @@ void planar_part(const Pass& s, const std::uint8_t* in, std::size_t first_image,
   const std::size_t h = p.t.height, w = p.in.width, hw = h * w, color = p.color;
   const std::size_t in_sample = sample_size(p.in.type);
   const float scale = static_cast<float>(p.to_float);
-  std::vector<float> f(s.direct_in && s.direct_out ? 0 : s.chunk * color);
+  // Straight from the input planes to the output planes, a part of an image is one kernel
+  // call (its planar form walks long runs best; each call also sets up its own scratch).
+  const bool direct = s.direct_in && s.direct_out;
+  const std::size_t chunk = direct ? hw : s.chunk;
+  std::vector<float> f(direct ? 0 : chunk * color);
   for (std::size_t j = b / h; j * h < e; ++j) {
     const std::uint8_t* image_in = in + j * h * p.in.row_bytes();
     const std::size_t end = (std::min(e, (j + 1) * h) - j * h) * w;
     for (std::size_t i = (std::max(b, j * h) - j * h) * w; i < end;) {
-      const std::size_t n = std::min(s.chunk, end - i);
+      const std::size_t n = std::min(chunk, end - i);
       const float* x = f.data();
       std::size_t xs = n;
       if (s.direct_in) {
@@ -420,12 +427,11 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   // thread would pay off, so it runs on this thread alone.
   const unsigned threads = std::max(1u, opt.threads);
   const bool large = p.in.width * p.in.height >= (std::size_t{1} << 20);
-  bool prefetch = threads >= 2 && large;
-  // Prefetching holds three blocks; a block of planar images is at least a whole image, so a
-  // large one is read on this thread (and LRN gets every thread) rather than tripled in memory.
-  constexpr std::size_t kMaxPrefetchBlock = std::size_t{16} << 20;
-  if (prefetch && p.t.planar && block_rows(p, threads - 1) * p.in.row_bytes() > kMaxPrefetchBlock)
-    prefetch = false;
+  // Planar images are read on this thread, with LRN split over every thread: they come only
+  // from .npy, whose decoding is a read(), and a block of them is at least a whole image,
+  // which a decoder thread would read into the other core's cache for LRN to fetch back
+  // (measured: more CPU time and no gain in wall time, bench/README.md History 2026-11-30).
+  const bool prefetch = threads >= 2 && large && !p.t.planar;
   WorkerPool pool(prefetch ? threads - 1 : large ? threads : 1);
   const std::size_t rows = block_rows(p, pool.threads());
 
