@@ -17,11 +17,30 @@ _lrn_img() {
     prev=${cur%%=*} prefix=${cur%%=*}= cur=${cur#*=}
   fi
 
+  # --method given earlier decides what --convention and --preset accept.
+  local method=lrn i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    [[ ${COMP_WORDS[i]} == --method ]] && method=${COMP_WORDS[i + 1]}
+    [[ ${COMP_WORDS[i]} == --method=* ]] && method=${COMP_WORDS[i]#--method=}
+  done
   local values=''
   case $prev in
-    --convention) values='tf torch onnx caffe' ;;
+    --convention)
+      case $method in
+        spatial-lrn) values='caffe onednn matconvnet' ;;
+        lcn) values='torch7 jarrett pylearn2 pinto' ;;
+        lms) values='torch7 zero-pad' ;;
+        gcn) values='pylearn2 tf caffe-mvn' ;;
+        *) values='tf torch onnx caffe' ;;
+      esac
+      ;;
+    --method) values='lrn spatial-lrn lcn lms gcn zca' ;;
+    --kernel) values='box gaussian' ;;
     --format) values='jpg png pnm tif webp npy' ;;
-    --preset) values='blog tf-cifar10 tf-defaults alexnet-paper caffe-alexnet torch-defaults' ;;
+    --preset)
+      if [[ $method == gcn ]]; then values='maxout-cifar10 coates'
+      else values='blog tf-cifar10 tf-defaults alexnet-paper caffe-alexnet torch-defaults'; fi
+      ;;
     --pixel-scale) values='255 1' ;;
     --layout) values='hwc chw nhwc nchw' ;;
     --dtype) values='f32 f16' ;;
@@ -30,12 +49,13 @@ _lrn_img() {
       mapfile -t COMPREPLY < <(compgen -P "$prefix" -d -- "$cur")
       return 0
       ;;
-    --files-from)
-      # A file, or - for stdin: readline completes file names (-o default).
+    --files-from | --zca-file)
+      # A file (or - for stdin): readline completes file names (-o default).
       COMPREPLY=()
       return 0
       ;;
     -r | --radius | -k | --bias | -a | --alpha | -b | --beta | --size | -q | --quality | \
+      --threshold | --scale | --sqrt-bias | --min-divisor | \
       --suffix | --max-pixels | --max-npy-bytes | --max-row-bytes | -t | --threads | -j | --jobs)
       # A number or a suffix: nothing to offer, and no file names either.
       compopt +o default 2>/dev/null
@@ -51,7 +71,8 @@ _lrn_img() {
 
   if [[ $cur == -* ]]; then
     mapfile -t COMPREPLY < <(compgen -W '-r --radius -k --bias -a --alpha -b --beta --convention --size
-      --preset --print-params --layout --dtype --pixel-scale --no-auto-orient --format -q --quality --lossless --rescale
+      --preset --method --kernel --threshold --per-channel --joint --scale --sqrt-bias --use-std
+      --min-divisor --zca-file --print-params --layout --dtype --pixel-scale --no-auto-orient --format -q --quality --lossless --rescale
       --stats --json -O --output-dir --files-from -0 --null --suffix --skip-existing --quiet
       -R --recursive --base --dry-run
       --max-pixels --max-npy-bytes --max-row-bytes --lenient --strict -t --threads -j --jobs

@@ -2,12 +2,14 @@
 // float range (subnormal, tiny and huge inputs), against the float64 reference.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lrn/kernel.h"
@@ -115,6 +117,79 @@ TEST_CASE("kernel: asymmetric windows give the same bytes on every target",
       INFO(lrn::target_name(t) << ' ' << describe(p, channels));
       REQUIRE(first_difference(got, want) == got.size());
     }
+  }
+}
+
+TEST_CASE("kernel: many channels (lanes across channels) give the same bytes on every target",
+          "[lrn][kernel][targets]") {
+  // Interleaved input with C >= the SIMD width goes through ChannelLanes (kernel_hwy.cpp):
+  // channel counts with and without a partial last vector, windows up to its widest reach
+  // (16) and past it, asymmetric ones, in place and not, ordinary values and values over
+  // the whole float range (pixels that fall back to the Scalar target).
+  const std::size_t channels = GENERATE(as<std::size_t>{}, 8, 16, 17, 20, 33, 96);
+  const int before = GENERATE(0, 2, 5, 16, 17);
+  const int after = GENERATE(0, 2, 16, 40);
+  // Pixels 3 and 10 are all zero, and pixel 5 half zero: with bias 0 their windows are
+  // untrusted, and y must be x there without the Scalar fallback changing a bit.
+  const std::size_t pixels = 23;
+  std::vector<float> ordinary = mixed_values(pixels * channels, -2, 2.5, 21);
+  std::vector<float> extreme = mixed_values(pixels * channels, -45, 38, 22);
+  for (std::vector<float>* v : {&ordinary, &extreme}) {
+    std::fill(v->begin() + 3 * channels, v->begin() + 4 * channels, 0.0f);
+    std::fill(v->begin() + 10 * channels, v->begin() + 11 * channels, -0.0f);
+    std::fill(v->begin() + 5 * channels, v->begin() + 5 * channels + channels / 2, 0.0f);
+  }
+  for (const auto& [bias, beta] : {std::pair{1.0, 0.75}, {0.0, 0.75}, {1.0, 0.5}, {0.0, 0.6}}) {
+    const LrnParams p{before, after, bias, 1e-4, beta};
+    for (const std::vector<float>* x : {&ordinary, &extreme}) {
+      std::vector<float> want(x->size());
+      Kernel(p, channels, Target::Scalar).run(x->data(), want.data(), pixels);
+      for (Target t : lrn::supported_targets()) {
+        INFO(lrn::target_name(t) << ' ' << describe(p, channels)
+                                 << (x == &extreme ? ", extreme values" : ", ordinary values"));
+        std::vector<float> got(x->size(), -1.0f);
+        Kernel(p, channels, t).run(x->data(), got.data(), pixels);
+        REQUIRE(first_difference(got, want) == got.size());
+        std::vector<float> inplace = *x;
+        Kernel(p, channels, t).run(inplace.data(), inplace.data(), pixels);
+        REQUIRE(first_difference(inplace, want) == inplace.size());
+      }
+    }
+  }
+}
+
+TEST_CASE("kernel: beta 0.75 factor is within 2 ulp for bases across the float range",
+          "[lrn][kernel][range]") {
+  // One channel, bias 0, alpha 1: y = x * (x^2)^-0.75. x has 12 significant bits, so x^2 is
+  // exact in float and y's error is the factor's (lrn/pow_hwy-inl.h, PowThreeQuarters: three
+  // correctly rounded operations, within 2 ulp = 2.4e-7) plus the final product's rounding
+  // (6e-8). Bases from 1e-36 to 3e38: 2^20 values, every exponent, mantissas spread.
+  const LrnParams p{0, 0, 0.0, 1.0, 0.75};
+  const std::size_t n = std::size_t{1} << 20;
+  std::vector<float> x(n);
+  const double lo = std::log2(1e-18), hi = std::log2(1.8e19);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = std::exp2(lo + (hi - lo) * (double(i) + 0.5) / double(n));
+    int e;
+    const double m = std::frexp(v, &e);
+    x[i] = static_cast<float>(std::ldexp(std::round(std::ldexp(m, 12)), e - 12));
+  }
+  for (Target t : lrn::supported_targets()) {
+    std::vector<float> y(n);
+    Kernel(p, 1, t).run(x.data(), y.data(), n);
+    double worst = 0;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double d = double(x[i]) * double(x[i]);
+      const double want = double(x[i]) * std::pow(d, -0.75);
+      const double err = std::fabs(double(y[i]) - want) / want;
+      if (err > worst) {
+        worst = err;
+        at = i;
+      }
+    }
+    INFO(lrn::target_name(t) << ": worst relative error " << worst << " at x=" << x[at]);
+    REQUIRE(worst <= 3e-7);
   }
 }
 

@@ -444,7 +444,8 @@ TEST_CASE("one CHW image written as PNG or JPEG equals the same image as HWC", "
 }
 
 TEST_CASE("threads split a batch and its pixels without changing a bit", "[threads][tensors][cli]") {
-  // Over a megapixel in all, so -t 3 prefetches on one thread and splits blocks over two.
+  // Over a megapixel in all, so -t 3 splits blocks: nhwc over two threads (the third reads
+  // ahead), nchw each image's pixels over all three.
   TempDir dir;
   const char* layout = GENERATE("nchw", "nhwc");
   const std::uint64_t n = 5, c = 3, h = 512, w = 512;

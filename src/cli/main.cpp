@@ -21,7 +21,8 @@ int run(int argc, char** argv) {
   if (!parsed.proceed) return parsed.exit_code;
   auto& o = parsed.options;
   if (o.print_params) {
-    fmt::print("{}", lrn::cli::describe_params(o.run.params));
+    if (o.run.method) fmt::print("{}", lrn::cli::describe_method(*o.run.method));
+    else fmt::print("{}", lrn::cli::describe_params(o.run.params));
     return 0;
   }
   return lrn::cli::run_files(o);

@@ -16,6 +16,8 @@
 #include "cli/help.h"
 #include "cli/numbers.h"
 #include "image/codec_table.h"
+#include "image/npz.h"
+#include "lrn/method.h"
 #include "lrn/resolve.h"
 #include "lrn_img/params.h"
 #include "lrn_version.h"
@@ -70,6 +72,9 @@ struct Raw {  // option text as typed, parsed by our own locale-independent pars
   std::string radius, size, bias, alpha, beta, pixel_scale, convention, preset, format;
   std::string quality, max_pixels, max_npy_bytes, max_row_bytes, threads, jobs;
   std::string layout, dtype;
+  // The family (--method): lrn/method.h resolves them.
+  std::string method, kernel, threshold, scale, sqrt_bias, min_divisor, zca_file;
+  bool per_channel = false, joint = false, use_std = false;
   std::vector<std::string> files;
   std::vector<std::string> given;  // the options given, by long name ("--radius")
   bool no_auto_orient = false;
@@ -86,6 +91,16 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_option("--convention", raw.convention);
   app.add_option("--size", raw.size);
   app.add_option("--preset", raw.preset);
+  app.add_option("--method", raw.method);
+  app.add_option("--kernel", raw.kernel);
+  app.add_option("--threshold", raw.threshold);
+  app.add_flag("--per-channel", raw.per_channel);
+  app.add_flag("--joint", raw.joint);
+  app.add_option("--scale", raw.scale);
+  app.add_option("--sqrt-bias", raw.sqrt_bias);
+  app.add_flag("--use-std", raw.use_std);
+  app.add_option("--min-divisor", raw.min_divisor);
+  app.add_option("--zca-file", raw.zca_file);
   app.add_flag("--print-params", o.print_params);
   app.add_option("--pixel-scale", raw.pixel_scale);
   app.add_flag("--no-auto-orient", raw.no_auto_orient);
@@ -254,10 +269,140 @@ void resolve_files(const Raw& raw, unsigned threads, unsigned jobs, CliOptions& 
   o.run.threads = threads;
 }
 
+// Which parameter of lrn/method.h each option sets.
+struct MethodOption {
+  const char* option;
+  const char* param;
+};
+const MethodOption kMethodOptions[] = {
+    {"--radius", "radius"},       {"--size", "size"},           {"--bias", "bias"},
+    {"--alpha", "alpha"},         {"--beta", "beta"},           {"--convention", "convention"},
+    {"--preset", "preset"},       {"--kernel", "kernel"},       {"--threshold", "threshold"},
+    {"--per-channel", "per_channel"}, {"--joint", "per_channel"}, {"--scale", "scale"},
+    {"--sqrt-bias", "sqrt_bias"}, {"--use-std", "use_std"},     {"--min-divisor", "min_divisor"},
+    {"--zca-file", "zca"}};
+
+// "a, b or c".
+std::string one_of(const std::vector<std::string>& names) {
+  std::string list;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  return list;
+}
+
+Method resolve_method_name(const Raw& raw) {
+  if (raw.method.empty()) return Method::Lrn;
+  const auto m = parse_method(raw.method);
+  if (!m)
+    throw UsageError(fmt::format("--method: {} is not {}{}", quoted(raw.method), one_of(method_names()),
+                                 did_you_mean(raw.method, method_names())));
+  return *m;
+}
+
+// An option of another method is refused, naming the methods it belongs to.
+void check_method_options(const Raw& raw, Method m) {
+  const std::string which = raw.method.empty() ? "--method lrn (the default)" : fmt::format("--method {}", method_name(m));
+  for (const std::string& given : raw.given)
+    for (const MethodOption& mo : kMethodOptions) {
+      if (given != mo.option || method_takes(m, mo.param)) continue;
+      std::vector<std::string> owners;
+      for (const std::string& name : method_names())
+        if (method_takes(*parse_method(name), mo.param)) owners.push_back(name);
+      throw UsageError(fmt::format("{} does not apply to {}; it belongs to --method {}", given, which,
+                                   one_of(owners)));
+    }
+  if (raw.per_channel && raw.joint)
+    throw UsageError("--per-channel and --joint contradict each other: give one of them");
+}
+
+// Whether an option was given (by long name).
+bool given(const Raw& raw, const char* name) {
+  return std::find(raw.given.begin(), raw.given.end(), name) != raw.given.end();
+}
+
+// --method other than lrn: the family's parameters through lrn/method.h.
+void resolve_family(const Raw& raw, Method m, CliOptions& o) {
+  const std::string conv = raw.convention.empty() ? "caffe" : raw.convention;
+  if (m == Method::SpatialLrn && given(raw, "--bias") && (conv == "caffe" || conv == "matconvnet"))
+    throw UsageError(fmt::format(
+        "--bias does not apply to --method spatial-lrn --convention {}: {} has no k and adds 1; "
+        "give --convention onednn for a bias", conv, conv == "caffe" ? "Caffe ignores its k," : "MatConvNet"));
+  MethodRequest r;
+  r.method = m;
+  if (!raw.convention.empty()) r.convention = raw.convention;
+  if (!raw.kernel.empty()) r.kernel = raw.kernel;
+  if (!raw.preset.empty()) r.preset = raw.preset;
+  if (!raw.size.empty()) r.size = static_cast<long long>(parse_whole(raw.size, "--size", 0, kMaxWindow));
+  if (!raw.alpha.empty()) r.alpha = parse_real_or_quotient(raw.alpha, "--alpha");
+  if (!raw.beta.empty()) r.beta = parse_real(raw.beta, "--beta");
+  if (!raw.bias.empty()) r.bias = parse_real(raw.bias, "--bias");
+  if (!raw.threshold.empty()) r.threshold = parse_real(raw.threshold, "--threshold");
+  if (!raw.scale.empty()) r.scale = parse_real(raw.scale, "--scale");
+  if (!raw.sqrt_bias.empty()) r.sqrt_bias = parse_real(raw.sqrt_bias, "--sqrt-bias");
+  if (!raw.min_divisor.empty()) r.min_divisor = parse_real(raw.min_divisor, "--min-divisor");
+  if (raw.per_channel) r.per_channel = true;
+  if (raw.joint) r.per_channel = false;
+  if (raw.use_std) r.use_std = true;
+  if (m == Method::Zca) {
+    if (raw.zca_file.empty())
+      throw UsageError("--method zca needs --zca-file F.npz (arrays mean, shape (C,), and P, (C, C))");
+    r.zca = read_zca_npz(raw.zca_file);
+  }
+  try {
+    o.run.method = resolve_method(r);
+  } catch (const MethodError& e) {
+    if (!e.choices.empty())
+      throw UsageError(fmt::format("--{}: {} is not {} (--method {}){}", e.param, quoted(e.value),
+                                   one_of(e.choices), method_name(m), did_you_mean(e.value, e.choices)));
+    std::string why = e.what();
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"sqrt_bias", "--sqrt-bias"},
+                                   {"min_divisor", "--min-divisor"}, {"scale must", "--scale must"}}) 
+      for (std::size_t at = 0; (at = why.find(from, at)) != std::string::npos; at += to.size())
+        why.replace(at, from.size(), to);
+    throw UsageError(fmt::format("--method {}: {}", method_name(m), why));
+  }
+}
+
+// A JSON value: true/false and numbers as they are, anything else a string.
+std::string json_value(const std::string& v) {
+  if (v == "true" || v == "false") return v;
+  char* end = nullptr;
+  std::strtod(v.c_str(), &end);
+  if (!v.empty() && end && *end == '\0' && v.find_first_of("0123456789") != std::string::npos) return v;
+  return "\"" + v + "\"";
+}
+
+// "method":...,"convention":...,"params":{...} for --json (values from our own tables: no
+// escaping needed beyond json_value's quotes).
+std::string json_method(const CliOptions& o) {
+  std::string params;
+  auto add = [&](const std::string& k, const std::string& v) {
+    params += fmt::format("{}\"{}\":{}", params.empty() ? "" : ",", k, json_value(v));
+  };
+  if (o.run.method) {
+    for (const auto& [k, v] : o.run.method->describe()) add(k, v);
+    return fmt::format(R"("method":"{}","convention":"{}","params":{{{}}})", method_name(o.run.method->method),
+                       o.run.method->convention(), params);
+  }
+  const FrameworkParams& f = o.framework;
+  add(f.convention == Convention::Tf ? "radius" : "size", std::to_string(f.window));
+  add("bias", fmt::format("{}", f.bias));
+  add("alpha", fmt::format("{}", f.alpha));
+  add("beta", fmt::format("{}", f.beta));
+  return fmt::format(R"("method":"lrn","convention":"{}","params":{{{}}})", convention_name(f.convention), params);
+}
+
 void resolve(const Raw& raw, CliOptions& o) {
   const unsigned use = use_of(raw, o);
   check_applicable(raw.given, use);
-  resolve_framework(raw, o);
+  const Method method = resolve_method_name(raw);
+  check_method_options(raw, method);
+  if (method != Method::Lrn) {
+    resolve_family(raw, method, o);
+  } else {
+    resolve_framework(raw, o);
+  }
+  o.batch.json_method = json_method(o);
   constexpr auto kMax64 = std::numeric_limits<std::uint64_t>::max();
   if (!raw.quality.empty()) o.run.quality = static_cast<int>(parse_whole(raw.quality, "--quality", 1, 100));
   if (!raw.max_pixels.empty()) o.run.max_pixels = parse_whole(raw.max_pixels, "--max-pixels", 1, kMax64);
@@ -295,6 +440,12 @@ void resolve(const Raw& raw, CliOptions& o) {
 bool is_plain_argument(const char* arg) { return arg[0] != '-' && arg[0] != '\0'; }
 
 }  // namespace
+
+std::string describe_method(const FamilyMethod& m) {
+  std::string s = fmt::format("method: {}\nconvention: {}\n", method_name(m.method), m.convention());
+  for (const auto& [k, v] : m.describe()) s += fmt::format("{}: {}\n", k, v);
+  return s;
+}
 
 std::string describe_params(const LrnParams& p) {
   return lrn_img::describe(lrn_img::Resolved{lrn_img::Method::Lrn, p.before, p.after, p.bias, p.alpha, p.beta});

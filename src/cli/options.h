@@ -25,6 +25,7 @@ struct BatchOptions {
   bool recursive = false;           ///< -R: folders among the inputs are walked
   std::string base;                 ///< --base DIR: outputs keep their folders below DIR
   bool dry_run = false;             ///< print the planned IN -> OUT pairs, run nothing
+  std::string json_method;          ///< --json's "method", "convention" and "params" members
   bool batch() const { return !out_dir.empty() || !files_from.empty(); }
 };
 
@@ -54,6 +55,9 @@ ParseResult parse_command_line_with_cli11(int argc, char** argv);
 /// Every option given to CLI11, as "-r,--radius" (short names first), so tests can hold
 /// --help's table (help.h) to what is parsed.
 std::vector<std::string> parsed_option_names();
+
+/// A family method's name, convention and every parameter, one per line (--print-params).
+std::string describe_method(const FamilyMethod& m);
 
 /// The resolved parameters in every convention, one per line (for --print-params).
 std::string describe_params(const LrnParams& p);

@@ -131,6 +131,7 @@ void Reporter::json_line(const Job& job, const char* status, const std::string& 
   std::string line = fmt::format(R"({{"input":{},"output":{},"status":"{}")", json_string(job.in),
                                  json_string(job.out), status);
   if (!error.empty()) line += fmt::format(R"(,"error":{})", json_string(error));
+  if (!options_.json_method.empty()) line += "," + options_.json_method;
   if (stats) {
     // An array with a batch axis gets a list, one entry per image, even for N = 1; an image
     // (and a 2-D or 3-D array) one object, as before batches existed.

@@ -101,6 +101,8 @@ Plan make_plan(const LrnParams& p, std::size_t channels) {
   // long long: before/after may be as large as INT_MAX, channels as large as size_t allows.
   const long long last = static_cast<long long>(channels) - 1;
   plan.full_cover = p.before >= last && p.after >= last;
+  plan.reach_before = static_cast<int>(std::min<long long>(p.before, last));
+  plan.reach_after = static_cast<int>(std::min<long long>(p.after, last));
   plan.windows.resize(channels);
   int widest = 1;
   for (std::size_t c = 0; c < channels; ++c) {

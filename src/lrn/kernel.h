@@ -38,9 +38,13 @@ std::vector<Target> supported_targets();
 /// Layout: HWC, that is pixels one after another with their `channels` values interleaved
 /// (what decoders produce, so no transpose is needed on the way in or out), or CHW planes
 /// (run_planar, what NCHW tensors hold): both are native, so neither layout is ever
-/// transposed into the other and back. The SIMD lanes are pixels either way; the interleaved
-/// form moves each block of pixels into planes in registers or cache, the planar form reads
-/// the planes where they are. A row block of any number of pixels is processed in one call.
+/// transposed into the other and back. The planar form's SIMD lanes are pixels, read from the
+/// planes where they are. The interleaved form's lanes are a pixel's channels where it has at
+/// least as many channels as lanes and windows reach at most 16 channels either way (read
+/// where they lie; the window sums are unaligned loads of the squares), and pixels otherwise
+/// (blocks moved into planes in registers or cache). Each value goes through the same
+/// operations whichever lane holds it. A row block of any number of pixels is processed in
+/// one call.
 ///
 /// Results are bit-identical however a buffer is split into calls (the SIMD tail uses the
 /// same vector code on a padded copy), so thread count and block size never change output,

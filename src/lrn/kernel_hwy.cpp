@@ -4,9 +4,11 @@
 // Lanes are pixels: a block of N pixels (N = float lanes) is split into one vector per
 // channel, so every lane runs the same instructions and a pixel's result cannot depend on
 // which lane it landed in. Channel counts 1-4 deinterleave with LoadInterleaved{2,3,4}; other
-// counts transpose the block through planar scratch with scalar moves (cheap next to the
-// powers, and any C works). The window is just (lo, hi) per channel, so asymmetric windows
-// cost the same as symmetric ones.
+// counts transpose the block through planar scratch with scalar moves (any C works). Except
+// interleaved pixels with C >= N and narrow windows (ChannelLanes): there the lanes are a
+// pixel's channels, with the same operations per value, and nothing is transposed (the
+// transposes cost as much as the powers at C = 96). The window is just (lo, hi) per channel,
+// so asymmetric windows cost the same as symmetric ones.
 #include "lrn/hwy_config.h"  // before any Highway header
 
 #undef HWY_TARGET_INCLUDE
@@ -19,6 +21,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -153,15 +156,23 @@ struct FullCoverBlock {
 
 /// Any windows, any channel count (kC = 0: plan.channels), on N pixels held as planes: x
 /// value of channel c, lane i at x[c * xs + i], y written likewise with stride ys (y must not
-/// overlap x). A pow per distinct window. Each window is summed directly (O(C * window) adds)
-/// rather than as a difference of running sums, which could cancel catastrophically when a
-/// small window sits next to large values. Used by the interleaved kernel (on a transposed
-/// copy, PlanarBlock) and the planar one (on the caller's planes, RunPlanarForm): the same
-/// operations in the same order as FullCoverBlock, so all give the same bits.
+/// overlap x). A pow per distinct window. Each window is summed directly, its squares added
+/// from lo to hi (O(window) adds per channel) rather than as a difference of running sums,
+/// which could cancel catastrophically when a small window sits next to large values. Used by
+/// the interleaved kernel (on a transposed copy, PlanarBlock) and the planar one (on the
+/// caller's planes, RunPlanarForm): the same operations in the same order as FullCoverBlock,
+/// ChannelLanes and the Scalar target, so all give the same bits.
+///
+/// With more than 4 channels, two passes over the channels: the first squares every x once
+/// into sq (C * N * G floats), the second sums the windows from sq. Squaring once saves a load
+/// and a multiply per window term, and the first pass issues the loads of all C planes back
+/// to back, so their cache misses overlap instead of waiting behind the divisions of the
+/// second pass (the planes are H * W floats apart).
 template <std::size_t kC, class Pow>
 struct PlanarCore {
   Consts k;
   const detail::Plan* plan;
+  float* sq;  ///< C * N * G floats of scratch for a group of G blocks
 
   HWY_INLINE VF WindowSum(const detail::Window& w, const float* x, std::size_t xs) const {
     const DF df;
@@ -175,7 +186,13 @@ struct PlanarCore {
     return s;
   }
 
+  /// N pixels.
   HWY_INLINE void operator()(const float* x, std::size_t xs, float* y, std::size_t ys) const {
+    Group<1>(x, xs, y, ys);
+  }
+
+  /// N pixels, each window summed from x (WindowSum).
+  HWY_INLINE void Direct(const float* x, std::size_t xs, float* y, std::size_t ys) const {
     const DF df;
     const std::size_t channels = kC != 0 ? kC : plan->channels;
     MF ok;
@@ -190,6 +207,46 @@ struct PlanarCore {
       hn::StoreU(Pow::Apply(hn::LoadU(df, x + c * xs), f), df, y + c * ys);
     }
     if (HWY_UNLIKELY(!hn::AllTrue(df, all_ok))) Fix(x, xs, y, ys);
+  }
+
+  /// G blocks of N pixels side by side (x + j * N, y + j * N): each plane is read G * N
+  /// floats at a time, whole cache lines in a row, and the G factors of a channel are made
+  /// in one basic block (MakeMany), so their chains of square roots and divisions overlap.
+  template <std::size_t G>
+  HWY_INLINE void Group(const float* x, std::size_t xs, float* y, std::size_t ys) const {
+    const DF df;
+    const std::size_t n = hn::Lanes(df);
+    if constexpr (kC != 0 && kC <= 4) {
+      // A few channels: the windows straight from x, in registers; the squares pass and the
+      // side-by-side factors only pay off with many channels.
+      for (std::size_t j = 0; j < G; ++j) Direct(x + j * n, xs, y + j * n, ys);
+      return;
+    }
+    const std::size_t channels = kC != 0 ? kC : plan->channels;
+    for (std::size_t c = 0; c < channels; ++c) {
+      for (std::size_t j = 0; j < G; ++j) {
+        const VF v = hn::LoadU(df, x + c * xs + j * n);
+        hn::StoreU(hn::Mul(v, v), df, sq + (c * G + j) * n);
+      }
+    }
+    MF ok[G], all_ok[G];
+    typename Pow::Factor f[G];
+    for (std::size_t c = 0; c < channels; ++c) {
+      const detail::Window& w = plan->windows[c];
+      if (c == 0 || !w.same_as_prev) {
+        VF s[G];
+        for (std::size_t j = 0; j < G; ++j) s[j] = hn::LoadU(df, sq + (w.lo * G + j) * n);
+        for (int i = w.lo + 1; i <= w.hi; ++i)
+          for (std::size_t j = 0; j < G; ++j)
+            s[j] = hn::Add(s[j], hn::LoadU(df, sq + (i * G + j) * n));
+        MakeMany<Pow, G>::Run(k, s, ok, f);
+        for (std::size_t j = 0; j < G; ++j) all_ok[j] = c == 0 ? ok[j] : hn::And(all_ok[j], ok[j]);
+      }
+      for (std::size_t j = 0; j < G; ++j)
+        hn::StoreU(Pow::Apply(hn::LoadU(df, x + c * xs + j * n), f[j]), df, y + c * ys + j * n);
+    }
+    for (std::size_t j = 0; j < G; ++j)
+      if (HWY_UNLIKELY(!hn::AllTrue(df, all_ok[j]))) Fix(x + j * n, xs, y + j * n, ys);
   }
 
   /// Lanes the fast path cannot be trusted for get x where x is 0 (y is then 0 of x's
@@ -260,15 +317,148 @@ template <std::size_t kC, class Pow>
 HWY_INLINE void RunPlanar(const Consts& k, const detail::Plan& plan, const float* in,
                           float* out, std::size_t pixels, float* scratch) {
   const std::size_t block_floats = plan.channels * hn::Lanes(DF());
-  const PlanarBlock<kC, Pow> block{{k, &plan}, scratch, scratch + block_floats};
+  const PlanarBlock<kC, Pow> block{
+      {k, &plan, scratch + 3 * block_floats}, scratch, scratch + block_floats};
   Drive(block, plan.channels, in, out, pixels, scratch + 2 * block_floats);
+}
+
+/// p rounded up to a multiple of 64 bytes (p must have 15 floats to spare).
+inline float* AlignedLine(float* p) {
+  const auto bits = reinterpret_cast<std::uintptr_t>(p);
+  return p + ((64 - bits % 64) % 64) / sizeof(float);
+}
+
+/// The widest reach (Plan::reach_before/after) ChannelLanes takes; wider windows go through
+/// PlanarBlock.
+constexpr int kMaxReach = 16;
+
+/// Many channels, narrow windows, interleaved (HWC): lanes are a pixel's channels, read where
+/// they lie, so nothing is transposed. The squares of a pixel go to a buffer with kMaxReach
+/// zeros either side, and window c sums sq[c - before .. c + after] in that order: the zeros
+/// the clipped window leaves out are added first (to +0, giving +0) or last (s + 0 is s), so
+/// the sum has the same bits as PlanarCore's and the Scalar target's over the clipped window.
+/// The squares are written kAhead pixels before their windows read them back, unaligned: read
+/// right after the store, each load would wait for it to reach the cache.
+/// Lanes the fast path cannot be trusted for get x where x is 0, as in Fix; a pixel with such
+/// a lane where x is not 0 goes through the Scalar target whole, which gives the same bits as
+/// every SIMD path (Fix's exact path) and is rare.
+template <class Pow>
+struct ChannelLanes {
+  static constexpr std::size_t kAhead = 3;
+  static constexpr std::size_t kSlots = kAhead + 1;
+  /// Vectors whose factors are computed side by side (MakeMany).
+  static constexpr std::size_t kChunk = 3;
+
+  Consts k;
+  const detail::Plan* plan;
+  std::size_t rounded;  ///< C rounded up to N
+  float* buf;           ///< kSlots * Stride(): per slot sq (padded), then x (N)
+  float* y;             ///< rounded: a pixel's y when in == out
+
+  std::size_t Stride() const { return 2 * kMaxReach + rounded + hn::Lanes(DF()); }
+
+  /// Lanes whose y is right without the Scalar target: trusted ones, and x = 0, whose y is x
+  /// (0 of x's sign, as in Fix; an all-zero window with bias 0 is common in ReLU maps).
+  static HWY_INLINE MF Settled(MF ok, VF x) {
+    return hn::Or(ok, hn::Eq(x, hn::Zero(DF())));
+  }
+  float* Sq(std::size_t slot) const { return buf + slot * Stride() + kMaxReach; }
+  float* X(std::size_t slot) const { return buf + slot * Stride() + 2 * kMaxReach + rounded; }
+
+  /// The squares of the pixel at in into slot (and its last channels, zero-padded, in X).
+  HWY_INLINE void Squares(const float* in, std::size_t slot) const {
+    const DF df;
+    const std::size_t n = hn::Lanes(df);
+    const std::size_t channels = plan->channels;
+    const std::size_t whole = channels - channels % n;
+    float* const s0 = Sq(slot);
+    for (std::size_t c = 0; c < whole; c += n) {
+      const VF v = hn::LoadU(df, in + c);
+      hn::StoreU(hn::Mul(v, v), df, s0 + c);
+    }
+    if (whole != channels) {
+      float* x = X(slot);
+      std::memcpy(x, in + whole, (channels - whole) * sizeof(float));
+      const VF v = hn::LoadU(df, x);
+      hn::StoreU(hn::Mul(v, v), df, s0 + whole);
+    }
+  }
+
+  /// The pixel at in, whose squares are in slot, to out (in == out allowed).
+  HWY_INLINE void Windows(const float* in, float* out, std::size_t slot) const {
+    const DF df;
+    const std::size_t n = hn::Lanes(df);
+    const std::size_t channels = plan->channels;
+    const std::size_t whole = channels - channels % n;
+    const float* const s0 = Sq(slot);
+    float* const dst = in == out ? y : out;
+    const std::ptrdiff_t before = plan->reach_before, after = plan->reach_after;
+    MF all_ok = hn::FirstN(df, n);
+    std::size_t c = 0;
+    for (; c + kChunk * n <= whole; c += kChunk * n) {
+      VF s[kChunk];
+      for (std::size_t j = 0; j < kChunk; ++j) s[j] = hn::LoadU(df, s0 + c + j * n - before);
+      for (std::ptrdiff_t i = 1 - before; i <= after; ++i)
+        for (std::size_t j = 0; j < kChunk; ++j)
+          s[j] = hn::Add(s[j], hn::LoadU(df, s0 + c + j * n + i));
+      MF ok[kChunk];
+      typename Pow::Factor f[kChunk];
+      MakeMany<Pow, kChunk>::Run(k, s, ok, f);
+      for (std::size_t j = 0; j < kChunk; ++j) {
+        const VF x = hn::LoadU(df, in + c + j * n);
+        all_ok = hn::And(all_ok, Settled(ok[j], x));
+        hn::StoreU(hn::IfThenElse(ok[j], Pow::Apply(x, f[j]), x), df, dst + c + j * n);
+      }
+    }
+    for (; c < channels; c += n) {
+      const float* w = s0 + c;
+      VF s = hn::LoadU(df, w - before);
+      for (std::ptrdiff_t j = 1 - before; j <= after; ++j) s = hn::Add(s, hn::LoadU(df, w + j));
+      MF ok;
+      const typename Pow::Factor f = Pow::Make(k, s, ok);
+      if (c < whole) {
+        const VF x = hn::LoadU(df, in + c);
+        all_ok = hn::And(all_ok, Settled(ok, x));
+        hn::StoreU(hn::IfThenElse(ok, Pow::Apply(x, f), x), df, dst + c);
+      } else {
+        const VF x = hn::LoadU(df, X(slot));  // zero past the channels, so those lanes settle
+        all_ok = hn::And(all_ok, Settled(ok, x));
+        hn::StoreU(hn::IfThenElse(ok, Pow::Apply(x, f), x), df, y + whole);
+        if (dst != y) std::memcpy(dst + whole, y + whole, (channels - whole) * sizeof(float));
+      }
+    }
+    if (HWY_UNLIKELY(!hn::AllTrue(df, all_ok))) return detail::run_scalar(*plan, in, out, 1);
+    if (dst == y) std::memcpy(out, y, channels * sizeof(float));
+  }
+};
+
+template <class Pow>
+HWY_NOINLINE void RunChannelLanes(const Consts& k, const detail::Plan& plan, const float* in,
+                                  float* out, std::size_t pixels) {
+  using Lanes = ChannelLanes<Pow>;
+  const std::size_t n = hn::Lanes(DF());
+  const std::size_t rounded = (plan.channels + n - 1) / n * n;
+  const std::size_t stride = 2 * kMaxReach + rounded + n;
+  // 64-byte aligned, so that window centres and y are whole cache lines.
+  std::vector<float> scratch(Lanes::kSlots * stride + rounded + 16, 0.0f);
+  float* const base = AlignedLine(scratch.data());
+  const Lanes lanes{k, &plan, rounded, base, base + Lanes::kSlots * stride};
+  const std::size_t channels = plan.channels;
+  for (std::size_t i = 0; i < std::min(pixels, Lanes::kAhead); ++i)
+    lanes.Squares(in + i * channels, i % Lanes::kSlots);
+  for (std::size_t i = 0; i < pixels; ++i) {
+    const std::size_t next = i + Lanes::kAhead;
+    // Before pixel i is written: in place, pixel next's x is still intact.
+    if (next < pixels) lanes.Squares(in + next * channels, next % Lanes::kSlots);
+    lanes.Windows(in + i * channels, out + i * channels, i % Lanes::kSlots);
+  }
 }
 
 template <class Pow>
 HWY_NOINLINE void RunWithPow(const detail::Plan& plan, const float* in, float* out,
                              std::size_t pixels) {
   const Consts& k = plan.k;
-  HWY_ALIGN float small[3 * 4 * kMaxLanes];  // scratch for <= 4 channels
+  HWY_ALIGN float small[4 * 4 * kMaxLanes];  // scratch for <= 4 channels
   if (plan.full_cover) {
     switch (plan.channels) {
       case 1: return Drive(FullCoverBlock<1, Pow>{k}, 1, in, out, pixels, small);
@@ -278,19 +468,27 @@ HWY_NOINLINE void RunWithPow(const detail::Plan& plan, const float* in, float* o
       default: break;
     }
   }
+  if (!plan.full_cover && plan.channels >= hn::Lanes(DF()) &&
+      plan.reach_before <= kMaxReach && plan.reach_after <= kMaxReach)
+    return RunChannelLanes<Pow>(k, plan, in, out, pixels);
   switch (plan.channels) {
     case 2: return RunPlanar<2, Pow>(k, plan, in, out, pixels, small);
     case 3: return RunPlanar<3, Pow>(k, plan, in, out, pixels, small);
     case 4: return RunPlanar<4, Pow>(k, plan, in, out, pixels, small);
     default: break;
   }
-  std::vector<float> scratch(3 * plan.channels * hn::Lanes(DF()));
+  std::vector<float> scratch(4 * plan.channels * hn::Lanes(DF()));
   RunPlanar<0, Pow>(k, plan, in, out, pixels, scratch.data());
 }
 
-/// The planar form (Kernel::run_planar): blocks of N pixels straight from the caller's
-/// planes. In place (in == out), a block's y goes through scratch first, since later windows
-/// still read its x. The last pixels go through a zero-padded copy, as in Drive.
+/// Blocks per PlanarCore::Group in the planar form: 4 (64 pixels, 4 cache lines per plane on
+/// AVX-512) keeps the squares of 96 channels within L1.
+constexpr std::size_t kGroup = 4;
+
+/// The planar form (Kernel::run_planar): groups of kGroup blocks of N pixels straight from the
+/// caller's planes, then single blocks. In place (in == out), y goes through scratch first,
+/// since later windows still read its x. The last pixels go through a zero-padded copy, as in
+/// Drive. scratch: (2 * kGroup + 1) * C * N floats.
 template <std::size_t kC, class Pow>
 HWY_INLINE void RunPlanarForm(const Consts& k, const detail::Plan& plan, const float* in,
                               std::size_t in_plane, float* out, std::size_t out_plane,
@@ -298,18 +496,22 @@ HWY_INLINE void RunPlanarForm(const Consts& k, const detail::Plan& plan, const f
   const DF df;
   const std::size_t n = hn::Lanes(df);
   const std::size_t channels = plan.channels;
-  const PlanarCore<kC, Pow> core{k, &plan};
-  float* y = scratch;               // C * N
-  float* tail = scratch + channels * n;  // C * N
+  float* y = scratch;                                  // C * N * kGroup
+  float* tail = scratch + kGroup * channels * n;       // C * N
+  const PlanarCore<kC, Pow> core{k, &plan, tail + channels * n};  // C * N * kGroup
   const std::size_t whole = pixels - pixels % n;
-  for (std::size_t i = 0; i < whole; i += n) {
+  for (std::size_t i = 0; i < whole;) {
+    const std::size_t g = whole - i >= kGroup * n ? kGroup : 1;
     if (in != out) {
-      core(in + i, in_plane, out + i, out_plane);
-      continue;
+      if (g == kGroup) core.template Group<kGroup>(in + i, in_plane, out + i, out_plane);
+      else core(in + i, in_plane, out + i, out_plane);
+    } else {
+      if (g == kGroup) core.template Group<kGroup>(in + i, in_plane, y, g * n);
+      else core(in + i, in_plane, y, n);
+      for (std::size_t c = 0; c < channels; ++c)
+        std::memcpy(out + c * out_plane + i, y + c * g * n, g * n * sizeof(float));
     }
-    core(in + i, in_plane, y, n);
-    for (std::size_t c = 0; c < channels; ++c)
-      hn::StoreU(hn::LoadU(df, y + c * n), df, out + c * out_plane + i);
+    i += g * n;
   }
   if (whole == pixels) return;
   const std::size_t rest = pixels - whole;
@@ -327,7 +529,8 @@ HWY_NOINLINE void RunPlanarWithPow(const detail::Plan& plan, const float* in,
                                    std::size_t in_plane, float* out, std::size_t out_plane,
                                    std::size_t pixels) {
   const Consts& k = plan.k;
-  HWY_ALIGN float small[2 * 16 * kMaxLanes];  // scratch for <= 16 channels
+  constexpr std::size_t kScratch = 2 * kGroup + 1;
+  HWY_ALIGN float small[kScratch * 16 * kMaxLanes];  // scratch for <= 16 channels
   switch (plan.channels) {
     case 1: return RunPlanarForm<1, Pow>(k, plan, in, in_plane, out, out_plane, pixels, small);
     case 2: return RunPlanarForm<2, Pow>(k, plan, in, in_plane, out, out_plane, pixels, small);
@@ -337,7 +540,7 @@ HWY_NOINLINE void RunPlanarWithPow(const detail::Plan& plan, const float* in,
   }
   if (plan.channels <= 16)
     return RunPlanarForm<0, Pow>(k, plan, in, in_plane, out, out_plane, pixels, small);
-  std::vector<float> scratch(2 * plan.channels * hn::Lanes(DF()));
+  std::vector<float> scratch(kScratch * plan.channels * hn::Lanes(DF()));
   RunPlanarForm<0, Pow>(k, plan, in, in_plane, out, out_plane, pixels, scratch.data());
 }
 

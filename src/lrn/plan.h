@@ -100,6 +100,10 @@ struct Plan {
   /// window sums can produce, so the SIMD path may multiply x by it in float.
   bool general_fits_float = false;
   std::vector<Window> windows;  ///< one per channel
+  /// The window's reach, min(before, C - 1) and min(after, C - 1): window c is
+  /// [c - reach_before, c + reach_after] clipped to the channels.
+  int reach_before = 0;
+  int reach_after = 0;
   RunFn run = nullptr;                 ///< the chosen target's implementation
   PlanarRunFn run_planar = nullptr;   ///< and its planar form
 };

@@ -89,6 +89,15 @@ struct PowThreeQuarters {
   static HWY_INLINE VF Apply(VF x, Factor f) { return hn::Mul(x, f); }
 };
 
+/// G factors of any Pow, one Make after another in one basic block, so that the compiler and
+/// the CPU can overlap their chains.
+template <class Pow, std::size_t G>
+struct MakeMany {
+  static HWY_INLINE void Run(const Consts& k, const VF* s, MF* ok, typename Pow::Factor* f) {
+    for (std::size_t j = 0; j < G; ++j) f[j] = Pow::Make(k, s[j], ok[j]);
+  }
+};
+
 /// a * b + c rounded twice, as the Scalar target computes it. Highway's MulAdd fuses on
 /// AVX2/AVX-512 and not on SSE4, which would make the targets' results differ.
 template <class V>

@@ -69,7 +69,10 @@ void StreamDriver::process(std::size_t y0, std::size_t y1) {
     return;
   }
   const BlockSink dst{out_.data(), y0, row_floats_};
-  op_.run_rows(src, dst, y0, y1);
+  if (split_)
+    split_(y0, y1, [&](std::size_t b, std::size_t e) { op_.run_rows(src, dst, b, e); });
+  else
+    op_.run_rows(src, dst, y0, y1);
   for (std::size_t y = y0; y < y1; ++y) emit_(y, dst.row(y));
 }
 

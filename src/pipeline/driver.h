@@ -44,12 +44,24 @@ class StreamDriver {
   int passes_left() const { return passes_left_; }
   /// Rows the ring holds.
   std::size_t ring_rows() const { return ring_rows_; }
+  /// Runs each block's output rows as parts: split(y0, y1, part) must call part on disjoint
+  /// ranges covering [y0, y1), on any threads, and return when all are done (the operation's
+  /// contract makes the output bit-identical however they are split). Default: one part.
+  using Split = std::function<void(std::size_t, std::size_t,
+                                   const std::function<void(std::size_t, std::size_t)>&)>;
+  void set_split(Split split) { split_ = std::move(split); }
+  /// The statistics of a two-pass op are already gathered (a pass made earlier on the same
+  /// image): the image is taken once, for output.
+  void skip_statistics() {
+    if (passes_left_ == 2 && pushed_ == 0) passes_left_ = 1;
+  }
 
  private:
   void process(std::size_t y0, std::size_t y1);
   Operation& op_;
   std::size_t row_floats_, block_, halo_, ring_rows_;
   Emit emit_;
+  Split split_;
   std::vector<float> ring_, out_;
   std::size_t pushed_ = 0, done_ = 0;
   int passes_left_;

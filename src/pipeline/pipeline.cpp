@@ -18,6 +18,8 @@
 
 #include "pipeline/block_source.h"
 #include "image/codec_table.h"
+#include "pipeline/family_run.h"
+#include "pipeline/stages.h"
 #include "image/grow_buffer.h"
 #include "image/signatures.h"
 #include "image/output_file.h"
@@ -27,21 +29,8 @@
 #include "lrn/kernel.h"
 
 namespace lrn {
-namespace {
+namespace pipeline_stages {
 
-// How one image flows: what comes in, what LRN sees, what goes out.
-struct Plan {
-  ImageInfo in;
-  ImageInfo out;
-  TensorShape t;             // images, rows per image, layout (one interleaved image: JPEG/PNG)
-  bool planar_out = false;   // the output keeps a planar input's layout (.npy)
-  Format out_format = Format::Npy;
-  std::size_t color = 0;     // channels LRN runs across (all but alpha)
-  bool keep_alpha = false;   // alpha passes through to the output
-  double to_float = 1.0;     // input sample -> value LRN sees
-  double to_sample = 1.0;    // value LRN sees -> output sample (image outputs)
-  double full_scale = 255;   // largest output sample (image outputs)
-};
 
 double full_scale_of(SampleType t) { return t == SampleType::U16 ? 65535.0 : 255.0; }
 
@@ -179,11 +168,6 @@ float alpha_value(const std::uint8_t* raw, std::size_t i, const Plan& p) {
   return static_cast<float>(v * p.to_float);
 }
 
-// Output value -> sample: s = v * scale + offset, clamped to [0, full], rounded to nearest,
-// NaN to 0 (lrn/convert.h's f32_to_u8/u16, the one quantiser on every path).
-struct Quantiser {
-  float scale, offset, full;
-};
 
 void quantise_run(const float* f, std::size_t n, const Quantiser& q, std::uint8_t* dst) {
   f32_to_u8(f, dst, n, q.scale, q.offset);
@@ -241,79 +225,14 @@ std::size_t encode(const float* f, const std::uint8_t* raw, std::size_t pixels, 
 }
 
 // Rows one thread takes at least: below ~64K pixels a wake-up costs more than it saves, so
-// a small image never gets slower with more threads.
+// a small image never gets slower with more threads. A planar row is W pixels of every
+// channel plane (W * C values for the planar kernel), so there it is ~64K values: one image
+// of many channels is split over the threads.
 std::size_t min_rows_per_thread(const Plan& p) {
-  return std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, p.in.width));
+  const std::size_t row = p.in.width * (p.t.planar ? p.color : 1);
+  return std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, row));
 }
 
-// Running per-image, per-channel min, max and sum, merged from the parts of every block.
-class StatsAccumulator {
- public:
-  explicit StatsAccumulator(std::size_t channels) : channels_(channels) {}
-  /// Adds `pixels` pixels of image `image` to its input or output statistics: interleaved
-  /// values when stride is 0, else channel planes `stride` floats apart.
-  void add(const float* values, std::size_t stride, std::size_t pixels, bool output,
-           std::size_t image) {
-    std::vector<Sums> part(channels_);
-    for (std::size_t c = 0; c < channels_; ++c) {
-      if (stride == 0)
-        for (std::size_t i = 0; i < pixels; ++i) part[c].add(values[i * channels_ + c]);
-      else
-        for (std::size_t i = 0; i < pixels; ++i) part[c].add(values[c * stride + i]);
-    }
-    std::lock_guard<std::mutex> lock(mutex_);
-    // Grown as images arrive, not from the header: a file that declares a billion images
-    // costs nothing until their data is there.
-    if (in_.size() < (image + 1) * channels_) {
-      in_.resize((image + 1) * channels_);
-      out_.resize((image + 1) * channels_);
-    }
-    Sums* into = (output ? out_ : in_).data() + image * channels_;
-    for (std::size_t c = 0; c < channels_; ++c) into[c].merge(part[c]);
-  }
-  void fill(ImageStats& s, const Plan& p) const {
-    s.width = p.in.width;
-    s.height = p.t.height;
-    s.channels = p.color;
-    s.images = p.t.images;
-    s.batch = p.t.dims.size() == 4;
-    s.input.assign(s.images, {});
-    s.output.assign(s.images, {});
-    for (std::size_t i = 0; i < s.images && (i + 1) * channels_ <= in_.size(); ++i) {
-      fill(s.input[i], in_.data() + i * channels_, channels_);
-      fill(s.output[i], out_.data() + i * channels_, channels_);
-    }
-  }
-
- private:
-  struct Sums {
-    double min = std::numeric_limits<double>::infinity(), max = -min, sum = 0;
-    std::size_t n = 0;
-    void add(double v) {
-      min = std::min(min, v);
-      max = std::max(max, v);
-      sum += v;
-      ++n;
-    }
-    void merge(const Sums& o) {
-      min = std::min(min, o.min);
-      max = std::max(max, o.max);
-      sum += o.sum;
-      n += o.n;
-    }
-  };
-  static void fill(ChannelStats& cs, const Sums* v, std::size_t n) {
-    cs = {};
-    for (const Sums* s = v; s != v + n; ++s) {
-      cs.min.push_back(s->min);
-      cs.max.push_back(s->max);
-      cs.mean.push_back(s->n ? s->sum / static_cast<double>(s->n) : 0.0);
-    }
-  }
-  std::size_t channels_;
-  std::vector<Sums> in_, out_;
-  std::mutex mutex_;
-};
 
 // Rows per block: about 64K samples per thread (the unit the decoder hands over and the
 // encoder takes; LRN works through it in chunks), and enough rows that every thread of the
@@ -395,12 +314,16 @@ void planar_part(const Pass& s, const std::uint8_t* in, std::size_t first_image,
   const std::size_t h = p.t.height, w = p.in.width, hw = h * w, color = p.color;
   const std::size_t in_sample = sample_size(p.in.type);
   const float scale = static_cast<float>(p.to_float);
-  std::vector<float> f(s.direct_in && s.direct_out ? 0 : s.chunk * color);
+  // Straight from the input planes to the output planes, a part of an image is one kernel
+  // call (its planar form walks long runs best; each call also sets up its own scratch).
+  const bool direct = s.direct_in && s.direct_out;
+  const std::size_t chunk = direct ? hw : s.chunk;
+  std::vector<float> f(direct ? 0 : chunk * color);
   for (std::size_t j = b / h; j * h < e; ++j) {
     const std::uint8_t* image_in = in + j * h * p.in.row_bytes();
     const std::size_t end = (std::min(e, (j + 1) * h) - j * h) * w;
     for (std::size_t i = (std::max(b, j * h) - j * h) * w; i < end;) {
-      const std::size_t n = std::min(s.chunk, end - i);
+      const std::size_t n = std::min(chunk, end - i);
       const float* x = f.data();
       std::size_t xs = n;
       if (s.direct_in) {
@@ -522,12 +445,11 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   // thread would pay off, so it runs on this thread alone.
   const unsigned threads = std::max(1u, opt.threads);
   const bool large = p.in.width * p.in.height >= (std::size_t{1} << 20);
-  bool prefetch = threads >= 2 && large;
-  // Prefetching holds three blocks; a block of planar images is at least a whole image, so a
-  // large one is read on this thread (and LRN gets every thread) rather than tripled in memory.
-  constexpr std::size_t kMaxPrefetchBlock = std::size_t{16} << 20;
-  if (prefetch && p.t.planar && block_rows(p, threads - 1) * p.in.row_bytes() > kMaxPrefetchBlock)
-    prefetch = false;
+  // Planar images are read on this thread, with LRN split over every thread: they come only
+  // from .npy, whose decoding is a read(), and a block of them is at least a whole image,
+  // which a decoder thread would read into the other core's cache for LRN to fetch back
+  // (measured: more CPU time and no gain in wall time, bench/README.md History 2026-11-30).
+  const bool prefetch = threads >= 2 && large && !p.t.planar;
   WorkerPool pool(prefetch ? threads - 1 : large ? threads : 1);
   const std::size_t rows = block_rows(p, pool.threads());
 
@@ -576,7 +498,9 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   if (stats) stats->fill(*opt.stats, p);
 }
 
-}  // namespace
+}  // namespace pipeline_stages
+
+using namespace pipeline_stages;
 
 Format output_format(const std::string& out, const RunOptions& opt) {
   if (opt.out_format) return *opt.out_format;
@@ -611,7 +535,8 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   enc.lossless = opt.lossless;
   if (codec_of(f).batches) enc.npy_dims = p.t.dims;
   auto writer = open_writer(f, sink, p.out, enc);
-  stream(*reader, *writer, p, opt, sink.name());
+  if (opt.method) run_family(*reader, *writer, p, opt, in_name, sink.name());
+  else stream(*reader, *writer, p, opt, sink.name());
 }
 
 void process_file(const std::string& in, const std::string& out, const RunOptions& opt) {

@@ -12,6 +12,7 @@
 #include "image/errors.h"
 #include "image/format.h"
 #include "image/stop.h"  // Cancelled, thrown when RunOptions::cancel is raised
+#include "lrn/method.h"
 #include "lrn/params.h"
 
 namespace lrn {
@@ -30,7 +31,8 @@ struct ImageStats {
 };
 
 struct RunOptions {
-  LrnParams params;
+  LrnParams params;                 ///< the cross-channel LRN (when method is unset)
+  std::optional<FamilyMethod> method;  ///< a method of the family instead (lrn/method.h)
   int quality = 90;                 ///< JPEG and lossy WebP quality 1..100
   bool lossless = false;            ///< WebP output: lossless
   bool rescale = false;             ///< map output min..max to the full range (image outputs)

@@ -23,13 +23,43 @@ def need(module_name, package):
         sys.exit(1)
 
 
+# With LRN_FAMILY_CLI set (to lrn-img's path), probe() runs the method end to end through the
+# command line instead (`lrn-img in.npy out.npy --method M ...`), so the same references
+# check --method, its options and the pipeline's streaming run.
+CLI = os.environ.get("LRN_FAMILY_CLI")
+
+
+def cli_args(method, keys, d):
+    """The lrn-img options for the probe's keys (the parameter structs' field names)."""
+    args = ["--method", method]
+    if method == "zca":
+        mean = np.array([float(v) for v in keys["mean"].split(",")])
+        P = np.array([float(v) for v in keys["P"].split(",")]).reshape(len(mean), len(mean))
+        path = os.path.join(d, "zca.npz")
+        np.savez(path, mean=mean, P=P)
+        return args + ["--zca-file", path]
+    for k, v in keys.items():
+        if k in ("per_channel", "use_std"):
+            on = str(v) in ("1", "True", "true")
+            if k == "per_channel":
+                args.append("--per-channel" if on else "--joint")
+            elif on:
+                args.append("--use-std")
+        else:
+            args.append(f"--{k.replace('_', '-')}={v}")
+    return args
+
+
 def probe(method, x, **keys):
     """Runs lrn_family_probe METHOD on x (H, W, C) float32; returns its float32 output."""
     x = np.ascontiguousarray(x, dtype=np.float32)
     with tempfile.TemporaryDirectory() as d:
         src, dst = os.path.join(d, "in.npy"), os.path.join(d, "out.npy")
         np.save(src, x)
-        args = [PROBE, method, src, dst] + [f"{k}={v}" for k, v in keys.items()]
+        if CLI:
+            args = [CLI, src, dst] + cli_args(method, keys, d)
+        else:
+            args = [PROBE, method, src, dst] + [f"{k}={v}" for k, v in keys.items()]
         subprocess.run(args, check=True)
         return np.load(dst)
 

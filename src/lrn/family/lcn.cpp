@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
+#include "lrn/family/loops.h"
 #include "lrn/family/window.h"
 
 namespace lrn::family {
@@ -53,7 +55,7 @@ std::vector<std::string> validate(const LcnParams& p) {
 
 namespace {
 
-constexpr std::size_t kChunk = 32;  // output rows per internal step: bounds the v buffer
+constexpr std::size_t kChunk = 64;  // output rows per internal step: bounds the v buffer
 
 detail::Taps taps_for(const LcnParams& p) {
   const auto n = static_cast<std::size_t>(p.size);
@@ -134,15 +136,24 @@ class Lcn final : public Operation {
         }
         return d > 0 ? 1 / d : 0.0;
       };
-      if (packed() && L == 1 && C == 3) {  // the common case, unrolled
-        float* d3 = dst + xa * 3;
-        for (std::size_t i = 0; i < xb - xa; ++i) {
-          const double iv = inverse(den[i], 0);
-          d3[3 * i] = static_cast<float>(num[3 * i] * iv);
-          d3[3 * i + 1] = static_cast<float>(num[3 * i + 1] * iv);
-          d3[3 * i + 2] = static_cast<float>(num[3 * i + 2] * iv);
+      if (packed() && L == 1 && C == 3) {  // the common case, vectorised: d = max(s, floor)
+        double floor = -std::numeric_limits<double>::infinity();  // pinto: d = s
+        switch (p_.convention) {
+          case LcnConvention::Torch7: floor = t; break;
+          case LcnConvention::Jarrett:
+          case LcnConvention::Pylearn2: floor = std::max(means_[0], t); break;
+          case LcnConvention::Pinto: break;
         }
-        return;
+        return detail::divide3(num, den, floor, dst + xa * 3, xb - xa);
+      }
+      if (packed() && L == 3 && C == 3) {  // per channel, vectorised
+        double floors[3];
+        for (std::size_t l = 0; l < 3; ++l)
+          floors[l] = p_.convention == LcnConvention::Torch7 ? t
+                      : p_.convention == LcnConvention::Pinto
+                          ? -std::numeric_limits<double>::infinity()
+                          : std::max(means_[l], t);
+        return detail::divide_each3(num, den, floors, dst + xa * 3, xb - xa);
       }
       for (std::size_t x = xa; x < xb; ++x) {
         const double* v = num + (x - xa) * C;
@@ -182,6 +193,8 @@ class Lcn final : public Operation {
     const Geometry& g = geometry_;
     const bool packed = g.pixel_stride == static_cast<std::ptrdiff_t>(g.channels) && g.channel_stride == 1;
     if (packed && !p_.per_channel && g.channels == 3) {  // the common case, same sums in order
+      if (!squares) detail::prefetch_next_strip(row, xa, xb, g.width, 3);
+      if (!squares && stride == 1) return detail::sum3(row + xa * 3, dst, xb - xa);
       const float* r = row + xa * 3;
       for (std::size_t i = 0; i < xb - xa; ++i) {
         const double a = r[3 * i], b = r[3 * i + 1], c = r[3 * i + 2];
@@ -207,18 +220,25 @@ class Lcn final : public Operation {
     }
   }
 
+  /// Buffers of one rows() call: every value is written before it is read.
+  struct Scratch {
+    std::vector<double> v, num, den;
+    detail::WindowScratch first, second;
+  };
+
   /// Tiles of kChunk rows by fixed strips of columns (anchored at column 0).
   void rows(const RowSource& in, std::size_t y0, std::size_t y1, const RowFn& f,
             const TileDone& done) const {
     const std::size_t W = geometry_.width, strip = detail::strip_columns(geometry_.channels);
+    Scratch scratch;  // reused by every tile and strip of this call
     for (std::size_t c0 = y0; c0 < y1; c0 += kChunk) {
       const std::size_t c1 = std::min(y1, c0 + kChunk);
       for (std::size_t x0 = 0; x0 < W; x0 += strip) {
         const std::size_t x1 = std::min(W, x0 + strip);
         if (p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett)
-          chained(in, c0, c1, x0, x1, f);
+          chained(in, c0, c1, x0, x1, f, scratch);
         else
-          single(in, c0, c1, x0, x1, f);
+          single(in, c0, c1, x0, x1, f, scratch);
       }
       if (done) done(c0, c1);
     }
@@ -226,14 +246,15 @@ class Lcn final : public Operation {
 
   /// Torch7 and Jarrett: a mean window, then a deviation window over v = x - m.
   void chained(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0,
-               std::size_t x1, const RowFn& f) const {
+               std::size_t x1, const RowFn& f, Scratch& scratch) const {
     const Geometry& g = geometry_;
     const std::size_t W = g.width, C = g.channels, r = taps_.radius(), L = lanes_;
     const bool torch = p_.convention == LcnConvention::Torch7;
     const std::size_t v0 = c0 >= r ? c0 - r : 0, v1 = std::min(g.height, c1 + r);
     const std::size_t u0 = x0 >= r ? x0 - r : 0, u1 = std::min(W, x1 + r);
     const std::size_t vm = (u1 - u0) * C;
-    std::vector<double> v((v1 - v0) * vm);
+    std::vector<double>& v = scratch.v;
+    v.resize((v1 - v0) * vm);
     auto vat = [&](std::size_t y, std::size_t x) { return &v[(y - v0) * vm + (x - u0) * C]; };
     detail::window_sums(
         taps_, W, g.height, L, v0, v1, u0, u1,
@@ -245,17 +266,9 @@ class Lcn final : public Operation {
           const float* src = in.row(y);
           const double scale = torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                                      : wnorm_ / group_;
-          if (packed() && !p_.per_channel && C == 3) {  // the common case, unrolled
-            const float* s3 = src + xa * 3;
-            double* v3 = vat(y, xa);
-            for (std::size_t i = 0; i < xb - xa; ++i) {
-              const double m = sums[i] * (torch ? scale * inv_col_mass_[xa + i] : scale);
-              v3[3 * i] = s3[3 * i] - m;
-              v3[3 * i + 1] = s3[3 * i + 1] - m;
-              v3[3 * i + 2] = s3[3 * i + 2] - m;
-            }
-            return;
-          }
+          if (packed() && !p_.per_channel && C == 3)  // the common case, vectorised
+            return detail::centre3(src + xa * 3, sums, scale,
+                                   torch ? &inv_col_mass_[xa] : nullptr, vat(y, xa), xb - xa);
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : scale;
             double* vx = vat(y, x);
@@ -263,19 +276,15 @@ class Lcn final : public Operation {
             for (std::size_t c = 0; c < C; ++c)
               vx[c] = src[at(x, c)] - sx[p_.per_channel ? c : 0] * k;
           }
-        });
-    std::vector<double> den((x1 - x0) * L);
+        },
+        &scratch.first);
+    std::vector<double>& den = scratch.den;
+    den.resize((x1 - x0) * L);
     detail::window_sums(
         taps_, W, g.height, L, c0, c1, x0, x1,
         [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
-          if (!p_.per_channel && C == 3) {  // the common case, unrolled (same order of adds)
-            const double* v3 = vat(y, xa);
-            for (std::size_t i = 0; i < xb - xa; ++i) {
-              const double a = v3[3 * i], b = v3[3 * i + 1], c = v3[3 * i + 2];
-              dst[i] = ((0.0 + a * a) + b * b) + c * c;
-            }
-            return;
-          }
+          if (!p_.per_channel && C == 3)  // the common case, vectorised (same order of adds)
+            return detail::sum3_squares(vat(y, xa), dst, xb - xa);
           for (std::size_t x = xa; x < xb; ++x) {
             const double* vx = vat(y, x);
             double* d = dst + (x - xa) * L;
@@ -291,6 +300,11 @@ class Lcn final : public Operation {
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const double inside = wnorm_ / group_;
           const double scale = torch ? torch_1d_factor_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum()) : 1.0;
+          if (L == 1) {
+            detail::roots(sums, inside, scale, torch ? &inv_col_mass_[xa] : nullptr, den.data(),
+                          xb - xa);
+            return f(y, xa, xb, vat(y, xa), den.data());
+          }
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : 1.0;
             for (std::size_t l = 0; l < L; ++l) {
@@ -299,26 +313,42 @@ class Lcn final : public Operation {
             }
           }
           f(y, xa, xb, vat(y, xa), den.data());
-        });
+        },
+        &scratch.second);
   }
 
   /// Pylearn2 and Pinto: sums of x and x^2 over one window.
   void single(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0,
-              std::size_t x1, const RowFn& f) const {
+              std::size_t x1, const RowFn& f, Scratch& scratch) const {
     const Geometry& g = geometry_;
     const std::size_t C = g.channels, L = lanes_;
     const bool pinto = p_.convention == LcnConvention::Pinto;
     const double size = static_cast<double>(taps_.size() * taps_.size()) * group_;
-    std::vector<double> num((x1 - x0) * C), den((x1 - x0) * L);
+    std::vector<double> &num = scratch.num, &den = scratch.den;
+    num.resize((x1 - x0) * C);
+    den.resize((x1 - x0) * L);
     detail::window_sums(
         taps_, g.width, g.height, 2 * L, c0, c1, x0, x1,
         [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
           const float* row = in.row(y);
+          if (packed() && C == 3 && p_.per_channel) {  // vectorised
+            detail::prefetch_next_strip(row, xa, xb, g.width, 3);
+            return detail::values_and_squares3(row + xa * 3, dst, xb - xa);
+          }
           fill_x(row, xa, xb, dst, 2 * L, false);
           fill_x(row, xa, xb, dst + L, 2 * L, true);
         },
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const float* src = in.row(y);
+          if (packed() && C == 3 && pinto && !p_.per_channel) {  // the defaults, vectorised
+            detail::pinto3(src + xa * 3, sums, size, p_.threshold, num.data(), den.data(),
+                           xb - xa);
+            return f(y, xa, xb, num.data(), den.data());
+          }
+          if (packed() && C == 3 && !pinto && p_.per_channel) {
+            detail::pylearn2_3(src + xa * 3, sums, wnorm_, num.data(), den.data(), xb - xa);
+            return f(y, xa, xb, num.data(), den.data());
+          }
           for (std::size_t x = xa; x < xb; ++x) {
             const double* s = sums + (x - xa) * 2 * L;
             for (std::size_t l = 0; l < L; ++l) {
@@ -338,7 +368,8 @@ class Lcn final : public Operation {
             }
           }
           f(y, xa, xb, num.data(), den.data());
-        });
+        },
+        &scratch.first);
   }
 
   LcnParams p_;

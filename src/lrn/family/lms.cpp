@@ -57,8 +57,10 @@ class Lms final : public Operation {
     };
     auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
       const float* row = in.row(y);
-      if (p_.per_channel && g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1)
+      if (p_.per_channel && g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1) {
+        detail::prefetch_next_strip(row, xa, xb, g.width, C);
         return detail::widen(row + xa * C, dst, (xb - xa) * C);
+      }
       for (std::size_t x = xa; x < xb; ++x) {
         if (p_.per_channel) {
           for (std::size_t c = 0; c < C; ++c) dst[(x - xa) * C + c] = row[at(x, c)];
@@ -74,6 +76,11 @@ class Lms final : public Operation {
       const float* src = in.row(y);
       float* dst = out.row(y);
       const double row_mass = detail::axis_mass(taps_, y, g.height);
+      if (C == 3 && g.pixel_stride == 3 && g.channel_stride == 1)  // packed RGB, vectorised
+        return detail::subtract_means3(
+            src + xa * 3, sums, p_.per_channel, row_mass,
+            p_.convention == LmsConvention::Torch7 ? &col_mass_[xa] : nullptr, full_mass_,
+            per_lane, dst + xa * 3, xb - xa);
       for (std::size_t x = xa; x < xb; ++x) {
         const double mass =
             (p_.convention == LmsConvention::Torch7 ? row_mass * col_mass_[x] : full_mass_) *

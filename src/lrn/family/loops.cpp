@@ -1,7 +1,13 @@
 // The family's innermost loops, one AVX2 and one baseline clone each.
 #include "lrn/family/loops.h"
 
+// The generic 32-byte vectors below are internal: their ABI in the baseline clone is no concern.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 // LRN_FAMILY_NO_CLONES builds the baseline loops only (to check that both give the same bits).
 // Not under ThreadSanitizer either: a clone's ifunc resolver runs while the dynamic loader
@@ -24,21 +30,11 @@ LRN_CLONES void add_to(double* __restrict dst, const double* __restrict b, std::
   for (std::size_t i = 0; i < n; ++i) dst[i] += b[i];
 }
 
-LRN_CLONES void add_scaled(double* __restrict dst, double w, const double* __restrict src,
-                           std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) dst[i] += w * src[i];
-}
-
 LRN_CLONES void squares(const float* __restrict x, double* __restrict dst, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double v = x[i];
     dst[i] = v * v;
   }
-}
-
-LRN_CLONES void affine(const double* __restrict s, double k, double a, double* __restrict dst,
-                       std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) dst[i] = k + a * s[i];
 }
 
 LRN_CLONES void widen(const float* __restrict x, double* __restrict dst, std::size_t n) {
@@ -75,41 +71,325 @@ LRN_CLONES void standardize(const float* __restrict x, double mean, double inv,
 }
 
 // Computed unconditionally, then selected: branch-free, so the loops vectorise.
-LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict d,
-                         float* __restrict y, std::size_t n) {
+LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict s, double k,
+                         double a, float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const float f = static_cast<float>(d[i]);
+    const double d = k + a * s[i];
+    const float f = static_cast<float>(d);
     const float q = x[i] / std::sqrt(f);
     y[i] = f > 0 ? q : 0.0f;
-    outside |= (d[i] < 1e-30) | (d[i] > 1e30) | (d[i] != d[i]);
+    outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
   }
   return outside != 0;
 }
 
-LRN_CLONES bool pow_three_quarters(const float* __restrict x, const double* __restrict d,
-                                   float* __restrict y, std::size_t n) {
+LRN_CLONES bool pow_three_quarters(const float* __restrict x, const double* __restrict s, double k,
+                         double a, float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const float f = static_cast<float>(d[i]);
+    const double d = k + a * s[i];
+    const float f = static_cast<float>(d);
     const float r = 1.0f / std::sqrt(f);
     const float q = x[i] * (r * std::sqrt(r));
     y[i] = f > 0 ? q : 0.0f;
-    outside |= (d[i] < 1e-30) | (d[i] > 1e30) | (d[i] != d[i]);
+    outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
   }
   return outside != 0;
 }
 
-LRN_CLONES bool pow_one(const float* __restrict x, const double* __restrict d,
-                        float* __restrict y, std::size_t n) {
+LRN_CLONES bool pow_one(const float* __restrict x, const double* __restrict s, double k,
+                         double a, float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const float f = static_cast<float>(d[i]);
+    const double d = k + a * s[i];
+    const float f = static_cast<float>(d);
     const float q = x[i] / f;
     y[i] = f > 0 ? q : 0.0f;
-    outside |= (d[i] < 1e-30) | (d[i] > 1e30) | (d[i] != d[i]);
+    outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
   }
   return outside != 0;
+}
+
+LRN_CLONES void sum3(const float* __restrict x, double* __restrict dst, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    dst[i] = ((0.0 + static_cast<double>(x[3 * i])) + static_cast<double>(x[3 * i + 1])) +
+             static_cast<double>(x[3 * i + 2]);
+}
+
+LRN_CLONES void sum3_squares(const double* __restrict v, double* __restrict dst, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = v[3 * i], b = v[3 * i + 1], c = v[3 * i + 2];
+    dst[i] = ((0.0 + a * a) + b * b) + c * c;
+  }
+}
+
+LRN_CLONES void centre3(const float* __restrict x, const double* __restrict s, double scale,
+                        const double* __restrict icm, double* __restrict v, std::size_t n) {
+  if (icm) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double m = s[i] * (scale * icm[i]);
+      for (std::size_t c = 0; c < 3; ++c) v[3 * i + c] = x[3 * i + c] - m;
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double m = s[i] * scale;
+      for (std::size_t c = 0; c < 3; ++c) v[3 * i + c] = x[3 * i + c] - m;
+    }
+  }
+}
+
+LRN_CLONES void roots(const double* __restrict s, double inside, double scale,
+                      const double* __restrict icm, double* __restrict out, std::size_t n) {
+  if (icm) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double p = s[i] * inside;
+      out[i] = std::sqrt(p < 0.0 ? 0.0 : p) * (scale * icm[i]);  // std::max(p, 0.0)
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const double p = s[i] * inside;
+      out[i] = std::sqrt(p < 0.0 ? 0.0 : p) * 1.0;
+    }
+  }
+}
+
+LRN_CLONES void divide3(const double* __restrict v, const double* __restrict den, double floor,
+                        float* __restrict y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = den[i] > floor ? den[i] : floor;
+    const double q = d > 0 ? 1 / d : 0.0;
+    for (std::size_t c = 0; c < 3; ++c) y[3 * i + c] = static_cast<float>(v[3 * i + c] * q);
+  }
+}
+
+LRN_CLONES void pinto3(const float* __restrict x, const double* __restrict s, double size,
+                       double t, double* __restrict num, double* __restrict den, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double s1 = s[2 * i], s2 = s[2 * i + 1];
+    const double val = s2 - s1 * s1 / size;
+    double d = std::sqrt(val < 0.0 ? 0.0 : val) + 1e-5;
+    d = d < t + 1e-5 ? 1.0 : d;
+    den[i] = d;
+    const double mean = s1 / size;
+    for (std::size_t c = 0; c < 3; ++c) num[3 * i + c] = x[3 * i + c] - mean;
+  }
+}
+
+LRN_CLONES void pylearn2_3(const float* __restrict x, const double* __restrict s, double a,
+                           double* __restrict num, double* __restrict den, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double p = s[6 * i + 3 + c] * a;
+      den[3 * i + c] = std::sqrt(p < 0.0 ? 0.0 : p);
+      num[3 * i + c] = x[3 * i + c] - s[6 * i + c] * a;
+    }
+}
+
+LRN_CLONES void values_and_squares3(const float* __restrict x, double* __restrict dst,
+                                    std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double v = x[3 * i + c];
+      dst[6 * i + c] = v;
+      dst[6 * i + 3 + c] = v * v;
+    }
+}
+
+LRN_CLONES void divide_each3(const double* __restrict v, const double* __restrict den,
+                             const double* __restrict floor, float* __restrict y, std::size_t n) {
+  const double f0 = floor[0], f1 = floor[1], f2 = floor[2];
+  for (std::size_t i = 0; i < n; ++i) {
+    const double f[3] = {f0, f1, f2};
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double e = den[3 * i + c];
+      const double d = e > f[c] ? e : f[c];
+      const double q = d > 0 ? 1 / d : 0.0;
+      y[3 * i + c] = static_cast<float>(v[3 * i + c] * q);
+    }
+  }
+}
+
+namespace {
+template <bool PerChannel, bool Columns>
+__attribute__((always_inline)) inline void subtract_means3_t(
+    const float* __restrict x, const double* __restrict s, double row_mass,
+    const double* __restrict col_mass, double full_mass, double per_lane, float* __restrict y,
+    std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double mass = (Columns ? row_mass * col_mass[i] : full_mass) * per_lane;
+    const double inv = 1 / mass;
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double m = (PerChannel ? s[3 * i + c] : s[i]) * inv;
+      y[3 * i + c] = static_cast<float>(x[3 * i + c] - m);
+    }
+  }
+}
+}  // namespace
+
+LRN_CLONES void subtract_means3(const float* x, const double* s, bool per_channel,
+                                double row_mass, const double* col_mass, double full_mass,
+                                double per_lane, float* y, std::size_t n) {
+  if (per_channel && col_mass)
+    subtract_means3_t<true, true>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
+  else if (per_channel)
+    subtract_means3_t<true, false>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
+  else if (col_mass)
+    subtract_means3_t<false, true>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
+  else
+    subtract_means3_t<false, false>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
+}
+
+namespace {
+
+// Four doubles in GCC's generic vectors: AVX2 registers in the avx2 clone, SSE2 pairs in the
+// baseline one; the shuffles only move bits, so both clones agree.
+typedef double V4 __attribute__((vector_size(32)));
+typedef long long I4 __attribute__((vector_size(32)));
+
+__attribute__((always_inline)) inline V4 load4(const double* p) {
+  V4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+__attribute__((always_inline)) inline void store4(double* p, V4 v) { std::memcpy(p, &v, sizeof v); }
+
+/// Rows r[0..3] (four doubles each) become columns, in place: r[i] = (r0[i], r1[i], r2[i], r3[i]).
+__attribute__((always_inline)) inline void transpose4(V4* r) {
+  const V4 t0 = __builtin_shuffle(r[0], r[1], I4{0, 4, 2, 6});
+  const V4 t1 = __builtin_shuffle(r[0], r[1], I4{1, 5, 3, 7});
+  const V4 t2 = __builtin_shuffle(r[2], r[3], I4{0, 4, 2, 6});
+  const V4 t3 = __builtin_shuffle(r[2], r[3], I4{1, 5, 3, 7});
+  r[0] = __builtin_shuffle(t0, t2, I4{0, 1, 4, 5});
+  r[1] = __builtin_shuffle(t1, t3, I4{0, 1, 4, 5});
+  r[2] = __builtin_shuffle(t0, t2, I4{2, 3, 6, 7});
+  r[3] = __builtin_shuffle(t1, t3, I4{2, 3, 6, 7});
+}
+
+/// The block scheme on padded coordinates u = x + r (v's index is u - sx), anchors at
+/// multiples of n: the same adds in the same order whatever the strip. A position holds L
+/// vectors (4 L doubles). LT > 0 fixes L at compile time; 0 reads `lanes`. Written with
+/// explicit vectors: the same scans written per scalar lane gave wrong sums for 4 lanes when
+/// GCC 12 vectorised them at -O3 -mavx2 (found by testing, not reduced further).
+template <std::size_t LT>
+__attribute__((always_inline)) inline void box_sums_t(const double* __restrict v, std::size_t sx,
+                                                      std::size_t ex, std::size_t lanes,
+                                                      std::size_t n, double* __restrict suf,
+                                                      double* __restrict out) {
+  const std::size_t L = LT ? LT : lanes, P = 4 * L;  // vectors, doubles per position
+  double fixed[LT ? 4 * LT : 4] = {};  // the running prefix (registers once inlined)
+  std::vector<double> dynamic(LT ? 0 : 4 * L);
+  double* acc = LT ? fixed : dynamic.data();
+  for (std::size_t a = (sx / n) * n; a < ex; a += n) {
+    const std::size_t xs = std::max(a, sx), xe = std::min(a + n, ex);
+    // Suffix sums of block a from its last position down to xs.
+    const double* va = v + (a + n - 1 - sx) * P;
+    double* sa = suf + (n - 1) * P;
+    for (std::size_t l = 0; l < L; ++l) store4(sa + 4 * l, load4(va + 4 * l));
+    for (std::size_t u = a + n - 1; u-- > xs;) {
+      const double* vu = v + (u - sx) * P;
+      double* su = suf + (u - a) * P;
+      for (std::size_t l = 0; l < L; ++l)
+        store4(su + 4 * l, load4(su + P + 4 * l) + load4(vu + 4 * l));
+    }
+    // Forwards: the prefix sum of block a + n up to x + n - 1 grows with x (in registers when
+    // L is fixed), and each output is suffix + prefix.
+    bool started = false;
+    std::size_t next = a + n;  // the next position the prefix takes in
+    for (std::size_t x = xs; x < xe; ++x) {
+      double* o = out + (x - sx) * P;
+      const double* su = suf + (x - a) * P;
+      if (x == a) {
+        for (std::size_t l = 0; l < L; ++l) store4(o + 4 * l, load4(su + 4 * l));
+        continue;
+      }
+      for (; next <= x + n - 1; ++next) {
+        const double* vu = v + (next - sx) * P;
+        if (!started) {
+          for (std::size_t l = 0; l < L; ++l) store4(acc + 4 * l, load4(vu + 4 * l));
+          started = true;
+        } else {
+          for (std::size_t l = 0; l < L; ++l)
+            store4(acc + 4 * l, load4(acc + 4 * l) + load4(vu + 4 * l));
+        }
+      }
+      for (std::size_t l = 0; l < L; ++l)
+        store4(o + 4 * l, load4(su + 4 * l) + load4(acc + 4 * l));
+    }
+  }
+}
+
+}  // namespace
+
+LRN_CLONES void weighted_rows(const double* const* rows, const double* w, std::size_t count,
+                              double* __restrict out, std::size_t m) {
+  // Each output is a chain of count dependent adds: enough independent chains (four vectors)
+  // keep the adder busy instead of waiting on its latency.
+  std::size_t i = 0;
+  for (; i + 16 <= m; i += 16) {
+    V4 a = {0, 0, 0, 0}, b = a, c = a, d = a;
+    for (std::size_t p = 0; p < count; ++p) {
+      const V4 wp = {w[p], w[p], w[p], w[p]};
+      const double* r = rows[p] + i;
+      a = a + wp * load4(r);
+      b = b + wp * load4(r + 4);
+      c = c + wp * load4(r + 8);
+      d = d + wp * load4(r + 12);
+    }
+    store4(out + i, a);
+    store4(out + i + 4, b);
+    store4(out + i + 8, c);
+    store4(out + i + 12, d);
+  }
+  for (; i + 4 <= m; i += 4) {
+    V4 a = {0, 0, 0, 0};
+    for (std::size_t p = 0; p < count; ++p) {
+      const V4 wp = {w[p], w[p], w[p], w[p]};
+      a = a + wp * load4(rows[p] + i);
+    }
+    store4(out + i, a);
+  }
+  for (; i < m; ++i) {
+    double a = 0;
+    for (std::size_t p = 0; p < count; ++p) a = a + w[p] * rows[p][i];
+    out[i] = a;
+  }
+}
+
+LRN_CLONES void interleave4_add(const double* const* a, const double* const* b,
+                                double* __restrict t, std::size_t m) {
+  std::size_t j = 0;
+  for (; j + 4 <= m; j += 4) {
+    V4 r[4];
+    for (std::size_t k = 0; k < 4; ++k) r[k] = load4(a[k] + j) + load4(b[k] + j);
+    transpose4(r);
+    for (std::size_t i = 0; i < 4; ++i) store4(t + 4 * (j + i), r[i]);
+  }
+  for (; j < m; ++j)
+    for (std::size_t k = 0; k < 4; ++k) t[4 * j + k] = a[k][j] + b[k][j];
+}
+
+LRN_CLONES void deinterleave4(const double* __restrict t, double* const* out, std::size_t m) {
+  std::size_t j = 0;
+  for (; j + 4 <= m; j += 4) {
+    V4 r[4] = {load4(t + 4 * j), load4(t + 4 * j + 4), load4(t + 4 * j + 8), load4(t + 4 * j + 12)};
+    transpose4(r);
+    for (std::size_t k = 0; k < 4; ++k) store4(out[k] + j, r[k]);
+  }
+  for (; j < m; ++j)
+    for (std::size_t k = 0; k < 4; ++k) out[k][j] = t[4 * j + k];
+}
+
+LRN_CLONES void box_sums4(const double* v, std::size_t sx, std::size_t ex, std::size_t lanes,
+                          std::size_t n, double* suf, double* out) {
+  switch (lanes) {
+    case 1: return box_sums_t<1>(v, sx, ex, lanes, n, suf, out);
+    case 2: return box_sums_t<2>(v, sx, ex, lanes, n, suf, out);
+    case 3: return box_sums_t<3>(v, sx, ex, lanes, n, suf, out);
+    case 4: return box_sums_t<4>(v, sx, ex, lanes, n, suf, out);
+    case 6: return box_sums_t<6>(v, sx, ex, lanes, n, suf, out);
+    default: return box_sums_t<0>(v, sx, ex, lanes, n, suf, out);
+  }
 }
 
 }  // namespace lrn::family::detail

@@ -31,28 +31,31 @@ class NegativePower {
     }
   }
 
-  /// y[i] = x[i] * d[i]^(-beta) for a row. beta 0.5, 0.75 and 1 are computed in float from d
-  /// rounded to float (a few float roundings: within 3e-7 relative of the double result), in a
-  /// loop the compiler vectorises; d outside [1e-30, 1e30] (where a float power could
-  /// overflow or lose precision) and other betas take the double path above.
-  void apply(const float* __restrict x, const double* __restrict d, float* __restrict y,
-             std::size_t n) const {
+  /// y[i] = x[i] * d^(-beta) with d = k + a * s[i] (in double) for a row. beta 0.5, 0.75 and
+  /// 1 are computed in float from d rounded to float (a few float roundings: within 3e-7
+  /// relative of the double result), in a loop the compiler vectorises; d outside
+  /// [1e-30, 1e30] (where a float power could overflow or lose precision) and other betas take
+  /// the double path above.
+  void apply(const float* __restrict x, const double* __restrict s, double k, double a,
+             float* __restrict y, std::size_t n) const {
     bool outside = false;
     switch (kind_) {
       case Zero:
         for (std::size_t i = 0; i < n; ++i) y[i] = x[i];
         return;
-      case Half: outside = pow_half(x, d, y, n); break;
-      case ThreeQuarters: outside = pow_three_quarters(x, d, y, n); break;
-      case One: outside = pow_one(x, d, y, n); break;
+      case Half: outside = pow_half(x, s, k, a, y, n); break;
+      case ThreeQuarters: outside = pow_three_quarters(x, s, k, a, y, n); break;
+      case One: outside = pow_one(x, s, k, a, y, n); break;
       case General:
-        for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(scale(x[i], d[i]));
+        for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(scale(x[i], k + a * s[i]));
         return;
     }
     // Rare: bases a float power could overflow or lose; redone in double.
     if (!outside) return;
-    for (std::size_t i = 0; i < n; ++i)
-      if (!(d[i] >= 1e-30 && d[i] <= 1e30)) y[i] = static_cast<float>(scale(x[i], d[i]));
+    for (std::size_t i = 0; i < n; ++i) {
+      const double d = k + a * s[i];
+      if (!(d >= 1e-30 && d <= 1e30)) y[i] = static_cast<float>(scale(x[i], d));
+    }
   }
 
  private:

@@ -74,7 +74,10 @@ class SpatialLrn final : public Operation {
     const bool packed = g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1;
     auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* __restrict dst) {
       const float* __restrict row = in.row(y);
-      if (packed) return detail::squares(row + xa * C, dst, (xb - xa) * C);
+      if (packed) {
+        detail::prefetch_next_strip(row, xa, xb, g.width, C);
+        return detail::squares(row + xa * C, dst, (xb - xa) * C);
+      }
       for (std::size_t x = xa; x < xb; ++x)
         for (std::size_t c = 0; c < C; ++c) {
           const double v = row[at(x, c)];
@@ -88,23 +91,26 @@ class SpatialLrn final : public Operation {
       const float* src = in.row(y);
       float* dst = out.row(y);
       const std::size_t m = (xb - xa) * C;
+      // K + A * S is formed inside the power loop; MatConvNet's A varies by pixel, so its
+      // bases are formed here first (then k = 0, a = 1: the same doubles).
+      const double* s = sums;
+      double k = k_, a = p_.alpha / n2;
       if (p_.convention == SpatialLrnConvention::Matconvnet) {
         const double row_mass = detail::axis_mass(taps_, y, g.height);
         for (std::size_t x = xa; x < xb; ++x) {
-          const double a = p_.alpha / (row_mass * col_mass_[x]);
+          const double ax = p_.alpha / (row_mass * col_mass_[x]);
           for (std::size_t c = 0; c < C; ++c)
-            base[(x - xa) * C + c] = k_ + a * sums[(x - xa) * C + c];
+            base[(x - xa) * C + c] = k_ + ax * sums[(x - xa) * C + c];
         }
-      } else {
-        detail::affine(sums, k_, p_.alpha / n2, base.data(), m);
+        s = base.data(), k = 0, a = 1;
       }
       if (packed) {
-        power_.apply(src + xa * C, base.data(), dst + xa * C, m);
+        power_.apply(src + xa * C, s, k, a, dst + xa * C, m);
         return;
       }
       for (std::size_t x = xa; x < xb; ++x)
         for (std::size_t c = 0; c < C; ++c) xs[(x - xa) * C + c] = src[at(x, c)];
-      power_.apply(xs.data(), base.data(), ys.data(), m);
+      power_.apply(xs.data(), s, k, a, ys.data(), m);
       for (std::size_t x = xa; x < xb; ++x)
         for (std::size_t c = 0; c < C; ++c) dst[at(x, c)] = ys[(x - xa) * C + c];
     };

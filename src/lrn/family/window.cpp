@@ -56,83 +56,18 @@ double axis_mass(const Taps& t, std::size_t i, std::size_t len) {
   return m;
 }
 
-namespace {
-
-/// Horizontal box sums for outputs x in [sx, ex) from v, the vertical sums of image columns
-/// [sx - r, ex + r) (zeros outside the image). Block scheme on padded coordinates u = x + r
-/// (v's index is u - sx), anchors at multiples of n: the same adds in the same order whatever
-/// the strip. suf and pre hold one block each.
-/// LanesT > 0 fixes the lane count at compile time (the inner loops unroll); 0 reads L.
-template <std::size_t LanesT>
-void box_strip_t(const double* __restrict v, std::size_t sx, std::size_t ex, std::size_t lanes,
-                 std::size_t n, double* __restrict suf, double* __restrict pre,
-                 double* __restrict out) {
-  const std::size_t L = LanesT ? LanesT : lanes;
-  for (std::size_t a = (sx / n) * n; a < ex; a += n) {
-    const std::size_t xs = std::max(a, sx), xe = std::min(a + n, ex);
-    // Suffix sums of block a from its last position down to xs.
-    const double* va = v + (a + n - 1 - sx) * L;
-    double* sa = suf + (n - 1) * L;
-    for (std::size_t l = 0; l < L; ++l) sa[l] = va[l];
-    for (std::size_t u = a + n - 1; u-- > xs;) {
-      const double* vu = v + (u - sx) * L;
-      double* su = suf + (u - a) * L;
-      for (std::size_t l = 0; l < L; ++l) su[l] = su[l + L] + vu[l];
-    }
-    // Prefix sums of block a + n up to xe + n - 2.
-    if (xe > a + 1) {  // some x > a needs a prefix of block a + n
-      const std::size_t last = xe + n - 2;
-      const double* vb = v + (a + n - sx) * L;
-      for (std::size_t l = 0; l < L; ++l) pre[l] = vb[l];
-      for (std::size_t u = a + n + 1; u <= last; ++u) {
-        const double* vu = v + (u - sx) * L;
-        double* pu = pre + (u - a - n) * L;
-        for (std::size_t l = 0; l < L; ++l) pu[l] = pu[l - L] + vu[l];
-      }
-    }
-    for (std::size_t x = xs; x < xe; ++x) {
-      double* o = out + (x - sx) * L;
-      const double* su = suf + (x - a) * L;
-      if (x == a) {
-        for (std::size_t l = 0; l < L; ++l) o[l] = su[l];
-      } else {
-        const double* pu = pre + (x - a - 1) * L;
-        for (std::size_t l = 0; l < L; ++l) o[l] = su[l] + pu[l];
-      }
-    }
-  }
-}
-
-void box_strip(const double* v, std::size_t sx, std::size_t ex, std::size_t L, std::size_t n,
-               double* suf, double* pre, double* out) {
-  switch (L) {
-    case 1: return box_strip_t<1>(v, sx, ex, L, n, suf, pre, out);
-    case 2: return box_strip_t<2>(v, sx, ex, L, n, suf, pre, out);
-    case 3: return box_strip_t<3>(v, sx, ex, L, n, suf, pre, out);
-    case 4: return box_strip_t<4>(v, sx, ex, L, n, suf, pre, out);
-    case 6: return box_strip_t<6>(v, sx, ex, L, n, suf, pre, out);
-    case 8: return box_strip_t<8>(v, sx, ex, L, n, suf, pre, out);
-    default: return box_strip_t<0>(v, sx, ex, L, n, suf, pre, out);
-  }
-}
-
-/// Horizontal weighted sums for outputs [sx, ex), taps in order, from v as above.
-void taps_strip(const double* __restrict v, std::size_t sx, std::size_t ex, std::size_t L,
-                const Taps& t, double* __restrict out) {
-  const std::size_t m = (ex - sx) * L;
-  for (std::size_t i = 0; i < m; ++i) out[i] = 0;
-  for (std::size_t p = 0; p < t.size(); ++p) add_scaled(out, t.w[p], v + p * L, m);
-}
-
-}  // namespace
-
 void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size_t lanes,
                  std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
-                 const FillRow& fill, const EmitRow& emit) {
+                 const FillRow& fill, const EmitRow& emit, WindowScratch* scratch) {
   const std::size_t n = t.size(), r = n / 2, L = lanes, strip = strip_columns(L);
-  std::vector<double> cache, block, prefix, vrow, hrow, zeros, suf(n * L), pre(n * L);
-  std::vector<const double*> suffix(n);
-  const double* vsum = nullptr;  // the vertical sums of the current output row
+  WindowScratch own;
+  WindowScratch& b = scratch ? *scratch : own;
+  auto &cache = b.cache, &block = b.block, &vrow = b.vrow, &hrow = b.hrow,
+       &zeros = b.zeros, &minus_zeros = b.minus_zeros;
+  auto &rows4 = b.rows4, &hrows4 = b.hrows4, &t4 = b.t4, &o4 = b.o4, &suf = b.suf;
+  suf.resize(4 * n * L);
+  std::vector<const double*> suffix(n), rows(n);
+  std::vector<double> weights(n);
   // Tiles of rows outside, strips inside: the image is read row band by row band.
   for (std::size_t c0 = y0; c0 < y1; c0 += kTileRows) {
     const std::size_t c1 = std::min(y1, c0 + kTileRows);
@@ -145,9 +80,7 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
       const std::size_t off = (ca + r - sx) * L, used = (cb - ca) * L;
       vrow.resize(m);
       hrow.resize((ex - sx) * L);
-      prefix.resize(m);
       if (zeros.size() != m) zeros.assign(m, 0.0);
-      if (t.box) block.resize(n * m);
       cache.resize((s1 - s0) * m);
       for (std::size_t y = s0; y < s1; ++y) {
         double* row = &cache[(y - s0) * m];
@@ -160,34 +93,58 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
         if (u < r || u - r >= height) return nullptr;
         return &cache[(u - r - s0) * m];
       };
-      auto horizontal = [&](std::size_t y) {
-        if (t.box)
-          box_strip(vsum, sx, ex, L, n, suf.data(), pre.data(), hrow.data());
-        else
-          taps_strip(vsum, sx, ex, L, t, hrow.data());
-        emit(y, sx, ex, hrow.data());
-      };
       if (!t.box) {
+        // Taps in order, rows outside the image skipped; then the horizontal taps on v.
         for (std::size_t y = c0; y < c1; ++y) {
-          std::fill(vrow.begin(), vrow.end(), 0.0);
-          vsum = vrow.data();
-          for (std::size_t p = 0; p < n; ++p) {
-            const double* s = src(y + p);
-            if (s) add_scaled(vrow.data(), t.w[p], s, m);
-          }
-          horizontal(y);
+          std::size_t count = 0;
+          for (std::size_t p = 0; p < n; ++p)
+            if (const double* s = src(y + p)) rows[count] = s, weights[count++] = t.w[p];
+          weighted_rows(rows.data(), weights.data(), count, vrow.data(), m);
+          for (std::size_t p = 0; p < n; ++p) rows[p] = vrow.data() + p * L;
+          weighted_rows(rows.data(), t.w.data(), n, hrow.data(), (ex - sx) * L);
+          emit(y, sx, ex, hrow.data());
         }
         continue;
       }
-      // Box: the window of output y is padded rows [y, y + n - 1]; blocks [a, a + n).
+      // Box. Output rows go four at a time through the horizontal sums (interleave4_add puts
+      // the four rows' suffix + prefix side by side: one vector per position and lane, so the
+      // block scans are vector adds). A row's suffix and prefix rows must live until its
+      // group is done: suffix rows alternate between two block buffers, prefix rows are
+      // built in the row's slot of rows4.
+      const std::size_t hm = (ex - sx) * L;
+      block.resize(2 * n * m);
+      rows4.resize(4 * m);
+      hrows4.resize(4 * hm);
+      t4.resize(4 * m);
+      o4.resize(4 * hm);
+      if (minus_zeros.size() != m) minus_zeros.assign(m, -0.0);  // x + -0 == x, even for -0
+      std::size_t group_y[4], pending = 0;
+      const double *sp[4], *pp[4];
+      auto flush = [&] {
+        if (pending == 0) return;
+        const double *a4[4], *b4[4];
+        double* out4[4];
+        for (std::size_t k = 0; k < 4; ++k) {
+          const std::size_t q = std::min(k, pending - 1);  // a short group repeats its last row
+          a4[k] = sp[q], b4[k] = pp[q];
+          out4[k] = &hrows4[k * hm];
+        }
+        interleave4_add(a4, b4, t4.data(), m);
+        box_sums4(t4.data(), sx, ex, L, n, suf.data(), o4.data());
+        deinterleave4(o4.data(), out4, hm);
+        for (std::size_t k = 0; k < pending; ++k) emit(group_y[k], sx, ex, out4[k]);
+        pending = 0;
+      };
+      // The window of output y is padded rows [y, y + n - 1]; blocks [a, a + n).
       // Rows are used in place where a sum is a single row (no copies).
       for (std::size_t a = (c0 / n) * n; a < c1; a += n) {
         const std::size_t i_lo = std::max(a, c0), i_hi = std::min(a + n - 1, c1 - 1);
+        double* blk = &block[(a / n) % 2 * n * m];
         // Suffix sums inside block a, from its last row down to i_lo.
         const double* next = nullptr;
         for (std::size_t u = a + n; u-- > i_lo;) {
           const double* s = src(u);
-          double* cur = &block[(u - a) * m];
+          double* cur = blk + (u - a) * m;
           if (!next) {
             suffix[u - a] = s ? s : zeros.data();
           } else if (s) {
@@ -203,8 +160,9 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
         bool started = false;
         std::size_t j = a + n;  // next prefix row to add
         for (std::size_t i = i_lo; i <= i_hi; ++i) {
+          double* slot = &rows4[pending * m];
           if (i == a) {
-            vsum = suffix[0];
+            sp[pending] = suffix[0], pp[pending] = minus_zeros.data();
           } else {
             for (; j <= i + n - 1; ++j) {
               const double* s = src(j);
@@ -212,20 +170,21 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
                 if (s) pre_sum = s;
                 started = true;
               } else if (s) {
-                if (pre_sum == prefix.data()) {
-                  add_to(prefix.data(), s, m);
+                if (pre_sum == slot) {
+                  add_to(slot, s, m);
                 } else {
-                  add_into(prefix.data(), pre_sum, s, m);
-                  pre_sum = prefix.data();
+                  add_into(slot, pre_sum, s, m);
+                  pre_sum = slot;
                 }
               }
             }
-            add_into(vrow.data(), suffix[i - a], pre_sum, m);
-            vsum = vrow.data();
+            sp[pending] = suffix[i - a], pp[pending] = pre_sum;
           }
-          horizontal(i);
+          group_y[pending++] = i;
+          if (pending == 4) flush();
         }
       }
+      flush();
     }
   }
 }

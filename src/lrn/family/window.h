@@ -15,7 +15,9 @@ namespace lrn::family::detail {
 /// before the image), each position keeps its suffix sum inside its block and its prefix sum
 /// inside its block, and a window is one suffix plus one prefix. O(1) adds per sample for any
 /// n, no subtraction (so sums of squares stay >= 0 and never drift), and every sum depends only
-/// on its position, never on where a call starts: splits cannot change bits.
+/// on its position, never on where a call starts: splits cannot change bits. The horizontal
+/// scans take four output rows at once, side by side in one vector per position and lane
+/// (the same adds in the same order as one row at a time).
 /// Other taps are summed directly, n multiply-adds per sample and axis, taps in order.
 /// Rows and columns outside the image count as 0 (zero padding); callers divide as they need.
 struct Taps {
@@ -47,6 +49,11 @@ using FillRow = std::function<void(std::size_t y, std::size_t x0, std::size_t x1
 using EmitRow =
     std::function<void(std::size_t y, std::size_t x0, std::size_t x1, const double* sums)>;
 
+/// window_sums' buffers, kept by a caller that calls it many times (sized on first use).
+struct WindowScratch {
+  std::vector<double> cache, block, vrow, hrow, zeros, minus_zeros, rows4, hrows4, t4, o4, suf;
+};
+
 /// For the output tile rows [y0, y1) x columns [x0, x1):
 ///   sums[(x - x0) * lanes + l] = sum over in-image (p, q) of w[p] w[q] src(y + p - r, x + q - r, l).
 /// Works in tiles of at most kTileRows rows and a strip of columns small enough for the
@@ -55,7 +62,7 @@ using EmitRow =
 /// [x0 - r, x1 + r), clipped to the image. Values do not depend on the tiling (fixed anchors).
 void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size_t lanes,
                  std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
-                 const FillRow& fill, const EmitRow& emit);
+                 const FillRow& fill, const EmitRow& emit, WindowScratch* scratch = nullptr);
 
 /// Rows per tile of window_sums.
 constexpr std::size_t kTileRows = 64;

@@ -1,0 +1,77 @@
+// The family's vector loops (lrn/family/loops.h) against plain loops: the four-row box scans,
+// the four-row transposes and the one-pass weighted sums, for every lane count the operations
+// use (compile-time ones and the runtime fallback), window sizes and strip offsets.
+#include <cstddef>
+#include <random>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "lrn/family/loops.h"
+
+using namespace lrn::family::detail;
+
+TEST_CASE("family loops: four-row box sums equal the plain window sums", "[family][loops]") {
+  const std::size_t lanes = GENERATE(1, 2, 3, 4, 5, 6, 16);
+  const std::size_t n = GENERATE(1, 3, 5, 9, 15);
+  const std::size_t sx = GENERATE(0, 4, 7, 30);
+  const std::size_t r = n / 2, ex = sx + 37, span = ex - sx + 2 * r, P = 4 * lanes;
+  // Small integers: every order of adds gives the same exact sums.
+  std::mt19937 rng(static_cast<unsigned>(lanes * 1000 + n * 10 + sx));
+  std::uniform_int_distribution<int> d(-50, 50);
+  std::vector<double> v(span * P), out((ex - sx) * P, -1.0), suf(n * P);
+  for (double& x : v) x = d(rng);
+  box_sums4(v.data(), sx, ex, lanes, n, suf.data(), out.data());
+  std::size_t bad = 0;
+  for (std::size_t x = 0; x < ex - sx; ++x)
+    for (std::size_t l = 0; l < P; ++l) {
+      double s = 0;
+      for (std::size_t q = 0; q < n; ++q) s += v[(x + q) * P + l];
+      bad += s != out[x * P + l];
+    }
+  CHECK(bad == 0);
+}
+
+TEST_CASE("family loops: interleaving four row sums and back", "[family][loops]") {
+  const std::size_t m = GENERATE(1, 3, 4, 5, 17, 64);
+  std::vector<double> a(4 * m), b(4 * m), t(4 * m), back(4 * m);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    a[i] = 0.5 * static_cast<double>(i);
+    b[i] = -1.0 * static_cast<double>(i % 7);
+  }
+  const double* ra[4] = {&a[0], &a[m], &a[2 * m], &a[3 * m]};
+  const double* rb[4] = {&b[0], &b[m], &b[2 * m], &b[3 * m]};
+  double* ro[4] = {&back[0], &back[m], &back[2 * m], &back[3 * m]};
+  interleave4_add(ra, rb, t.data(), m);
+  std::size_t bad = 0;
+  for (std::size_t j = 0; j < m; ++j)
+    for (std::size_t k = 0; k < 4; ++k) bad += t[4 * j + k] != ra[k][j] + rb[k][j];
+  CHECK(bad == 0);
+  deinterleave4(t.data(), ro, m);
+  for (std::size_t k = 0; k < 4; ++k)
+    for (std::size_t j = 0; j < m; ++j) bad += ro[k][j] != ra[k][j] + rb[k][j];
+  CHECK(bad == 0);
+}
+
+TEST_CASE("family loops: weighted rows add the taps in order", "[family][loops]") {
+  const std::size_t count = GENERATE(0, 1, 2, 7, 9);
+  const std::size_t m = GENERATE(1, 5, 16, 37, 100);
+  std::mt19937 rng(static_cast<unsigned>(count * 131 + m));
+  std::uniform_real_distribution<double> d(-3, 3);
+  std::vector<std::vector<double>> rows(count, std::vector<double>(m));
+  std::vector<const double*> ptr;
+  std::vector<double> w(count), out(m, -1.0);
+  for (std::size_t p = 0; p < count; ++p) {
+    for (double& x : rows[p]) x = d(rng);
+    w[p] = d(rng);
+    ptr.push_back(rows[p].data());
+  }
+  weighted_rows(ptr.data(), w.data(), count, out.data(), m);
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    double s = 0;  // the same order as the loop promises: bit for bit
+    for (std::size_t p = 0; p < count; ++p) s = s + w[p] * rows[p][i];
+    bad += s != out[i];
+  }
+  CHECK(bad == 0);
+}
