@@ -15,40 +15,15 @@
 #include "cli/cores.h"
 #include "cli/help.h"
 #include "cli/numbers.h"
+#include "lrn/presets.h"
 #include "lrn_version.h"
 
 namespace lrn::cli {
 namespace {
 
-// A preset fills in what its framework uses; explicit flags win wherever they stand.
-struct Preset {
-  const char* name;
-  const char* what;
-  Convention convention;
-  std::optional<int> window;  // radius under tf, size otherwise; none: the user must give it
-  double bias, alpha, beta;
-};
-
-const Preset kPresets[] = {
-    {"blog", "the blog's experiment (the defaults)", Convention::Tf, 2, 1.0, 0.001 / 9, 0.75},
-    {"tf-cifar10", "TensorFlow's CIFAR-10 tutorial", Convention::Tf, 4, 1.0, 0.001 / 9, 0.75},
-    {"tf-defaults", "tf.nn.lrn's own defaults", Convention::Tf, 5, 1.0, 1.0, 0.5},
-    {"alexnet-paper", "Krizhevsky et al. 2012 (n=5, k=2; the paper does not divide alpha)",
-     Convention::Tf, 2, 2.0, 1e-4, 0.75},
-    {"caffe-alexnet", "Caffe's AlexNet LRN layer", Convention::Caffe, 5, 1.0, 1e-4, 0.75},
-    {"torch-defaults", "torch.nn.LocalResponseNorm's defaults (give --size)", Convention::Torch,
-     std::nullopt, 1.0, 1e-4, 0.75},
-};
-
-const Preset* find_preset(const std::string& name) {
-  for (const Preset& p : kPresets)
-    if (name == p.name) return &p;
-  return nullptr;
-}
-
 std::vector<std::string> preset_names() {
   std::vector<std::string> names;
-  for (const Preset& p : kPresets) names.push_back(p.name);
+  for (const Preset& p : presets()) names.push_back(p.name);
   return names;
 }
 
@@ -151,49 +126,45 @@ std::vector<OptionSpelling> spellings(const CLI::App& app) {
   return all;
 }
 
-// Convention and window from the preset and the flags; conflicts are usage errors.
+// Convention and window from the preset and the flags (lrn/presets.h); conflicts are usage
+// errors, worded here with the option names.
 void resolve_framework(const Raw& raw, CliOptions& o) {
-  const Preset* preset = find_preset(raw.preset.empty() ? "blog" : raw.preset);
-  if (!preset)
-    unknown_preset(raw.preset);
-  FrameworkParams& f = o.framework;
-  f.convention = preset->convention;
+  ParamRequest r;
+  if (!raw.preset.empty()) {
+    r.preset = find_preset(raw.preset);
+    if (!r.preset) unknown_preset(raw.preset);
+  }
   if (!raw.convention.empty()) {
-    const auto c = parse_convention(raw.convention);
-    if (!c)
+    r.convention = parse_convention(raw.convention);
+    if (!r.convention)
       throw UsageError(fmt::format("--convention: {} is not tf, torch, onnx or caffe{}", quoted(raw.convention),
                                    did_you_mean(raw.convention, {"tf", "torch", "onnx", "caffe"})));
-    if (!raw.preset.empty() && *c != preset->convention)
-      throw UsageError(fmt::format("--preset {} uses --convention {}, not {}", preset->name,
-                                   convention_name(preset->convention), escaped(raw.convention)));
-    f.convention = *c;
   }
-  f.bias = preset->bias;
-  f.alpha = preset->alpha;
-  f.beta = preset->beta;
-  if (!raw.bias.empty()) f.bias = parse_real(raw.bias, "--bias");
-  if (!raw.alpha.empty()) f.alpha = parse_real_or_quotient(raw.alpha, "--alpha");
-  if (!raw.beta.empty()) f.beta = parse_real(raw.beta, "--beta");
-
-  const bool tf = f.convention == Convention::Tf;
-  const char* where = raw.preset.empty() ? "" : " (from --preset)";
-  if (tf && !raw.size.empty())
-    throw UsageError(fmt::format(
-        "--size belongs to --convention torch, onnx or caffe{}; under tf give --radius "
-        "(--size 5 under torch == --radius 2 --alpha alpha/5 under tf)", where));
-  if (!tf && !raw.radius.empty())
-    throw UsageError(fmt::format(
-        "--radius belongs to --convention tf, but this run uses {}{}; give --size N instead "
-        "(--radius 2 --alpha a under tf == --size 5 --alpha 5*a under {})",
-        convention_name(f.convention), where, convention_name(f.convention)));
-  const std::string& window_text = tf ? raw.radius : raw.size;
-  if (!window_text.empty()) {
-    f.window = static_cast<int>(parse_whole(window_text, tf ? "--radius" : "--size", 0, kMaxWindow));
-  } else if (preset->window && preset->convention == f.convention) {
-    f.window = *preset->window;
-  } else if (!tf) {
-    throw UsageError(fmt::format("--convention {} needs --size N (the window size)",
-                                 convention_name(f.convention)));
+  if (!raw.bias.empty()) r.bias = parse_real(raw.bias, "--bias");
+  if (!raw.alpha.empty()) r.alpha = parse_real_or_quotient(raw.alpha, "--alpha");
+  if (!raw.beta.empty()) r.beta = parse_real(raw.beta, "--beta");
+  if (!raw.radius.empty()) r.radius = static_cast<int>(parse_whole(raw.radius, "--radius", 0, kMaxWindow));
+  if (!raw.size.empty()) r.size = static_cast<int>(parse_whole(raw.size, "--size", 0, kMaxWindow));
+  try {
+    o.framework = resolve_request(r);
+  } catch (const ParamConflict& e) {
+    const char* where = r.preset ? " (from --preset)" : "";
+    const char* conv = convention_name(e.convention);
+    switch (e.kind) {
+      case ParamConflict::Kind::PresetConvention:
+        throw UsageError(fmt::format("--preset {} uses --convention {}, not {}", r.preset->name,
+                                     convention_name(r.preset->convention), escaped(raw.convention)));
+      case ParamConflict::Kind::SizeUnderTf:
+        throw UsageError(fmt::format(
+            "--size belongs to --convention torch, onnx or caffe{}; under tf give --radius "
+            "(--size 5 under torch == --radius 2 --alpha alpha/5 under tf)", where));
+      case ParamConflict::Kind::RadiusNotTf:
+        throw UsageError(fmt::format(
+            "--radius belongs to --convention tf, but this run uses {}{}; give --size N instead "
+            "(--radius 2 --alpha a under tf == --size 5 --alpha 5*a under {})", conv, where, conv));
+      case ParamConflict::Kind::NeedsSize:
+        throw UsageError(fmt::format("--convention {} needs --size N (the window size)", conv));
+    }
   }
 }
 
