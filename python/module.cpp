@@ -1,4 +1,4 @@
-// lrn_img: the Python module (pybind11). A thin layer: NumPy arrays in and out, keyword
+// lrn_img._lrn_img: the compiled half of the Python module (pybind11). A thin layer: NumPy arrays in and out, keyword
 // arguments, the GIL released while the engine (python/engine.h) computes.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -89,7 +89,8 @@ py::array lrn(const py::object& array_obj, std::optional<int> radius, std::optio
     np.attr("copyto")(out, array, py::arg("casting") = "unsafe");  // cast into out, then in place
     src = dst;
   } else {
-    keep = np.attr("ascontiguousarray")(array, py::arg("dtype") = np.attr("float32"));
+    keep = np.attr("array")(array, py::arg("dtype") = np.attr("float32"), py::arg("order") = "C",
+                            py::arg("copy") = true);  // a copy even of a contiguous float32
     src = static_cast<const float*>(py::reinterpret_borrow<py::array>(keep).data());
   }
   {
@@ -173,7 +174,7 @@ py::dict describe_params(std::optional<int> radius, std::optional<int> size,
 
 }  // namespace
 
-PYBIND11_MODULE(lrn_img, m) {
+PYBIND11_MODULE(_lrn_img, m) {  // wrapped by lrn_img/__init__.py
   m.doc() = "Local Response Normalization, exactly as TensorFlow's tf.nn.local_response_normalization "
             "computes it (the lrn-img engine).";
   m.attr("__version__") = lrn_py::version();
