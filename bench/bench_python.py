@@ -109,7 +109,7 @@ def bench_files(binary, runs, tmp):
           f"{t_cli*1e3:.0f} ms | **{t_py/t_cli:.3f}x** (same bytes: {same}) | <= 1.05x |")
 
 
-def bench_dask(runs, tmp):
+def bench_dask(binary, runs, tmp):
     from distributed import Client, LocalCluster
     files, _ = photos(64, tmp / "dask-in")
     srcs = [str(f) for f in files]
@@ -131,6 +131,13 @@ def bench_dask(runs, tmp):
             times[workers] = statistics.median(ts)
     print(f"| Dask, 64 photos, LocalCluster 2 workers vs 1 (nthreads=1, threads=1) | {times[2]*1e3:.0f} ms | "
           f"1 worker {times[1]*1e3:.0f} ms | **{times[1]/times[2]:.2f}x throughput** | >= 1.6x |")
+    # The machine's own ceiling at this moment: the CLI's -j 2 vs -j 1 on the same files.
+    out = tmp / "cli-j"
+    out.mkdir()
+    cli = lambda j: subprocess.run([binary, *srcs, "-O", str(out), "-j", str(j), "-t", "1", "--quiet"], check=True)
+    t1, t2 = interleaved(lambda: cli(1), lambda: cli(2), runs)
+    print(f"| (info) the same 64 photos, CLI -j 2 -t 1 vs -j 1 -t 1 (what the machine allows now) | {t2*1e3:.0f} ms | "
+          f"-j 1 {t1*1e3:.0f} ms | {t1/t2:.2f}x throughput | |")
 
 
 def main():
@@ -153,7 +160,7 @@ def main():
         if "files" in only:
             bench_files(a.binary, a.runs, tmp)
         if "dask" in only:
-            bench_dask(max(3, a.runs // 2), tmp)
+            bench_dask(a.binary, max(3, a.runs // 2), tmp)
 
 
 if __name__ == "__main__":

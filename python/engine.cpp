@@ -172,7 +172,9 @@ Geometry geometry(const std::vector<std::size_t>& shape, const std::string& layo
 }
 
 unsigned thread_count(std::optional<long> threads) {
-  if (!threads) return std::min<unsigned>(lrn::cli::usable_cores(), kMaxThreads);
+  // Read once: usable_cores() reads the cgroup quota file (~12 us), a tiny array's whole call.
+  static const unsigned cores = std::min<unsigned>(lrn::cli::usable_cores(), kMaxThreads);
+  if (!threads) return cores;
   if (*threads < 1 || *threads > kMaxThreads)
     throw ArgError("threads must be 1.." + std::to_string(kMaxThreads) + ", got " +
                    std::to_string(*threads));
