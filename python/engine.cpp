@@ -10,8 +10,8 @@
 #include "cli/cores.h"  // usable_cores(): the CLI's default for -t, and so for threads=None
 #include "image/errors.h"
 #include "image/format.h"
-#include "image/parallel.h"
-#include "image/pipeline.h"
+#include "pipeline/parallel.h"
+#include "pipeline/pipeline.h"
 #include "lrn/convention.h"
 #include "lrn/kernel.h"
 #include "lrn/layout.h"
