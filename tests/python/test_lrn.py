@@ -209,3 +209,14 @@ def test_bad_arrays():
         lrn_img.lrn(np.zeros((4, 5, 3), np.float32), 2)
     with pytest.raises(TypeError):
         lrn_img.lrn(np.zeros((4, 5, 3), np.float32), radius=2.5)
+
+
+def test_python_threads_call_it_side_by_side():
+    # The GIL is released while it computes: calls from several Python threads overlap, and
+    # each still gets its own array's result.
+    from concurrent.futures import ThreadPoolExecutor
+    xs = [image((3, 40, 41, 7)) for _ in range(8)]
+    want = [lrn_img.lrn(x, layout="nhwc", threads=1) for x in xs]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda x: lrn_img.lrn(x, layout="nhwc", threads=2), xs))
+    assert all(np.array_equal(g, w) for g, w in zip(got, want))
