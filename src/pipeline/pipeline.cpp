@@ -74,13 +74,15 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
     if (p.t.images > 1)
       throw FileError("cannot write " + quoted(out_name) + ": " + quoted(in_name) + " holds " +
                       std::to_string(p.t.images) + " images and " + format_name(out_format) +
-                      " holds one; write .npy instead");
+                      " holds one; write .npy instead",
+                    out_name);
     if (p.color > 4 || (out_format == Format::Jpeg && p.color != 1 && p.color != 3))
       throw FileError("cannot write " + quoted(out_name) + ": " + std::to_string(p.color) +
                       "-channel data cannot be stored as " + format_name(out_format) + " (" +
                       (out_format == Format::Jpeg ? "JPEG holds 1 or 3 channels"
                                                   : "PNG holds 1 to 4 channels") +
-                      "); write .npy instead");
+                      "); write .npy instead",
+                    out_name);
     if (opt.npy_type != SampleType::F32 && opt.warn)
       opt.warn(quoted(out_name) + ": " + param("dtype") + " applies to .npy outputs; " +
                format_name(out_format) + " gets its own sample type");
@@ -597,7 +599,8 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
 void process_file(const std::string& in, const std::string& out, const RunOptions& opt) {
   const Format f = output_format(out, opt);
   if (in != "-" && same_file(in, out))
-    throw FileError("refusing to write " + quoted(out) + ": it is the input file");
+    throw FileError("refusing to write " + quoted(out) + ": it is the input file",
+                    out);
   auto src = open_source(in);
   OutputFile file(out);
   process_stream(std::move(src), file, f, opt);
