@@ -1,6 +1,7 @@
 // lrn_img._lrn_img: the compiled half of the Python module (pybind11), a thin layer over the
 // public C++ API (include/lrn_img/, through python/engine.h): NumPy arrays in and out, keyword
 // arguments, lrn_img's errors as Python's, the GIL released while it computes, Ctrl-C honoured.
+#include <pthread.h>
 #include <pybind11/eval.h>
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
@@ -8,8 +9,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -31,7 +34,7 @@ struct TypeErr : std::invalid_argument {
 };
 
 // Arrays of at least this many values are normalized interruptibly on the main thread (below):
-// about 10 ms of work, against the ~50 us a helper thread costs.
+// about 10 ms of work, against the ~20 us of handing it to the helper thread and back.
 constexpr std::size_t kInterruptibleValues = std::size_t{1} << 22;
 
 unsigned long main_thread_id = 0;  // threading.main_thread().ident, read at import
@@ -54,26 +57,71 @@ class LimitExceeded(FileError):
     __module__ = "lrn_img"
 )py";
 
+// The main thread's helper for interruptible calls (below): one long-lived thread, since a
+// thread started per call cost ~7 ms a photo (its thread-local buffers and malloc arena made
+// anew each time). Only the main thread posts to it, one job at a time. A forked child starts
+// without it, so the child makes its own.
+class Helper {
+ public:
+  Helper() { std::thread([this] { loop(); }).detach(); }
+  void post(std::function<void()> job) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      job_ = std::move(job);
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  [[noreturn]] void loop() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        cv_.wait(lock, [this] { return static_cast<bool>(job_); });
+        job = std::move(job_);
+        job_ = nullptr;
+      }
+      job();
+    }
+  }
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::function<void()> job_;
+};
+
+Helper* the_helper = nullptr;  // never freed: the thread lives as long as the process
+
+Helper& helper() {
+  if (!the_helper) {
+    the_helper = new Helper;
+    static const int once = pthread_atfork(nullptr, nullptr, [] { the_helper = nullptr; });
+    (void)once;
+  }
+  return *the_helper;
+}
+
 // Runs work(cancel) without the GIL. Python runs signal handlers on the main thread only, so
-// there the work goes to a helper thread while this one checks for signals every 50 ms, taking
-// the GIL for that moment only: when a handler raises (Ctrl-C: KeyboardInterrupt), the cancel
-// flag stops the work at its next row block and the handler's exception propagates. Elsewhere
-// (Dask's or a pool's threads), or when `worth_a_thread` is false, the work runs here.
+// there the work goes to the helper thread while this one checks for signals every 50 ms,
+// taking the GIL for that moment only: when a handler raises (Ctrl-C: KeyboardInterrupt), the
+// cancel flag stops the work at its next row block and the handler's exception propagates.
+// Elsewhere (Dask's or a pool's threads), or when `worth_it` is false, the work runs here.
 template <class Work>
-void run_interruptible(Work&& work, bool worth_a_thread) {
+void run_interruptible(Work&& work, bool worth_it) {
   std::atomic<bool> cancel{false};
-  if (!worth_a_thread || PyThread_get_thread_ident() != main_thread_id) {
+  if (!worth_it || PyThread_get_thread_ident() != main_thread_id) {
     py::gil_scoped_release nogil;
     work(&cancel);
     return;
   }
+  Helper& h = helper();  // with the GIL: the main thread alone makes it
   std::exception_ptr failure;
   bool interrupted = false;
   {
     py::gil_scoped_release nogil;
     std::promise<void> finished;
     std::future<void> done = finished.get_future();
-    std::thread helper([&] {
+    h.post([&] {
       try {
         work(&cancel);
       } catch (...) {
@@ -89,7 +137,6 @@ void run_interruptible(Work&& work, bool worth_a_thread) {
         cancel = true;
       }
     }
-    helper.join();
   }
   if (interrupted) throw py::error_already_set();
   if (failure) std::rethrow_exception(failure);
