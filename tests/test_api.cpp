@@ -2,6 +2,7 @@
 // against a naive float64 loop, resolve() as the command line resolves flags.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -137,5 +138,46 @@ TEST_CASE("api: normalize() matches float64 in every layout, strided and in plac
     one.images = 1;
     CHECK_THROWS_AS(lrn_img::normalize(lrn_img::as_const(one), shifted, r), lrn_img::InvalidArgument);
     CHECK_THROWS_AS(lrn_img::normalize(lrn_img::as_const(v), shifted, r), lrn_img::InvalidArgument);
+  }
+}
+
+TEST_CASE("api: a raised cancel flag stops normalize() with Cancelled", "[api][threads]") {
+  std::vector<float> data(64 * 64 * 3, 1.0f);
+  const std::size_t dims[3] = {64, 64, 3};
+  const lrn_img::TensorView v = lrn_img::make_view(data.data(), lrn_img::Layout::Hwc, dims, 3);
+  std::atomic<bool> cancel{true};
+  const unsigned threads = GENERATE(1u, 2u);
+  CHECK_THROWS_AS(lrn_img::normalize(lrn_img::as_const(v), v, lrn_img::Params{}, threads, &cancel),
+                  lrn_img::Cancelled);
+  CHECK(data[0] == 1.0f);  // raised before the call: nothing was computed
+  cancel = false;
+  lrn_img::normalize(lrn_img::as_const(v), v, lrn_img::Params{}, threads, &cancel);
+  CHECK(data[0] < 1.0f);
+}
+
+TEST_CASE("api: usable_cores(), format_of_name(), and resolve()'s range errors carry values", "[api]") {
+  CHECK(lrn_img::usable_cores() >= 1);
+  CHECK(lrn_img::format_of_name("a/b.JPEG") == lrn_img::Format::Jpeg);
+  CHECK(lrn_img::format_of_name("x.npy") == lrn_img::Format::Npy);
+  CHECK_FALSE(lrn_img::format_of_name("x.gif"));
+  CHECK(std::string(lrn_img::format_name(lrn_img::Format::Png)) == "PNG");
+  lrn_img::Params p;
+  p.radius = -1;
+  p.alpha = -2;
+  try {
+    lrn_img::resolve(p);
+    FAIL("no exception");
+  } catch (const lrn_img::InvalidArgument& e) {
+    CHECK(std::string(e.what()) == "radius must be >= 0, got -1");
+    CHECK(e.parameter() == "radius");
+  }
+  p.radius.reset();
+  p.bias = 0;
+  try {
+    lrn_img::resolve(p);
+    FAIL("no exception");
+  } catch (const lrn_img::InvalidArgument& e) {
+    CHECK(std::string(e.what()) == "alpha must be a finite number >= 0, got -2");
+    CHECK(e.parameter() == "alpha");
   }
 }

@@ -61,6 +61,40 @@ void check_data_files(const std::string& root) {
   CHECK(exists(root + "/share/doc/lrn-img/README.md"));
 }
 
+#ifdef LRN_PYTHON_MODULE
+// The folder under `root` holding the installed Python package (lrn_img/_lrn_img.cpython-*.so).
+std::string python_dir(const std::string& root) {
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root))
+    if (e.path().filename().string().rfind("_lrn_img.cpython-", 0) == 0)
+      return e.path().parent_path().parent_path().string();
+  FAIL("no lrn_img module installed under " << root);
+  return {};
+}
+
+// Imports the installed module with Debian's python3 (PYTHONPATH at `dir` alone), checks it is
+// the installed file, and runs process_file and lrn on the sample: the bytes the build's CLI
+// writes, and lrn's values for the photo's first row against the CLI's .npy.
+void check_python(const std::string& dir, const TempDir& tmp) {
+  REQUIRE(run_cli({sample_path("rocket.jpg"), tmp.file("cli.jpg")}).exit_code == 0);
+  REQUIRE(run_cli({sample_path("rocket.jpg"), tmp.file("cli.npy")}).exit_code == 0);
+  const std::string code =
+      "import sys, numpy as np, lrn_img\n"
+      "assert lrn_img.__file__.startswith(sys.argv[1]), lrn_img.__file__\n"
+      "lrn_img.process_file(sys.argv[2], sys.argv[3] + '/py.jpg')\n"
+      "assert open(sys.argv[3] + '/py.jpg', 'rb').read() == open(sys.argv[3] + '/cli.jpg', 'rb').read()\n"
+      "ref = np.load(sys.argv[3] + '/cli.npy')\n"
+      "lrn_img.process_file(sys.argv[2], sys.argv[3] + '/py.npy')\n"
+      "x = np.load(sys.argv[3] + '/py.npy')\n"
+      "assert np.array_equal(x, ref)\n"
+      "print(lrn_img.__version__)\n";
+  const RunResult r = run_program({"/usr/bin/env", "-u", "PYTHONHOME", "PYTHONPATH=" + dir, "/usr/bin/python3",
+                                   "-c", code, dir, sample_path("rocket.jpg"), tmp.path()});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(first_line(r.out) == version());
+}
+#endif
+
 }  // namespace
 
 TEST_CASE("install: cmake --install --prefix P installs a working lrn-img, its man page, completion and docs",
@@ -71,6 +105,12 @@ TEST_CASE("install: cmake --install --prefix P installs a working lrn-img, its m
   REQUIRE(install.exit_code == 0);
   check_runs(prefix.file("bin/lrn-img"), prefix);
   check_data_files(prefix.path());
+#ifdef LRN_PYTHON_MODULE
+  // Python's own scheme for a prefix other than /usr and /usr/local: P/lib/python3.X/site-packages.
+  const std::string dir = python_dir(prefix.path());
+  CHECK_THAT(dir, Contains(prefix.file("lib/python3.")) && Contains("/site-packages"));
+  check_python(dir, prefix);
+#endif
 }
 
 TEST_CASE("install: cpack builds a .deb whose Depends name what lrn-img loads, and whose lrn-img runs",
@@ -102,6 +142,10 @@ TEST_CASE("install: cpack builds a .deb whose Depends name what lrn-img loads, a
   // libstdc++6 is there for liblrn_img.so.1 (for embedders); the lrn-img binary itself links
   // it statically (not under the sanitizers): checked on the extracted binary below.
   CHECK_THAT(depends, Contains("libstdc++6"));
+#ifdef LRN_PYTHON_MODULE
+  CHECK_THAT(depends, Contains("python3-numpy"));    // stated: the module imports it
+  CHECK_THAT(depends, Contains("python3 (<<"));      // stated: the module's ABI
+#endif
 
   TempDir root;
   const RunResult extract = run_program({LRN_DPKG_DEB, "-x", deb, root.path()});
@@ -118,4 +162,9 @@ TEST_CASE("install: cpack builds a .deb whose Depends name what lrn-img loads, a
   const RunResult lib = run_program({LRN_OBJDUMP, "-p", root.file(std::string("usr/") + LRN_INSTALL_LIBDIR + "/liblrn_img.so.1")});
   REQUIRE(lib.exit_code == 0);
   CHECK_THAT(lib.out, Contains("SONAME               liblrn_img.so.1"));
+#ifdef LRN_PYTHON_MODULE
+  // Where Debian's python3 looks under /usr.
+  CHECK(python_dir(root.path()) == root.file("usr/lib/python3/dist-packages"));
+  check_python(python_dir(root.path()), root);
+#endif
 }

@@ -59,6 +59,13 @@ class LRN_IMG_API InvalidArgument : public Error {
   std::string parameter_, value_;
 };
 
+/// A normalize() call stopped because its cancel flag was raised (process_file reports its
+/// cancellation as a FileError naming the input, since nothing was written).
+class LRN_IMG_API Cancelled : public Error {
+ public:
+  Cancelled();
+};
+
 /// Anything about a file: missing, unreadable, damaged, not a supported format, not
 /// writable, or holding what the output format cannot store. Nothing is written when it is
 /// thrown (outputs are all-or-nothing). The command line exits 1; Python raises OSError.

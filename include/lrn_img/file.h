@@ -17,6 +17,12 @@ namespace lrn_img {
 /// File formats, read by content and written by OUT's extension or FileOptions::format.
 enum class Format { Jpeg, Png, Npy, Pnm, Tiff, Webp };  ///< Pnm: binary PGM (1 channel) or PPM (3)
 
+/// The format a file name asks for by its extension (.jpg, .jpeg, .png, .npy, any case), as
+/// process_file reads OUT's name; empty when it names none.
+LRN_IMG_API std::optional<Format> format_of_name(const std::string& name);
+/// "JPEG", "PNG", ".npy", as messages name them.
+LRN_IMG_API const char* format_name(Format f);
+
 /// The sample type of a .npy output.
 enum class Dtype { F32, F16 };
 
@@ -39,7 +45,7 @@ struct FileOptions {
   bool lenient = false;                  ///< decode what can be decoded of a damaged file
   bool strict = false;                   ///< every warning is a FileError
   bool auto_orient = true;               ///< apply a JPEG's EXIF orientation
-  unsigned threads = 1;                  ///< threads for this file, >= 1 (0: one per core)
+  unsigned threads = 1;                  ///< threads for this file, >= 1 (0: usable_cores())
   std::optional<Format> format;          ///< OUT's format; empty: from OUT's extension
   /// Receives each warning (alpha dropped, CMYK converted, ...), one line naming the file,
   /// spelled by `spelling`. Empty: warnings are dropped (with strict they still throw).

@@ -1,6 +1,8 @@
 // Normalizing a tensor in memory.
 #pragma once
 
+#include <atomic>
+
 #include "lrn_img/export.h"
 #include "lrn_img/params.h"
 #include "lrn_img/tensor.h"
@@ -15,15 +17,27 @@ namespace lrn_img {
 ///   strides may differ (out may be channel-first when in is channel-last).
 /// - out may be in itself (same data and strides): normalization in place. Any other overlap
 ///   between the two is refused.
-/// - threads: worker threads, >= 1 (0: one per available core). Results do not depend on it.
+/// - threads: worker threads, >= 1 (0: usable_cores()). Results do not depend on it.
 /// - Results are bit-identical to lrn-img's on the same float32 values, on every CPU.
+///
+/// - cancel: when set, checked between blocks of at most 4096 pixels (by every thread); once
+///   it is true, normalize stops and throws Cancelled. out then holds a mix of normalized and
+///   untouched values. It may be raised from another thread or a signal handler.
 ///
 /// Throws InvalidArgument for a geometry mismatch, a zero stride on an axis longer than 1 of
 /// out, partial overlap, or bad parameters (resolve()'s errors). Nothing is written then.
 LRN_IMG_API void normalize(const ConstTensorView& in, const TensorView& out, const Params& params,
-                           unsigned threads = 1);
+                           unsigned threads = 1, const std::atomic<bool>* cancel = nullptr);
 /// The same with parameters already resolved (saves resolving them on every call).
 LRN_IMG_API void normalize(const ConstTensorView& in, const TensorView& out,
-                           const Resolved& params, unsigned threads = 1);
+                           const Resolved& params, unsigned threads = 1,
+                           const std::atomic<bool>* cancel = nullptr);
+
+/// The cores this process may use: the CPUs of its affinity mask, capped by a cgroup v2 CPU
+/// quota when one is set (a container's --cpus), at least 1; what threads = 0 means here and
+/// in FileOptions, and lrn-img's default for --threads. std::thread::hardware_concurrency()
+/// sees neither the mask nor the quota. Reads /sys on every call (about 12 us): a caller that
+/// normalizes many small tensors asks once and passes the count.
+LRN_IMG_API unsigned usable_cores();
 
 }  // namespace lrn_img

@@ -2,9 +2,11 @@
 // RunOptions, then the same lrn::process_file the command line runs for IN OUT.
 #include "lrn_img/file.h"
 
-#include <thread>
+#include <fmt/format.h>
 
 #include "lrn/resolve.h"
+#include "image/format.h"
+#include "pipeline/cores.h"
 #include "pipeline/pipeline.h"
 
 namespace lrn_img {
@@ -17,8 +19,8 @@ lrn::RunOptions run_options(const FileOptions& o) {
     throw InvalidArgument(param("quality") + ": " + std::to_string(o.quality) + " is not in 1..100",
                           "quality", std::to_string(o.quality));
   if (o.pixel_scale != 255 && o.pixel_scale != 1)
-    throw InvalidArgument(param("pixel_scale") + ": " + std::to_string(o.pixel_scale) +
-                              " is not 255 or 1", "pixel_scale", std::to_string(o.pixel_scale));
+    throw InvalidArgument(param("pixel_scale") + fmt::format(": {} is not 255 or 1", o.pixel_scale),
+                          "pixel_scale", fmt::format("{}", o.pixel_scale));
   if (o.lenient && o.strict)
     throw InvalidArgument(param("lenient") + " and " + param("strict") +
                               " contradict each other: give one of them", "strict");
@@ -39,7 +41,7 @@ lrn::RunOptions run_options(const FileOptions& o) {
   run.lenient = o.lenient;
   run.strict = o.strict;
   run.auto_orient = o.auto_orient;
-  run.threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  run.threads = o.threads ? o.threads : lrn::usable_cores();
   if (o.format) run.out_format = static_cast<lrn::Format>(static_cast<int>(*o.format));
   run.cancel = o.cancel;
   // As the command line does: under strict a warning fails the file; otherwise it goes to
@@ -63,6 +65,15 @@ static_assert(static_cast<int>(Format::Png) == static_cast<int>(lrn::Format::Png
 static_assert(static_cast<int>(Format::Pnm) == static_cast<int>(lrn::Format::Pnm));
 static_assert(static_cast<int>(Format::Tiff) == static_cast<int>(lrn::Format::Tiff));
 static_assert(static_cast<int>(Format::Webp) == static_cast<int>(lrn::Format::Webp));
+static_assert(static_cast<int>(Format::Jpeg) == static_cast<int>(lrn::Format::Jpeg));
+
+std::optional<Format> format_of_name(const std::string& name) {
+  const auto f = lrn::format_from_extension(name);
+  if (!f) return std::nullopt;
+  return static_cast<Format>(static_cast<int>(*f));
+}
+
+const char* format_name(Format f) { return lrn::format_name(static_cast<lrn::Format>(static_cast<int>(f))); }
 
 void process_file(const std::string& in, const std::string& out, const FileOptions& options) {
   try {

@@ -2,13 +2,13 @@
 // read where they are (interleaved or planar) go straight through it; any other strides are
 // gathered into an interleaved row and scattered back.
 #include <algorithm>
-#include <thread>
 #include <vector>
 
 #include "lrn/kernel.h"
 #include "lrn/resolve.h"
 #include "lrn_img/errors.h"
 #include "lrn_img/normalize.h"
+#include "pipeline/cores.h"
 #include "pipeline/parallel.h"
 
 namespace lrn_img {
@@ -112,11 +112,15 @@ ConstTensorView make_view(const float* data, Layout layout, const std::size_t* d
   return contiguous(data, layout, dims, rank);
 }
 
-void normalize(const ConstTensorView& in, const TensorView& out, const Params& params, unsigned threads) {
-  normalize(in, out, resolve(params), threads);
+unsigned usable_cores() { return lrn::usable_cores(); }
+
+void normalize(const ConstTensorView& in, const TensorView& out, const Params& params, unsigned threads,
+               const std::atomic<bool>* cancel) {
+  normalize(in, out, resolve(params), threads, cancel);
 }
 
-void normalize(const ConstTensorView& in, const TensorView& out, const Resolved& r, unsigned threads) {
+void normalize(const ConstTensorView& in, const TensorView& out, const Resolved& r, unsigned threads,
+               const std::atomic<bool>* cancel) {
   const lrn::LrnParams p{r.before, r.after, r.bias, r.alpha, r.beta};
   if (const auto problems = lrn::validate(p); !problems.empty())
     throw InvalidArgument(problems[0]);
@@ -138,6 +142,7 @@ void normalize(const ConstTensorView& in, const TensorView& out, const Resolved&
   auto run = [&](std::size_t begin, std::size_t end) {
     std::vector<float> row;
     for (std::size_t item = begin; item < end; ++item) {
+      if (cancel && cancel->load(std::memory_order_relaxed)) return;
       const std::size_t n = item / (rows * chunks), y = item / chunks % rows, k = item % chunks;
       const std::size_t x0 = k * kChunk, count = std::min(kChunk, row_pixels - x0);
       const float* src = in.data + static_cast<std::ptrdiff_t>(n) * in.image_stride +
@@ -166,14 +171,15 @@ void normalize(const ConstTensorView& in, const TensorView& out, const Resolved&
     }
   };
   const std::size_t items = in.images * rows * chunks;
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  if (threads == 0) threads = lrn::usable_cores();
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, items));
   if (threads <= 1) {
     run(0, items);
-    return;
+  } else {
+    lrn::WorkerPool pool(threads);
+    pool.run(items, 1, run);
   }
-  lrn::WorkerPool pool(threads);
-  pool.run(items, 1, run);
+  if (cancel && cancel->load()) throw Cancelled();
 }
 
 }  // namespace lrn_img

@@ -22,7 +22,7 @@
 #include <utility>
 
 #include "cli/wording.h"
-#include "cli/cores.h"
+#include "pipeline/cores.h"
 #include "cli/report.h"
 #include "image/output_file.h"
 

@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "cli/command_line.h"
-#include "cli/cores.h"
+#include "pipeline/cores.h"
 #include "cli/help.h"
 #include "cli/numbers.h"
 #include "image/codec_table.h"

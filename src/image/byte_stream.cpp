@@ -18,7 +18,8 @@ void ByteSource::read_exact(void* dst, std::size_t n, const char* what) {
   auto* out = static_cast<std::uint8_t*>(dst);
   while (n > 0) {
     const std::size_t got = read(out, n);
-    if (got == 0) throw FileError("cannot decode " + quoted(name()) + ": " + what + " is truncated");
+    if (got == 0) throw FileError("cannot decode " + quoted(name()) + ": " + what + " is truncated",
+                    name());
     out += got;
     n -= got;
   }
@@ -103,7 +104,8 @@ class FdSource : public ByteSource {
       throw_if_stopped();
       const ssize_t got = ::read(fd_, dst, n);
       if (got >= 0) return static_cast<std::size_t>(got);
-      if (errno != EINTR) throw FileError("cannot read " + quoted(name_) + ": " + errno_phrase(errno));
+      if (errno != EINTR) throw FileError("cannot read " + quoted(name_) + ": " + errno_phrase(errno),
+                    name_);
     }
   }
 
@@ -155,7 +157,8 @@ class MemorySource : public ByteSource {
 };
 
 [[noreturn]] void throw_read_error(const std::string& path, int err) {
-  throw FileError("cannot read " + quoted(path) + ": " + errno_phrase(err));
+  throw FileError("cannot read " + quoted(path) + ": " + errno_phrase(err),
+                    path);
 }
 
 }  // namespace

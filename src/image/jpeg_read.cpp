@@ -277,7 +277,8 @@ void JpegReader::choose_output() {
       return;
     default:
       throw FileError("cannot decode " + quoted(err_.name) + ": unsupported JPEG colour space (" +
-                      std::to_string(cinfo_.num_components) + " components)");
+                      std::to_string(cinfo_.num_components) + " components)",
+                    err_.name);
   }
 }
 

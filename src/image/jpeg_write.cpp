@@ -118,7 +118,8 @@ class JpegWriter final : public ImageWriter {
 JpegWriter::JpegWriter(ByteSink& sink, const ImageInfo& info, const EncodeOptions& opt)
     : sink_(sink), info_(info) {
   const std::string why = unsupported(info);
-  if (!why.empty()) throw FileError("cannot write " + quoted(sink.name()) + ": " + why);
+  if (!why.empty()) throw FileError("cannot write " + quoted(sink.name()) + ": " + why,
+                    sink.name());
   install_error_mgr(err_, cinfo_, ignore_message);
   if (!try_create(&cinfo_, &err_)) fail();
   dest_.out = &sink;
@@ -173,7 +174,8 @@ void JpegWriter::finish() {
 
 void JpegWriter::fail() {
   if (err_.cause) std::rethrow_exception(err_.cause);
-  throw FileError("cannot write " + quoted(sink_.name()) + ": " + tidy(err_.message));
+  throw FileError("cannot write " + quoted(sink_.name()) + ": " + tidy(err_.message),
+                    sink_.name());
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ constexpr std::uint64_t kMaxChannels = 65536;
 constexpr bool kHostBigEndian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
 
 [[noreturn]] void fail(const std::string& name, const std::string& why) {
-  throw FileError("cannot decode " + quoted(name) + ": " + why);
+  throw FileError("cannot decode " + quoted(name) + ": " + why,
+                    name);
 }
 
 struct Header {
@@ -417,9 +418,11 @@ std::unique_ptr<ImageWriter> open_npy_writer(ByteSink& sink, const ImageInfo& in
                                              const EncodeOptions& opt) {
   if (info.type != SampleType::F32 && info.type != SampleType::F16)
     throw FileError("cannot write " + quoted(sink.name()) +
-                    ": .npy output takes float32 or float16 samples");
+                    ": .npy output takes float32 or float16 samples",
+                    sink.name());
   if (info.width == 0 || info.height == 0 || info.channels == 0)
-    throw FileError("cannot write " + quoted(sink.name()) + ": the image has no pixels");
+    throw FileError("cannot write " + quoted(sink.name()) + ": the image has no pixels",
+                    sink.name());
   return std::make_unique<NpyWriter>(sink, info, opt);
 }
 

@@ -28,7 +28,8 @@ namespace {
 constexpr std::size_t kBufferSize = 256 * 1024;
 
 [[noreturn]] void throw_write_error(const std::string& path, int err) {
-  throw FileError("cannot write " + quoted(path) + ": " + errno_phrase(err));
+  throw FileError("cannot write " + quoted(path) + ": " + errno_phrase(err),
+                    path);
 }
 
 // The folder part of a path as rename() and mkstemp() need it ("." for a bare name).
@@ -78,7 +79,8 @@ std::string resolve_target(const std::string& path) {
   if (::realpath(path.c_str(), resolved)) return resolved;
   if (errno == ENOENT)
     throw FileError("cannot write " + quoted(path) +
-                    ": not writing through a dangling symlink; remove it or create its target");
+                    ": not writing through a dangling symlink; remove it or create its target",
+                    path);
   throw_write_error(path, errno);
 }
 

@@ -176,9 +176,11 @@ void PngReader::bad_crc(const std::string& type) {
 
 void PngReader::open_context() {
   if (const char* missing = lrn_glue::spng_load_error())
-    throw FileError("cannot decode " + quoted(in_->name()) + ": PNG support unavailable: " + missing);
+    throw FileError("cannot decode " + quoted(in_->name()) + ": PNG support unavailable: " + missing,
+                    in_->name());
   ctx_.reset(spng_ctx_new(0));
-  if (!ctx_) throw FileError("cannot decode " + quoted(in_->name()) + ": out of memory");
+  if (!ctx_) throw FileError("cannot decode " + quoted(in_->name()) + ": out of memory",
+                    in_->name());
   input_.in = in_.get();
   input_.crc = &crc_;
   // By default a bad CRC on a critical chunk is an error, and spng drops an ancillary chunk
@@ -293,7 +295,8 @@ void PngReader::check_interlaced_size(const spng_ihdr& h) {
   throw FileError("cannot decode " + quoted(in_->name()) + ": truncated image data (" +
                   std::to_string(*left) + " bytes left cannot hold a " +
                   std::to_string(h.width) + "x" + std::to_string(h.height) +
-                  " interlaced image)");
+                  " interlaced image)",
+                    in_->name());
 }
 
 // Reads the chunks after the image up to IEND: the CRC of the last IDAT chunk, and whether
@@ -383,11 +386,14 @@ class PngWriter final : public ImageWriter {
 
 PngWriter::PngWriter(ByteSink& sink, const ImageInfo& info) : sink_(sink), info_(info) {
   const std::string why = unsupported(info);
-  if (!why.empty()) throw FileError("cannot write " + quoted(sink.name()) + ": " + why);
+  if (!why.empty()) throw FileError("cannot write " + quoted(sink.name()) + ": " + why,
+                    sink.name());
   if (const char* missing = lrn_glue::spng_load_error())
-    throw FileError("cannot write " + quoted(sink.name()) + ": PNG support unavailable: " + missing);
+    throw FileError("cannot write " + quoted(sink.name()) + ": PNG support unavailable: " + missing,
+                    sink.name());
   ctx_.reset(spng_ctx_new(SPNG_CTX_ENCODER));
-  if (!ctx_) throw FileError("cannot write " + quoted(sink.name()) + ": out of memory");
+  if (!ctx_) throw FileError("cannot write " + quoted(sink.name()) + ": out of memory",
+                    sink.name());
   output_.out = &sink;
   if (int rc = spng_set_png_stream(ctx_.get(), write_fn, &output_)) fail(rc);
   configure();
@@ -430,7 +436,8 @@ void PngWriter::finish() {
 
 void PngWriter::fail(int rc) {
   if (output_.cause) std::rethrow_exception(output_.cause);
-  throw FileError("cannot write " + quoted(sink_.name()) + ": " + describe(rc));
+  throw FileError("cannot write " + quoted(sink_.name()) + ": " + describe(rc),
+                    sink_.name());
 }
 
 }  // namespace

@@ -41,6 +41,8 @@ std::string Error::worded(const Spelling& spell) const { return lrn_img::worded(
 InvalidArgument::InvalidArgument(const std::string& text, std::string parameter, std::string value)
     : Error(text), parameter_(std::move(parameter)), value_(std::move(value)) {}
 
+Cancelled::Cancelled() : Error("cancelled") {}
+
 FileError::FileError(const std::string& text, std::string path)
     : Error(text), path_(std::move(path)) {}
 

@@ -1,6 +1,9 @@
 // Resolving stated parameters: presets, conventions, windows, ranges (lrn/resolve.h).
 #include "lrn/resolve.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "lrn_img/errors.h"
@@ -20,6 +23,32 @@ std::string plain(const std::string& s) {
   return out;
 }
 
+// The shortest text that reads back as v ("-1", "0.0001", "nan", "inf"), for "got V".
+std::string number(double v) {
+  char buf[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (!std::isfinite(v) || std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
+// The numbers' ranges, all problems in one message naming each parameter and its value.
+void check_numbers(double bias, double alpha, double beta) {
+  std::string all, first;
+  auto problem = [&](const char* name, const std::string& text) {
+    all += (all.empty() ? "" : "; ") + text;
+    if (first.empty()) first = name;
+  };
+  if (!std::isfinite(bias) || bias < 0)
+    problem("bias", param("bias") + " must be a finite number >= 0, got " + number(bias));
+  if (!std::isfinite(alpha) || alpha < 0)
+    problem("alpha", param("alpha") + " must be a finite number >= 0, got " + number(alpha));
+  if (!std::isfinite(beta)) problem("beta", param("beta") + " must be a finite number, got " + number(beta));
+  if (bias == 0 && alpha == 0) problem("bias", param("bias") + " and " + param("alpha") + " cannot both be 0");
+  if (!all.empty()) throw InvalidArgument(all, first);
+}
+
 }  // namespace
 
 const std::vector<PresetDef>& preset_defs() {
@@ -30,7 +59,7 @@ const std::vector<PresetDef>& preset_defs() {
       {"alexnet-paper", "Krizhevsky et al. 2012 (n=5, k=2; the paper does not divide alpha)",
        Convention::Tf, 2, 2.0, 1e-4, 0.75},
       {"caffe-alexnet", "Caffe's AlexNet LRN layer", Convention::Caffe, 5, 1.0, 1e-4, 0.75},
-      {"torch-defaults", "torch.nn.LocalResponseNorm's defaults (give --size)", Convention::Torch,
+      {"torch-defaults", "torch.nn.LocalResponseNorm's defaults (the size must be given)", Convention::Torch,
        std::nullopt, 1.0, 1e-4, 0.75},
   };
   return defs;
@@ -106,6 +135,11 @@ LrnParams resolve_params(const lrn_img::Params& in, FrameworkParams* stated) {
   const std::optional<int> window = tf ? in.radius : in.size;
   if (window) {
     const char* name = tf ? "radius" : "size";
+    const int least = tf ? 0 : 1;
+    if (*window < least)
+      throw InvalidArgument(param(name) + " must be >= " + std::to_string(least) + ", got " +
+                                std::to_string(*window),
+                            name, std::to_string(*window));
     if (*window > kMaxWindow)
       throw InvalidArgument(param(name) + ": " + std::to_string(*window) + " is over " +
                                 std::to_string(kMaxWindow),
@@ -118,6 +152,7 @@ LrnParams resolve_params(const lrn_img::Params& in, FrameworkParams* stated) {
                               " N (the window size)",
                           "size");
   }
+  check_numbers(f.bias, f.alpha, f.beta);
   std::string why;
   const auto p = to_lrn(f, &why);
   if (!p) throw InvalidArgument(why, tf ? "radius" : "size", std::to_string(f.window));

@@ -65,11 +65,13 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
     if (p.t.images > 1)
       throw FileError("cannot write " + quoted(out_name) + ": " + quoted(in_name) + " holds " +
                       std::to_string(p.t.images) + " images and " + writes.name +
-                      " holds one; write .npy instead");
+                      " holds one; write .npy instead",
+                    out_name);
     if (p.color > 4 || (writes.out_colors && !(writes.out_colors & colors_bit(p.color))))
       throw FileError("cannot write " + quoted(out_name) + ": " + std::to_string(p.color) +
                       "-channel data cannot be stored as " + writes.name + " (" +
-                      writes.colors_text + "); write .npy instead");
+                      writes.colors_text + "); write .npy instead",
+                    out_name);
   }
   if (exact) {
     // The output keeps the input's layout and shape (lrn/layout.h): no transpose either way.
@@ -542,7 +544,8 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
 void process_file(const std::string& in, const std::string& out, const RunOptions& opt) {
   const Format f = output_format(out, opt);
   if (in != "-" && same_file(in, out))
-    throw FileError("refusing to write " + quoted(out) + ": it is the input file");
+    throw FileError("refusing to write " + quoted(out) + ": it is the input file",
+                    out);
   auto src = open_source(in);
   OutputFile file(out);
   process_stream(std::move(src), file, f, opt);

@@ -1,5 +1,5 @@
 // usable_cores(): sched affinity and the cgroup v2 CPU quota.
-#include "cli/cores.h"
+#include "pipeline/cores.h"
 
 #include <sched.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-namespace lrn::cli {
+namespace lrn {
 namespace {
 
 // cgroup v2 "cpu.max" holds "QUOTA PERIOD" or "max PERIOD"; 0 when there is no quota.
@@ -38,4 +38,4 @@ unsigned usable_cores() {
   return n;
 }
 
-}  // namespace lrn::cli
+}  // namespace lrn
