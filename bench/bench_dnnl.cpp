@@ -111,12 +111,13 @@ int main(int argc, char** argv) {
   p.beta = kBeta;
   p.bias = kBias;
 
-  std::printf("oneDNN %d.%d.%d, one thread (OMP_NUM_THREADS=1), %d runs, (%zu, C, %zu, %zu) "
-              "float32, radius 2 / local_size 5, beta 0.75\n\n",
-              dnnl_version()->major, dnnl_version()->minor, dnnl_version()->patch, runs, images,
-              kH, kW);
-  std::printf("| C | layout | memcpy ms | lrn-img ms | lrn-img x memcpy | oneDNN impl | oneDNN ms "
-              "| oneDNN x memcpy | oneDNN / lrn-img | max rel diff |\n");
+  std::printf(
+      "oneDNN %d.%d.%d, one thread (OMP_NUM_THREADS=1), %d runs, (%zu, C, %zu, %zu) "
+      "float32, radius 2 / local_size 5, beta 0.75\n\n",
+      dnnl_version()->major, dnnl_version()->minor, dnnl_version()->patch, runs, images, kH, kW);
+  std::printf(
+      "| C | layout | memcpy ms | lrn-img ms | lrn-img x memcpy | oneDNN impl | oneDNN ms "
+      "| oneDNN x memcpy | oneDNN / lrn-img | max rel diff |\n");
   std::printf("|---:|---|---:|---:|---:|---|---:|---:|---:|---:|\n");
   for (const std::size_t c : channels) {
     const std::size_t hw = kH * kW, count = images * c * hw;

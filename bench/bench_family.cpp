@@ -8,21 +8,21 @@
 // methods: the statistics pass and the output pass both count).
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "pipeline/driver.h"
 #include "lrn/family/gcn.h"
 #include "lrn/family/lcn.h"
 #include "lrn/family/lms.h"
 #include "lrn/family/spatial_lrn.h"
+#include "pipeline/driver.h"
 
 using namespace lrn::family;
 
@@ -71,13 +71,19 @@ int main(int argc, char** argv) {
   const auto stride = static_cast<std::ptrdiff_t>(w * C);
 
   std::vector<Case> cases;
-  cases.push_back({"memcpy", "", [&] { std::memcpy(out.data(), in.data(), n * sizeof(float)); }, {}, {}});
-  auto add = [&](const std::string& name, const std::string& target, std::unique_ptr<Operation> op) {
+  cases.push_back(
+      {"memcpy", "", [&] { std::memcpy(out.data(), in.data(), n * sizeof(float)); }, {}, {}});
+  auto add = [&](const std::string& name, const std::string& target,
+                 std::unique_ptr<Operation> op) {
     if (!only.empty() && name.find(only) == std::string::npos) return;
     std::shared_ptr<Operation> shared(std::move(op));
-    cases.push_back({name, target,
-                     [&, shared] { run_image(*shared, {in.data(), stride}, {out.data(), stride}); },
-                     {}, {}});
+    cases.push_back({name,
+                     target,
+                     [&, shared] {
+                       run_image(*shared, {in.data(), stride}, {out.data(), stride});
+                     },
+                     {},
+                     {}});
   };
   SpatialLrnParams s5;
   add("spatial-lrn caffe, size 5", "<= 2.5", make_spatial_lrn(s5, g));
@@ -87,7 +93,8 @@ int main(int argc, char** argv) {
   add("lcn torch7, box 9 (joint)", "<= 6", make_lcn(LcnParams::defaults(LcnConvention::Torch7), g));
   add("lcn jarrett, Gaussian 9 (joint, 2 passes)", "<= 6",
       make_lcn(LcnParams::defaults(LcnConvention::Jarrett), g));
-  add("lcn pylearn2, Gaussian 7 (per channel, 2 passes)", "", make_lcn(LcnParams::defaults(LcnConvention::Pylearn2), g));
+  add("lcn pylearn2, Gaussian 7 (per channel, 2 passes)", "",
+      make_lcn(LcnParams::defaults(LcnConvention::Pylearn2), g));
   add("lcn pinto, box 3", "", make_lcn(LcnParams::defaults(LcnConvention::Pinto), g));
   add("lms torch7, box 9", "", make_lms(LmsParams{}, g));
   add("gcn pylearn2 (2 passes)", "", make_gcn(GcnParams{}, g));
@@ -104,11 +111,13 @@ int main(int argc, char** argv) {
   const double base = median(cases.front().ms), cpu_base = median(cases.front().cpu_ms);
   double load[3] = {0, 0, 0};
   if (getloadavg(load, 3) < 1) load[0] = -1;
-  std::printf("### Normalization family: %zux%zu x %zu floats, one thread, median of %d rounds "
-              "(load average %.1f)\n\n",
-              w, h, C, runs, load[0]);
-  std::printf("| case | wall ms | x memcpy (wall) | CPU ms | x memcpy (CPU) | target |\n"
-              "|---|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "### Normalization family: %zux%zu x %zu floats, one thread, median of %d rounds "
+      "(load average %.1f)\n\n",
+      w, h, C, runs, load[0]);
+  std::printf(
+      "| case | wall ms | x memcpy (wall) | CPU ms | x memcpy (CPU) | target |\n"
+      "|---|---:|---:|---:|---:|---:|\n");
   for (const Case& c : cases)
     std::printf("| %s | %.1f | %.2f | %.1f | %.2f | %s |\n", c.name.c_str(), median(c.ms),
                 median(c.ms) / base, median(c.cpu_ms), median(c.cpu_ms) / cpu_base,

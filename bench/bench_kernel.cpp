@@ -145,7 +145,7 @@ void print_table(const std::vector<Case>& cases) {
 #endif
 template <typename T>
 LRN_BENCH_OPAQUE void pipeline_to_floats(const T* src, std::size_t pixels, std::size_t inc,
-                                          std::size_t color, float scale, float* dst) {
+                                         std::size_t color, float scale, float* dst) {
   for (std::size_t i = 0; i < pixels; ++i)
     for (std::size_t c = 0; c < color; ++c)
       dst[i * color + c] = static_cast<float>(src[i * inc + c]) * scale;
@@ -162,10 +162,9 @@ struct PipelineQuantiser {
 
 template <typename T>
 LRN_BENCH_OPAQUE void pipeline_quantise(const float* f, std::size_t pixels, std::size_t color,
-                                         std::size_t outc, const PipelineQuantiser& q, T* dst) {
+                                        std::size_t outc, const PipelineQuantiser& q, T* dst) {
   for (std::size_t i = 0; i < pixels; ++i)
-    for (std::size_t c = 0; c < color; ++c)
-      dst[i * outc + c] = static_cast<T>(q(f[i * color + c]));
+    for (std::size_t c = 0; c < color; ++c) dst[i * outc + c] = static_cast<T>(q(f[i * color + c]));
 }
 
 /// Calls f(offset, count) over [0, total) in pieces of `block` (block 0: one piece), or, when
@@ -196,12 +195,14 @@ void bench_convert(const Options& o, lrn::Target target, const std::vector<float
   // The pipeline's row blocks are ~256 KB of floats: ~64 K samples, whole pixels.
   constexpr std::size_t kBlock = kChannels * 21 * 1024;
 
-  std::printf("\n### Sample conversions: %zu samples (%zux%zu x %zu), target %s, median of %d "
-              "runs\n\n",
-              n, o.width, o.height, kChannels, simd, o.runs);
-  std::printf("| conversion | data | pipeline.cpp loop ms | scalar target ms | %s ms | "
-              "speed-up vs loop |\n|---|---|---:|---:|---:|---:|\n",
-              simd);
+  std::printf(
+      "\n### Sample conversions: %zu samples (%zux%zu x %zu), target %s, median of %d "
+      "runs\n\n",
+      n, o.width, o.height, kChannels, simd, o.runs);
+  std::printf(
+      "| conversion | data | pipeline.cpp loop ms | scalar target ms | %s ms | "
+      "speed-up vs loop |\n|---|---|---:|---:|---:|---:|\n",
+      simd);
   for (const bool cached : {false, true}) {
     const std::size_t block = cached ? kBlock : 0;
     const char* data = cached ? "64 K-sample block, repeated (cache)" : "whole image (memory)";
@@ -210,46 +211,56 @@ void bench_convert(const Options& o, lrn::Target target, const std::vector<float
                     std::function<void(std::size_t, std::size_t, lrn::Target)> conv) {
       cases.push_back({name, [=] { in_blocks(n, block, cached, loop); }, {}});
       cases.push_back(
-          {name, [=] { in_blocks(n, block, cached, [&](auto a, auto c) { conv(a, c, scalar); }); },
+          {name,
+           [=] { in_blocks(n, block, cached, [&](auto a, auto c) { conv(a, c, scalar); }); },
            {}});
       cases.push_back(
-          {name, [=] { in_blocks(n, block, cached, [&](auto a, auto c) { conv(a, c, target); }); },
+          {name,
+           [=] { in_blocks(n, block, cached, [&](auto a, auto c) { conv(a, c, target); }); },
            {}});
     };
-    add3("u8 -> f32", [&](std::size_t a, std::size_t c) {
-           pipeline_to_floats(u8.data() + a, c / kChannels, kChannels, kChannels, to_float,
-                              out.data() + a);
-         },
-         [&](std::size_t a, std::size_t c, lrn::Target t) {
-           lrn::u8_to_f32(u8.data() + a, out.data() + a, c, to_float, t);
-         });
-    add3("u16 -> f32", [&](std::size_t a, std::size_t c) {
-           pipeline_to_floats(u16.data() + a, c / kChannels, kChannels, kChannels, to_float16,
-                              out.data() + a);
-         },
-         [&](std::size_t a, std::size_t c, lrn::Target t) {
-           lrn::u16_to_f32(u16.data() + a, out.data() + a, c, to_float16, t);
-         });
-    add3("f32 -> u8", [&](std::size_t a, std::size_t c) {
-           pipeline_quantise(in.data() + a, c / kChannels, kChannels, kChannels, pq,
-                             u8_out.data() + a);
-         },
-         [&](std::size_t a, std::size_t c, lrn::Target t) {
-           lrn::f32_to_u8(in.data() + a, u8_out.data() + a, c, q_scale, q_offset, t);
-         });
-    add3("f32 -> u16", [&](std::size_t a, std::size_t c) {
-           pipeline_quantise(in.data() + a, c / kChannels, kChannels, kChannels, pq16,
-                             u16_out.data() + a);
-         },
-         [&](std::size_t a, std::size_t c, lrn::Target t) {
-           lrn::f32_to_u16(in.data() + a, u16_out.data() + a, c, q_scale16, q_offset16, t);
-         });
+    add3(
+        "u8 -> f32",
+        [&](std::size_t a, std::size_t c) {
+          pipeline_to_floats(u8.data() + a, c / kChannels, kChannels, kChannels, to_float,
+                             out.data() + a);
+        },
+        [&](std::size_t a, std::size_t c, lrn::Target t) {
+          lrn::u8_to_f32(u8.data() + a, out.data() + a, c, to_float, t);
+        });
+    add3(
+        "u16 -> f32",
+        [&](std::size_t a, std::size_t c) {
+          pipeline_to_floats(u16.data() + a, c / kChannels, kChannels, kChannels, to_float16,
+                             out.data() + a);
+        },
+        [&](std::size_t a, std::size_t c, lrn::Target t) {
+          lrn::u16_to_f32(u16.data() + a, out.data() + a, c, to_float16, t);
+        });
+    add3(
+        "f32 -> u8",
+        [&](std::size_t a, std::size_t c) {
+          pipeline_quantise(in.data() + a, c / kChannels, kChannels, kChannels, pq,
+                            u8_out.data() + a);
+        },
+        [&](std::size_t a, std::size_t c, lrn::Target t) {
+          lrn::f32_to_u8(in.data() + a, u8_out.data() + a, c, q_scale, q_offset, t);
+        });
+    add3(
+        "f32 -> u16",
+        [&](std::size_t a, std::size_t c) {
+          pipeline_quantise(in.data() + a, c / kChannels, kChannels, kChannels, pq16,
+                            u16_out.data() + a);
+        },
+        [&](std::size_t a, std::size_t c, lrn::Target t) {
+          lrn::f32_to_u16(in.data() + a, u16_out.data() + a, c, q_scale16, q_offset16, t);
+        });
     time_rounds(cases, o.runs);
     for (std::size_t i = 0; i < cases.size(); i += 3) {
       const double loop = median(cases[i].ms), ref = median(cases[i + 1].ms),
                    fast = median(cases[i + 2].ms);
-      std::printf("| %s | %s | %.2f | %.2f | %.2f | %.1fx |\n", cases[i].name.c_str(), data,
-                  loop, ref, fast, loop / fast);
+      std::printf("| %s | %s | %.2f | %.2f | %.2f | %.1fx |\n", cases[i].name.c_str(), data, loop,
+                  ref, fast, loop / fast);
     }
   }
 }
@@ -260,11 +271,13 @@ void bench_convert(const Options& o, lrn::Target target, const std::vector<float
 void bench_tensor(const Options& o, lrn::Target target) {
   constexpr std::size_t kImages = 8, kPlane = 55 * 55;
   const lrn::LrnParams p = lrn::LrnParams::tf(2, 1.0, 0.001 / 9, 0.75);
-  std::printf("\n### (8, C, 55, 55) float32, radius 2, beta 0.75, 1 thread, target %s, median "
-              "of %d runs\n\n",
-              lrn::target_name(target), o.runs);
-  std::printf("| C | memcpy ms | NCHW run_planar ms | x memcpy | NHWC run ms | x memcpy |\n"
-              "|---:|---:|---:|---:|---:|---:|\n");
+  std::printf(
+      "\n### (8, C, 55, 55) float32, radius 2, beta 0.75, 1 thread, target %s, median "
+      "of %d runs\n\n",
+      lrn::target_name(target), o.runs);
+  std::printf(
+      "| C | memcpy ms | NCHW run_planar ms | x memcpy | NHWC run ms | x memcpy |\n"
+      "|---:|---:|---:|---:|---:|---:|\n");
   for (std::size_t channels : {3, 16, 96, 256}) {
     const std::size_t floats = kImages * channels * kPlane;
     std::vector<float> in(floats), out(floats, 0.0f);
@@ -280,9 +293,9 @@ void bench_tensor(const Options& o, lrn::Target target) {
       };
     };
     std::vector<Case> cases = {
-        {"memcpy", repeat([&] { std::memcpy(out.data(), in.data(), floats * sizeof(float)); }),
-         {}},
-        {"nchw", repeat([&] {
+        {"memcpy", repeat([&] { std::memcpy(out.data(), in.data(), floats * sizeof(float)); }), {}},
+        {"nchw",
+         repeat([&] {
            for (std::size_t n = 0; n < kImages; ++n)
              k.run_planar(in.data() + n * channels * kPlane, kPlane,
                           out.data() + n * channels * kPlane, kPlane, kPlane);
@@ -294,8 +307,8 @@ void bench_tensor(const Options& o, lrn::Target target) {
     const double n = static_cast<double>(passes);
     const double copy = median(cases[0].ms) / n, nchw = median(cases[1].ms) / n,
                  nhwc = median(cases[2].ms) / n;
-    std::printf("| %zu | %.3f | %.3f | %.2f | %.3f | %.2f |\n", channels, copy, nchw,
-                nchw / copy, nhwc, nhwc / copy);
+    std::printf("| %zu | %.3f | %.3f | %.2f | %.3f | %.2f |\n", channels, copy, nchw, nchw / copy,
+                nhwc, nhwc / copy);
   }
 }
 
@@ -326,19 +339,22 @@ int main(int argc, char** argv) {
     // The same bytes as the kernel reads and writes: all of in, copied over all of out.
     std::vector<Case> cases = {
         {"memcpy in -> out",
-         [&] { std::memcpy(out.data(), in.data(), floats * sizeof(float)); }, {}},
-        {"lrn beta 0.75 (sqrt/div path)",
-         [&] { fast.run(in.data(), out.data(), pixels); }, {}},
+         [&] { std::memcpy(out.data(), in.data(), floats * sizeof(float)); },
+         {}},
+        {"lrn beta 0.75 (sqrt/div path)", [&] { fast.run(in.data(), out.data(), pixels); }, {}},
         {"lrn beta 0.6 (exp/log in double)",
-         [&] { general.run(in.data(), out.data(), pixels); }, {}},
+         [&] { general.run(in.data(), out.data(), pixels); },
+         {}},
         {"naive scalar loop, std::pow (float), beta 0.75",
-         [&] { naive_lrn(p, in.data(), out.data(), pixels); }, {}},
+         [&] { naive_lrn(p, in.data(), out.data(), pixels); },
+         {}},
     };
     time_rounds(cases, o.runs);
 
-    std::printf("%zux%zu, %zu channels float HWC, values 0..255, radius 2, 1 thread, target %s, "
-                "median of %d runs\n\n",
-                o.width, o.height, kChannels, lrn::target_name(target), o.runs);
+    std::printf(
+        "%zux%zu, %zu channels float HWC, values 0..255, radius 2, 1 thread, target %s, "
+        "median of %d runs\n\n",
+        o.width, o.height, kChannels, lrn::target_name(target), o.runs);
     print_table(cases);
   }
   if (o.convert) bench_convert(o, target, in, out);

@@ -4,8 +4,8 @@
 #include <tiffio.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <vector>
 
 int main(int argc, char** argv) {

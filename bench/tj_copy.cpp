@@ -46,10 +46,12 @@ int main(int argc, char** argv) {
   tjhandle dec = tjInitDecompress();
   if (!dec) fail("tjInitDecompress failed");
   int width = 0, height = 0, subsamp = 0, colorspace = 0;
-  if (tjDecompressHeader3(dec, jpeg.data(), jpeg.size(), &width, &height, &subsamp, &colorspace) != 0)
+  if (tjDecompressHeader3(dec, jpeg.data(), jpeg.size(), &width, &height, &subsamp, &colorspace) !=
+      0)
     fail("tjDecompressHeader3", dec);
   std::vector<unsigned char> rgb(static_cast<std::size_t>(width) * height * 3);
-  if (tjDecompress2(dec, jpeg.data(), jpeg.size(), rgb.data(), width, 0, height, TJPF_RGB, kFlags) != 0)
+  if (tjDecompress2(dec, jpeg.data(), jpeg.size(), rgb.data(), width, 0, height, TJPF_RGB,
+                    kFlags) != 0)
     fail("tjDecompress2", dec);
   tjDestroy(dec);
 

@@ -4,8 +4,8 @@
 #include <webp/decode.h>
 #include <webp/encode.h>
 
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   if (!f) return 1;
   std::vector<unsigned char> data;
   unsigned char buf[1 << 16];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) data.insert(data.end(), buf, buf + n);
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;)
+    data.insert(data.end(), buf, buf + n);
   std::fclose(f);
   int w = 0, h = 0;
   std::uint8_t* rgb = WebPDecodeRGB(data.data(), data.size(), &w, &h);

@@ -28,15 +28,17 @@ std::string py_shape(const std::vector<std::size_t>& shape) {
 }
 
 constexpr lrn_img::Convention kConventions[] = {lrn_img::Convention::Tf, lrn_img::Convention::Torch,
-                                                lrn_img::Convention::Onnx, lrn_img::Convention::Caffe};
-constexpr lrn_img::Layout kLayouts[] = {lrn_img::Layout::Hwc, lrn_img::Layout::Chw, lrn_img::Layout::Nhwc,
-                                        lrn_img::Layout::Nchw};
+                                                lrn_img::Convention::Onnx,
+                                                lrn_img::Convention::Caffe};
+constexpr lrn_img::Layout kLayouts[] = {lrn_img::Layout::Hwc, lrn_img::Layout::Chw,
+                                        lrn_img::Layout::Nhwc, lrn_img::Layout::Nchw};
 
 lrn_img::Convention parse_convention(const std::string& name) {
   for (const lrn_img::Convention c : kConventions)
     if (name == lrn_img::convention_name(c)) return c;
-  throw InvalidArgument(param("convention") + " " + quoted(name) + " is not 'tf', 'torch', 'onnx' or 'caffe'",
-                        "convention", name);
+  throw InvalidArgument(
+      param("convention") + " " + quoted(name) + " is not 'tf', 'torch', 'onnx' or 'caffe'",
+      "convention", name);
 }
 
 std::string written_as(const std::string& dst, lrn_img::Format f) {
@@ -48,14 +50,16 @@ lrn_img::Format output_format(const std::string& dst, const FileArgs& a) {
   if (a.format) {
     chosen = lrn_img::format_of_name("." + *a.format);
     if (!chosen)
-      throw InvalidArgument(param("format") + " " + quoted(*a.format) + " is not 'jpg', 'png' or 'npy'",
-                            "format", *a.format);
+      throw InvalidArgument(
+          param("format") + " " + quoted(*a.format) + " is not 'jpg', 'png' or 'npy'", "format",
+          *a.format);
   }
   const auto named = lrn_img::format_of_name(dst);
   if (chosen && named && *chosen != *named)
-    throw InvalidArgument(param("format") + " " + quoted(*a.format) + " contradicts dst " + quoted(dst) +
-                              ", a " + lrn_img::format_name(*named) + " name; name dst for the format, or leave " +
-                              param("format") + " out",
+    throw InvalidArgument(param("format") + " " + quoted(*a.format) + " contradicts dst " +
+                              quoted(dst) + ", a " + lrn_img::format_name(*named) +
+                              " name; name dst for the format, or leave " + param("format") +
+                              " out",
                           "format", *a.format);
   if (chosen) return *chosen;
   if (named) return *named;
@@ -86,8 +90,8 @@ unsigned thread_count(std::optional<long> threads) {
   static const unsigned cores = std::min<unsigned>(lrn_img::usable_cores(), kMaxThreads);
   if (!threads) return cores;
   if (*threads < 1 || *threads > kMaxThreads)
-    throw InvalidArgument(param("threads") + " must be 1.." + std::to_string(kMaxThreads) + ", got " +
-                              std::to_string(*threads),
+    throw InvalidArgument(param("threads") + " must be 1.." + std::to_string(kMaxThreads) +
+                              ", got " + std::to_string(*threads),
                           "threads", std::to_string(*threads));
   return static_cast<unsigned>(*threads);
 }
@@ -95,8 +99,9 @@ unsigned thread_count(std::optional<long> threads) {
 lrn_img::Layout parse_layout(const std::string& name) {
   for (const lrn_img::Layout l : kLayouts)
     if (name == lrn_img::layout_name(l)) return l;
-  throw InvalidArgument(param("layout") + " " + quoted(name) + " is not 'hwc', 'chw', 'nhwc' or 'nchw'",
-                        "layout", name);
+  throw InvalidArgument(
+      param("layout") + " " + quoted(name) + " is not 'hwc', 'chw', 'nhwc' or 'nchw'", "layout",
+      name);
 }
 
 lrn_img::TensorView view(float* data, const std::vector<std::size_t>& shape,
@@ -114,8 +119,9 @@ lrn_img::TensorView view(float* data, const std::vector<std::size_t>& shape,
     return v;
   }
   if (shape.size() != rank)
-    throw InvalidArgument(param("layout") + " " + quoted(layout_text) + " needs a " + std::to_string(rank) +
-                              "-D array (or a 2-D (H, W) one), got shape " + py_shape(shape),
+    throw InvalidArgument(param("layout") + " " + quoted(layout_text) + " needs a " +
+                              std::to_string(rank) + "-D array (or a 2-D (H, W) one), got shape " +
+                              py_shape(shape),
                           "layout", layout_text);
   // The axes' positions in NumPy's order: image, row, column, channel (-1: none).
   int n = -1, y, x, c;
@@ -123,7 +129,8 @@ lrn_img::TensorView view(float* data, const std::vector<std::size_t>& shape,
     case L::Chw: c = 0, y = 1, x = 2; break;
     case L::Nhwc: n = 0, y = 1, x = 2, c = 3; break;
     case L::Nchw: n = 0, c = 1, y = 2, x = 3; break;
-    case L::Hwc: default: y = 0, x = 1, c = 2; break;
+    case L::Hwc:
+    default: y = 0, x = 1, c = 2; break;
   }
   if (n >= 0) v.images = shape[n], v.image_stride = strides[n];
   v.height = shape[y], v.row_stride = strides[y];
@@ -132,7 +139,8 @@ lrn_img::TensorView view(float* data, const std::vector<std::size_t>& shape,
   return v;
 }
 
-lrn_img::FileOptions file_options(const std::string& dst, const lrn_img::Params& p, const FileArgs& a) {
+lrn_img::FileOptions file_options(const std::string& dst, const lrn_img::Params& p,
+                                  const FileArgs& a) {
   lrn_img::FileOptions o;
   o.params = p;
   o.spelling = keyword;
@@ -140,26 +148,29 @@ lrn_img::FileOptions file_options(const std::string& dst, const lrn_img::Params&
   o.format = f;
   if (a.quality) {  // its range is process_file's to check
     if (f != lrn_img::Format::Jpeg)
-      throw InvalidArgument(param("quality") + " applies to JPEG output, but " + written_as(dst, f), "quality");
+      throw InvalidArgument(param("quality") + " applies to JPEG output, but " + written_as(dst, f),
+                            "quality");
     o.quality = static_cast<int>(std::clamp<long>(*a.quality, INT_MIN, INT_MAX));
   }
   if (a.rescale && f == lrn_img::Format::Npy)
-    throw InvalidArgument(param("rescale") + " applies to JPEG and PNG output, but " + written_as(dst, f) +
-                              ", which keeps the values unclamped",
+    throw InvalidArgument(param("rescale") + " applies to JPEG and PNG output, but " +
+                              written_as(dst, f) + ", which keeps the values unclamped",
                           "rescale");
   o.rescale = a.rescale;
   if (a.pixel_scale) o.pixel_scale = *a.pixel_scale;  // process_file checks it: 255 or 1
-  if (a.max_pixels) o.max_pixels = *a.max_pixels;      // and these: >= 1
+  if (a.max_pixels) o.max_pixels = *a.max_pixels;     // and these: >= 1
   if (a.max_npy_bytes) o.max_npy_bytes = *a.max_npy_bytes;
   if (a.max_row_bytes) o.max_row_bytes = *a.max_row_bytes;
   if (a.layout) o.layout = parse_layout(*a.layout);
   if (a.dtype) {
     if (*a.dtype == "f16" || *a.dtype == "float16") o.dtype = lrn_img::Dtype::F16;
     else if (*a.dtype != "f32" && *a.dtype != "float32")
-      throw InvalidArgument(param("dtype") + " " + quoted(*a.dtype) + " is not 'float32' or 'float16'", "dtype",
-                            *a.dtype);
+      throw InvalidArgument(
+          param("dtype") + " " + quoted(*a.dtype) + " is not 'float32' or 'float16'", "dtype",
+          *a.dtype);
     if (f != lrn_img::Format::Npy)
-      throw InvalidArgument(param("dtype") + " applies to .npy output, but " + written_as(dst, f), "dtype");
+      throw InvalidArgument(param("dtype") + " applies to .npy output, but " + written_as(dst, f),
+                            "dtype");
   }
   o.lenient = a.lenient;
   o.strict = a.strict;

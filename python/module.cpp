@@ -38,7 +38,7 @@ struct TypeErr : std::invalid_argument {
 constexpr std::size_t kInterruptibleValues = std::size_t{1} << 22;
 
 unsigned long main_thread_id = 0;  // threading.main_thread().ident, read at import
-PyObject* file_error = nullptr;      // lrn_img.FileError and lrn_img.LimitExceeded (OSErrors)
+PyObject* file_error = nullptr;    // lrn_img.FileError and lrn_img.LimitExceeded (OSErrors)
 PyObject* limit_exceeded = nullptr;
 
 // OSError's own str() turns into "[Errno None] None: 'x.png'" once .filename is set, so the
@@ -63,7 +63,9 @@ class LimitExceeded(FileError):
 // without it, so the child makes its own.
 class Helper {
  public:
-  Helper() { std::thread([this] { loop(); }).detach(); }
+  Helper() {
+    std::thread([this] { loop(); }).detach();
+  }
   void post(std::function<void()> job) {
     {
       std::lock_guard<std::mutex> lock(m_);
@@ -179,9 +181,10 @@ std::vector<std::ptrdiff_t> element_strides(const py::array& a) {
   return s;
 }
 
-lrn_py::ParamArgs param_args(std::optional<int> radius, std::optional<int> size, std::optional<double> bias,
-                             std::optional<double> alpha, std::optional<double> beta,
-                             std::optional<std::string> convention, std::optional<std::string> preset) {
+lrn_py::ParamArgs param_args(std::optional<int> radius, std::optional<int> size,
+                             std::optional<double> bias, std::optional<double> alpha,
+                             std::optional<double> beta, std::optional<std::string> convention,
+                             std::optional<std::string> preset) {
   return lrn_py::ParamArgs{radius, size, bias, alpha, beta, convention, preset};
 }
 
@@ -189,8 +192,8 @@ py::array lrn(const py::object& array_obj, std::optional<int> radius, std::optio
               std::optional<double> bias, std::optional<double> alpha, std::optional<double> beta,
               std::optional<std::string> convention, std::optional<std::string> preset,
               const std::string& layout, std::optional<long> threads, const py::object& out_obj) {
-  const lrn_img::Resolved params =
-      lrn_img::resolve(lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset)));
+  const lrn_img::Resolved params = lrn_img::resolve(
+      lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset)));
   const unsigned n_threads = lrn_py::thread_count(threads);
   py::array array = as_ndarray(array_obj, "array");
   check_dtype(array);
@@ -204,12 +207,15 @@ py::array lrn(const py::object& array_obj, std::optional<int> radius, std::optio
   } else {
     py::array o = as_ndarray(out_obj, "out");
     if (!is_f32(o))
-      throw TypeErr("out must be a float32 array, got dtype " + py::str(o.dtype()).cast<std::string>());
+      throw TypeErr("out must be a float32 array, got dtype " +
+                    py::str(o.dtype()).cast<std::string>());
     if (shape_of(o) != shape_of(array))
       throw InvalidArgument(param("out") + " has shape " + shape_of(o) + ", but " + param("array") +
-                                " has shape " + shape_of(array), "out");
+                                " has shape " + shape_of(array),
+                            "out");
     if (!(o.flags() & py::array::c_style))
-      throw InvalidArgument(param("out") + " must be C-contiguous (np.ascontiguousarray, or a new array)", "out");
+      throw InvalidArgument(
+          param("out") + " must be C-contiguous (np.ascontiguousarray, or a new array)", "out");
     if (!o.writeable()) throw InvalidArgument(param("out") + " is read-only", "out");
     out = py::reinterpret_borrow<py::array_t<float>>(o);
   }
@@ -221,7 +227,8 @@ py::array lrn(const py::object& array_obj, std::optional<int> radius, std::optio
   lrn_img::TensorView src;
   py::object keep;  // a float32 copy of the input, when one is needed
   const auto np = py::module_::import("numpy");
-  const std::vector<std::ptrdiff_t> strides = is_f32(array) ? element_strides(array) : std::vector<std::ptrdiff_t>{};
+  const std::vector<std::ptrdiff_t> strides =
+      is_f32(array) ? element_strides(array) : std::vector<std::ptrdiff_t>{};
   auto* data = static_cast<float*>(const_cast<void*>(array.data()));
   const bool direct = !strides.empty();
   const bool same = direct && data == dst.data && strides == element_strides(out);
@@ -235,11 +242,14 @@ py::array lrn(const py::object& array_obj, std::optional<int> radius, std::optio
     keep = np.attr("array")(array, py::arg("dtype") = np.attr("float32"), py::arg("order") = "C",
                             py::arg("copy") = true);
     const auto k = py::reinterpret_borrow<py::array>(keep);
-    src = lrn_py::view(static_cast<float*>(const_cast<void*>(k.data())), shape, element_strides(k), lay, layout);
+    src = lrn_py::view(static_cast<float*>(const_cast<void*>(k.data())), shape, element_strides(k),
+                       lay, layout);
   }
   if (out.size() == 0) return std::move(out);
   run_interruptible(
-      [&](const std::atomic<bool>* cancel) { lrn_img::normalize(lrn_img::as_const(src), dst, params, n_threads, cancel); },
+      [&](const std::atomic<bool>* cancel) {
+        lrn_img::normalize(lrn_img::as_const(src), dst, params, n_threads, cancel);
+      },
       static_cast<std::size_t>(out.size()) >= kInterruptibleValues);
   return std::move(out);
 }
@@ -277,7 +287,8 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
   a.lenient = lenient;
   a.strict = strict;
   a.auto_orient = auto_orient;
-  const lrn_img::Params params = lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset));
+  const lrn_img::Params params =
+      lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset));
   lrn_img::resolve(params);  // its errors before any other
   const std::string in = path_of(src, "src"), out = path_of(dst, "dst");
   lrn_img::FileOptions options = lrn_py::file_options(out, params, a);
@@ -298,11 +309,12 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
   for (const std::string& w : warnings) warn(w, py::handle(PyExc_RuntimeWarning), 2);
 }
 
-py::dict describe_params(std::optional<int> radius, std::optional<int> size, std::optional<double> bias,
-                         std::optional<double> alpha, std::optional<double> beta,
-                         std::optional<std::string> convention, std::optional<std::string> preset) {
-  const lrn_img::Resolved r =
-      lrn_img::resolve(lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset)));
+py::dict describe_params(std::optional<int> radius, std::optional<int> size,
+                         std::optional<double> bias, std::optional<double> alpha,
+                         std::optional<double> beta, std::optional<std::string> convention,
+                         std::optional<std::string> preset) {
+  const lrn_img::Resolved r = lrn_img::resolve(
+      lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset)));
   py::dict d;
   d["before"] = r.before;
   d["after"] = r.after;
@@ -323,13 +335,16 @@ py::dict describe_params(std::optional<int> radius, std::optional<int> size, std
 }
 
 // Sets `type`(message) as the Python error, with `attrs` on the exception object.
-void raise(PyObject* type, const std::string& message, std::vector<std::pair<const char*, py::object>> attrs) {
+void raise(PyObject* type, const std::string& message,
+           std::vector<std::pair<const char*, py::object>> attrs) {
   py::object e = py::reinterpret_borrow<py::object>(type)(message);
   for (auto& [name, value] : attrs) e.attr(name) = value;
   PyErr_SetObject(type, e.ptr());
 }
 
-py::object or_none(const std::string& s) { return s.empty() ? py::object(py::none()) : py::object(py::str(s)); }
+py::object or_none(const std::string& s) {
+  return s.empty() ? py::object(py::none()) : py::object(py::str(s));
+}
 
 // lrn_img's errors as Python's, worded with the keyword names and keeping their data:
 // InvalidArgument -> ValueError (.parameter, .value), FileError -> lrn_img.FileError, an OSError
@@ -344,8 +359,10 @@ void translate(std::exception_ptr p) {
           {{"parameter", or_none(x.parameter())}, {"value", or_none(x.value())}});
   } catch (const lrn_img::LimitExceeded& x) {
     raise(limit_exceeded, x.worded(lrn_py::keyword),
-          {{"filename", or_none(x.path())}, {"limit", py::str(lrn_img::limit_name(x.limit()))},
-           {"value", py::int_(x.value())}, {"maximum", py::int_(x.maximum())}});
+          {{"filename", or_none(x.path())},
+           {"limit", py::str(lrn_img::limit_name(x.limit()))},
+           {"value", py::int_(x.value())},
+           {"maximum", py::int_(x.maximum())}});
   } catch (const lrn_img::FileError& x) {
     raise(file_error, x.worded(lrn_py::keyword), {{"filename", or_none(x.path())}});
   }
@@ -354,10 +371,12 @@ void translate(std::exception_ptr p) {
 }  // namespace
 
 PYBIND11_MODULE(_lrn_img, m) {  // wrapped by lrn_img/__init__.py
-  m.doc() = "Local Response Normalization, exactly as TensorFlow's tf.nn.local_response_normalization "
-            "computes it (the lrn-img engine).";
+  m.doc() =
+      "Local Response Normalization, exactly as TensorFlow's tf.nn.local_response_normalization "
+      "computes it (the lrn-img engine).";
   m.attr("__version__") = lrn_img::version();
-  main_thread_id = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
+  main_thread_id =
+      py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
   py::dict scope;
   scope["__builtins__"] = py::module_::import("builtins");
   py::exec(kFileErrors, scope);

@@ -2,18 +2,18 @@
 // straight from normalization-family.md, and the split/stream identity check.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
 #include <functional>
 #include <memory>
 #include <random>
 #include <vector>
 
-#include "pipeline/driver.h"
 #include "lrn/family/operation.h"
+#include "pipeline/driver.h"
 
 namespace lrn_test::family {
 
@@ -73,8 +73,7 @@ inline std::vector<float> run_stream(Operation& op, const std::vector<float>& in
 
 /// Same values byte for byte (NaN-safe).
 inline bool bit_identical(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](float x, float y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](float x, float y) {
            return std::memcmp(&x, &y, sizeof x) == 0;
          });
 }

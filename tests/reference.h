@@ -28,10 +28,8 @@ inline std::vector<double> lrn_reference(const std::vector<double>& x, std::size
       const double base = p.bias + p.alpha * sum;
       const double xc = x[pixel + c];
       double yc = 0;
-      if (p.beta == 0)
-        yc = xc;
-      else if (base != 0)
-        yc = xc / std::pow(base, p.beta);
+      if (p.beta == 0) yc = xc;
+      else if (base != 0) yc = xc / std::pow(base, p.beta);
       y[pixel + c] = yc;
     }
   }

@@ -136,9 +136,15 @@ std::string binary_path() {
   const char* other = std::getenv("LRN_IMG_TEST_BINARY");
   return other && *other ? other : LRN_IMG_BINARY;
 }
-std::string data_path(const std::string& name) { return std::string(LRN_TEST_DATA_DIR) + "/" + name; }
-std::string sample_path(const std::string& name) { return std::string(LRN_SAMPLES_DIR) + "/" + name; }
-std::string source_path(const std::string& name) { return std::string(LRN_SOURCE_DIR) + "/" + name; }
+std::string data_path(const std::string& name) {
+  return std::string(LRN_TEST_DATA_DIR) + "/" + name;
+}
+std::string sample_path(const std::string& name) {
+  return std::string(LRN_SAMPLES_DIR) + "/" + name;
+}
+std::string source_path(const std::string& name) {
+  return std::string(LRN_SOURCE_DIR) + "/" + name;
+}
 
 }  // namespace lrn_test
 
@@ -160,10 +166,28 @@ void FailingSink::write(const void*, std::size_t) {
 double Decoded::at(std::size_t i) const {
   switch (info.type) {
     case lrn::SampleType::U8: return bytes[i];
-    case lrn::SampleType::U16: { std::uint16_t v; std::memcpy(&v, &bytes[i * 2], 2); return v; }
-    case lrn::SampleType::F16: { std::uint16_t v; std::memcpy(&v, &bytes[i * 2], 2); float f; lrn::f16_to_f32(&v, &f, 1); return f; }
-    case lrn::SampleType::F32: { float v; std::memcpy(&v, &bytes[i * 4], 4); return v; }
-    case lrn::SampleType::F64: { double v; std::memcpy(&v, &bytes[i * 8], 8); return v; }
+    case lrn::SampleType::U16: {
+      std::uint16_t v;
+      std::memcpy(&v, &bytes[i * 2], 2);
+      return v;
+    }
+    case lrn::SampleType::F16: {
+      std::uint16_t v;
+      std::memcpy(&v, &bytes[i * 2], 2);
+      float f;
+      lrn::f16_to_f32(&v, &f, 1);
+      return f;
+    }
+    case lrn::SampleType::F32: {
+      float v;
+      std::memcpy(&v, &bytes[i * 4], 4);
+      return v;
+    }
+    case lrn::SampleType::F64: {
+      double v;
+      std::memcpy(&v, &bytes[i * 8], 8);
+      return v;
+    }
   }
   return 0;
 }

@@ -30,9 +30,9 @@ void write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes
 bool exists(const std::string& path);
 
 struct RunResult {
-  int exit_code = -1;   ///< the process's exit status; 128 + signal when killed by one
-  std::string out;      ///< everything on stdout
-  std::string err;      ///< everything on stderr
+  int exit_code = -1;  ///< the process's exit status; 128 + signal when killed by one
+  std::string out;     ///< everything on stdout
+  std::string err;     ///< everything on stderr
 };
 
 /// Runs the lrn-img binary with args (no shell), stdin from /dev/null or `input`.
@@ -43,9 +43,9 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& i
 
 /// Paths of the project's files used by tests. binary_path: $LRN_IMG_TEST_BINARY when set.
 std::string binary_path();
-std::string data_path(const std::string& name);     ///< tests/data/<name>
-std::string sample_path(const std::string& name);   ///< samples/<name>
-std::string source_path(const std::string& name);   ///< <the project's root>/<name>
+std::string data_path(const std::string& name);    ///< tests/data/<name>
+std::string sample_path(const std::string& name);  ///< samples/<name>
+std::string source_path(const std::string& name);  ///< <the project's root>/<name>
 
 }  // namespace lrn_test
 

@@ -58,8 +58,9 @@ TEST_CASE("api: bad parameters name the parameter, spelled per front end", "[api
     CHECK(e.parameter() == "size");
     CHECK(e.value() == "5");
     CHECK(std::string(e.what()).rfind("size belongs to convention", 0) == 0);
-    CHECK(e.worded([](std::string_view n) { return std::string(n) + "="; })
-              .rfind("size= belongs to convention=", 0) == 0);
+    CHECK(e.worded([](std::string_view n) {
+             return std::string(n) + "=";
+           }).rfind("size= belongs to convention=", 0) == 0);
   }
 }
 
@@ -95,38 +96,54 @@ TEST_CASE("api: normalize() matches float64 in every layout, strided and in plac
   SECTION("NHWC in, NCHW out (a transposing view)") {
     const std::size_t d[4] = {N, H, W, C}, e[4] = {N, C, H, W};
     std::vector<float> out(nhwc.size());
-    lrn_img::normalize(lrn_img::as_const(lrn_img::make_view(nhwc.data(), lrn_img::Layout::Nhwc, d, 4)),
-                       lrn_img::make_view(out.data(), lrn_img::Layout::Nchw, e, 4), r, threads);
+    lrn_img::normalize(
+        lrn_img::as_const(lrn_img::make_view(nhwc.data(), lrn_img::Layout::Nhwc, d, 4)),
+        lrn_img::make_view(out.data(), lrn_img::Layout::Nchw, e, 4), r, threads);
     for (std::size_t n = 0; n < N; ++n)
       for (std::size_t c = 0; c < C; ++c)
         for (std::size_t i = 0; i < H * W; ++i)
-          CHECK(out[(n * C + c) * H * W + i] == Approx(want[at(n, i / W, i % W, c)]).epsilon(1e-5).margin(1e-7));
+          CHECK(out[(n * C + c) * H * W + i] ==
+                Approx(want[at(n, i / W, i % W, c)]).epsilon(1e-5).margin(1e-7));
   }
   SECTION("NCHW in place") {
     std::vector<float> nchw(nhwc.size());
     for (std::size_t n = 0; n < N; ++n)
       for (std::size_t c = 0; c < C; ++c)
-        for (std::size_t i = 0; i < H * W; ++i) nchw[(n * C + c) * H * W + i] = nhwc[at(n, i / W, i % W, c)];
+        for (std::size_t i = 0; i < H * W; ++i)
+          nchw[(n * C + c) * H * W + i] = nhwc[at(n, i / W, i % W, c)];
     const std::size_t e[4] = {N, C, H, W};
     lrn_img::TensorView v = lrn_img::make_view(nchw.data(), lrn_img::Layout::Nchw, e, 4);
     lrn_img::normalize(lrn_img::as_const(v), v, params, threads);
     for (std::size_t n = 0; n < N; ++n)
       for (std::size_t c = 0; c < C; ++c)
         for (std::size_t i = 0; i < H * W; ++i)
-          CHECK(nchw[(n * C + c) * H * W + i] == Approx(want[at(n, i / W, i % W, c)]).epsilon(1e-5).margin(1e-7));
+          CHECK(nchw[(n * C + c) * H * W + i] ==
+                Approx(want[at(n, i / W, i % W, c)]).epsilon(1e-5).margin(1e-7));
   }
   SECTION("every other column of a padded HWC buffer") {
     std::vector<float> wide(N * H * 2 * W * C, 99.f);
-    lrn_img::TensorView in{wide.data(), lrn_img::Layout::Nhwc, N, H, W, C,
-                           std::ptrdiff_t(H * 2 * W * C), std::ptrdiff_t(2 * W * C), std::ptrdiff_t(2 * C), 1};
+    lrn_img::TensorView in{wide.data(),
+                           lrn_img::Layout::Nhwc,
+                           N,
+                           H,
+                           W,
+                           C,
+                           std::ptrdiff_t(H * 2 * W * C),
+                           std::ptrdiff_t(2 * W * C),
+                           std::ptrdiff_t(2 * C),
+                           1};
     for (std::size_t n = 0; n < N; ++n)
       for (std::size_t y = 0; y < H; ++y)
         for (std::size_t x = 0; x < W; ++x)
-          for (std::size_t c = 0; c < C; ++c) wide[n * in.image_stride + y * in.row_stride + x * in.column_stride + c] = nhwc[at(n, y, x, c)];
+          for (std::size_t c = 0; c < C; ++c)
+            wide[n * in.image_stride + y * in.row_stride + x * in.column_stride + c] =
+                nhwc[at(n, y, x, c)];
     const std::size_t d[4] = {N, H, W, C};
     std::vector<float> out(nhwc.size());
-    lrn_img::normalize(lrn_img::as_const(in), lrn_img::make_view(out.data(), lrn_img::Layout::Nhwc, d, 4), r, threads);
-    for (std::size_t i = 0; i < out.size(); ++i) CHECK(out[i] == Approx(want[i]).epsilon(1e-5).margin(1e-7));
+    lrn_img::normalize(lrn_img::as_const(in),
+                       lrn_img::make_view(out.data(), lrn_img::Layout::Nhwc, d, 4), r, threads);
+    for (std::size_t i = 0; i < out.size(); ++i)
+      CHECK(out[i] == Approx(want[i]).epsilon(1e-5).margin(1e-7));
   }
   SECTION("a partial overlap and a shape mismatch are refused") {
     const std::size_t d[4] = {N, H, W, C};
@@ -136,7 +153,8 @@ TEST_CASE("api: normalize() matches float64 in every layout, strided and in plac
     shifted.images = 1;
     auto one = v;
     one.images = 1;
-    CHECK_THROWS_AS(lrn_img::normalize(lrn_img::as_const(one), shifted, r), lrn_img::InvalidArgument);
+    CHECK_THROWS_AS(lrn_img::normalize(lrn_img::as_const(one), shifted, r),
+                    lrn_img::InvalidArgument);
     CHECK_THROWS_AS(lrn_img::normalize(lrn_img::as_const(v), shifted, r), lrn_img::InvalidArgument);
   }
 }
@@ -155,7 +173,8 @@ TEST_CASE("api: a raised cancel flag stops normalize() with Cancelled", "[api][t
   CHECK(data[0] < 1.0f);
 }
 
-TEST_CASE("api: usable_cores(), format_of_name(), and resolve()'s range errors carry values", "[api]") {
+TEST_CASE("api: usable_cores(), format_of_name(), and resolve()'s range errors carry values",
+          "[api]") {
   CHECK(lrn_img::usable_cores() >= 1);
   CHECK(lrn_img::format_of_name("a/b.JPEG") == lrn_img::Format::Jpeg);
   CHECK(lrn_img::format_of_name("x.npy") == lrn_img::Format::Npy);

@@ -62,7 +62,8 @@ bool have(const std::string& tool) {
 
 TEST_CASE("a batch writes stem + suffix + extension into -O DIR", "[batch]") {
   BatchDir b;
-  const RunResult r = run_cli({b.in("a.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "--suffix", "_lrn"});
+  const RunResult r =
+      run_cli({b.in("a.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "--suffix", "_lrn"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(decode_file(b.out("a_lrn.jpg")).info.width == 640);
@@ -71,7 +72,8 @@ TEST_CASE("a batch writes stem + suffix + extension into -O DIR", "[batch]") {
   CHECK(r.out.empty());
 
   SECTION("--format picks one extension for all") {
-    REQUIRE(run_cli({b.in("a.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "--format", "npy"}).exit_code == 0);
+    REQUIRE(run_cli({b.in("a.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "--format", "npy"})
+                .exit_code == 0);
     CHECK(decode_file(b.out("a.npy")).info.type == lrn::SampleType::F32);
     CHECK(exists(b.out("b.npy")));
   }
@@ -80,7 +82,8 @@ TEST_CASE("a batch writes stem + suffix + extension into -O DIR", "[batch]") {
 TEST_CASE("a bad file in the middle of a batch fails alone", "[threads][batch]") {
   BatchDir b;
   write_bytes(b.in("bad.jpg"), {0xFF, 0xD8, 0xFF, 0xE0, 0, 0});
-  const RunResult r = run_cli({b.in("a.jpg"), b.in("bad.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "-j", "1"});
+  const RunResult r =
+      run_cli({b.in("a.jpg"), b.in("bad.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "-j", "1"});
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("lrn-img: error: cannot decode '" + b.in("bad.jpg") + "'"));
   CHECK_THAT(r.err, Contains("2 done, 1 failed"));
@@ -124,7 +127,8 @@ TEST_CASE("batch conflicts are refused before any work", "[batch]") {
 TEST_CASE("option --skip-existing resumes an interrupted batch", "[threads][batch]") {
   BatchDir b;
   write_bytes(b.out("a.jpg"), {'o', 'l', 'd'});
-  const RunResult r = run_cli({b.in("a.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "--skip-existing"});
+  const RunResult r =
+      run_cli({b.in("a.jpg"), b.in("b.png"), "-O", b.dir.file("out"), "--skip-existing"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(read_bytes(b.out("a.jpg")) == std::vector<std::uint8_t>{'o', 'l', 'd'});
@@ -132,7 +136,8 @@ TEST_CASE("option --skip-existing resumes an interrupted batch", "[threads][batc
   CHECK_THAT(r.err, Contains("1 done, 0 failed, 1 skipped"));
 }
 
-TEST_CASE("option --files-from reads lines or NUL-separated paths, from a file or stdin", "[batch]") {
+TEST_CASE("option --files-from reads lines or NUL-separated paths, from a file or stdin",
+          "[batch]") {
   BatchDir b;
   SECTION("lines in a file") {
     write_bytes(b.in("list.txt"), [&] {
@@ -144,7 +149,8 @@ TEST_CASE("option --files-from reads lines or NUL-separated paths, from a file o
     CHECK(r.exit_code == 0);
   }
   SECTION("NUL-separated on stdin") {
-    const std::string list = b.in("a.jpg") + std::string(1, '\0') + b.in("b.png") + std::string(1, '\0');
+    const std::string list =
+        b.in("a.jpg") + std::string(1, '\0') + b.in("b.png") + std::string(1, '\0');
     const RunResult r = run_cli({"--files-from", "-", "-0", "-O", b.dir.file("out")}, list);
     INFO(r.err);
     CHECK(r.exit_code == 0);
@@ -156,12 +162,14 @@ TEST_CASE("option --files-from reads lines or NUL-separated paths, from a file o
 TEST_CASE("outputs are byte-identical whatever -j and -t are", "[threads][batch]") {
   BatchDir b;
   std::vector<std::vector<std::uint8_t>> first;
-  for (const auto& jt : std::vector<std::pair<std::string, std::string>>{{"1", "1"}, {"2", "1"}, {"1", "2"}, {"2", "2"}}) {
+  for (const auto& jt : std::vector<std::pair<std::string, std::string>>{
+           {"1", "1"}, {"2", "1"}, {"1", "2"}, {"2", "2"}}) {
     TempDir out;
     const RunResult r = run_cli({b.in("a.jpg"), b.in("b.png"), b.in("c.jpg"), "-O", out.path(),
                                  "--format", "npy", "-j", jt.first, "-t", jt.second});
     REQUIRE(r.exit_code == 0);
-    std::vector<std::vector<std::uint8_t>> got = {read_bytes(out.file("a.npy")), read_bytes(out.file("b.npy")),
+    std::vector<std::vector<std::uint8_t>> got = {read_bytes(out.file("a.npy")),
+                                                  read_bytes(out.file("b.npy")),
                                                   read_bytes(out.file("c.npy"))};
     if (first.empty()) first = got;
     INFO("-j " << jt.first << " -t " << jt.second);
@@ -169,10 +177,12 @@ TEST_CASE("outputs are byte-identical whatever -j and -t are", "[threads][batch]
   }
 }
 
-TEST_CASE("option --json prints one object per image on stdout, --stats prints to stderr", "[batch]") {
+TEST_CASE("option --json prints one object per image on stdout, --stats prints to stderr",
+          "[batch]") {
   BatchDir b;
   write_bytes(b.in("bad.png"), {0x89, 'P', 'N', 'G'});
-  const RunResult r = run_cli({b.in("a.jpg"), b.in("bad.png"), "-O", b.dir.file("out"), "--json", "--stats", "-j", "1"});
+  const RunResult r = run_cli(
+      {b.in("a.jpg"), b.in("bad.png"), "-O", b.dir.file("out"), "--json", "--stats", "-j", "1"});
   CHECK(r.exit_code == 1);
   const auto lines = std::count(r.out.begin(), r.out.end(), '\n');
   CHECK(lines == 2);
@@ -197,7 +207,8 @@ TEST_CASE("stdin and stdout carry images through a pipe", "[batch]") {
   CHECK(r.err.empty());
 
   CHECK(run_cli({kRocket, "-"}).exit_code == 2);  // - needs --format
-  const RunResult closed = sh("\"$LRN_IMG\" " + kRocket + " - --format npy | head -c 10 >/dev/null; echo \"${PIPESTATUS[0]}\"");
+  const RunResult closed = sh("\"$LRN_IMG\" " + kRocket +
+                              " - --format npy | head -c 10 >/dev/null; echo \"${PIPESTATUS[0]}\"");
   CHECK(closed.err.empty());  // a closed pipe ends quietly
 }
 
@@ -211,10 +222,13 @@ TEST_CASE("SIGINT stops a batch cleanly: finished outputs kept, none partial", "
     list += link + "\n";
   }
   write_bytes(dir.file("list"), std::vector<std::uint8_t>(list.begin(), list.end()));
-  const RunResult r = sh("\"$LRN_IMG\" --files-from " + dir.file("list") + " -O " + dir.file("out") +
-                         " -j 1 -t 1 --rescale & pid=$!; "
-                         "until ls " + dir.file("out") + "/*.png >/dev/null 2>&1; do sleep 0.005; done; "
-                         "kill -INT $pid; wait $pid; echo \"exit=$?\"");
+  const RunResult r =
+      sh("\"$LRN_IMG\" --files-from " + dir.file("list") + " -O " + dir.file("out") +
+         " -j 1 -t 1 --rescale & pid=$!; "
+         "until ls " +
+         dir.file("out") +
+         "/*.png >/dev/null 2>&1; do sleep 0.005; done; "
+         "kill -INT $pid; wait $pid; echo \"exit=$?\"");
   INFO(r.err);
   CHECK_THAT(r.out, Contains("exit=130"));
   CHECK_THAT(r.err, Contains("interrupted"));
@@ -230,7 +244,8 @@ TEST_CASE("SIGINT stops a batch cleanly: finished outputs kept, none partial", "
 TEST_CASE("README recipes: xargs -P, GNU parallel, a pipe", "[threads][batch][recipes]") {
   BatchDir b;
   SECTION("find -print0 | xargs -0 -P 2") {
-    const RunResult r = sh("cd " + b.dir.path() + " && find . -maxdepth 1 -name '*.jpg' -print0 | "
+    const RunResult r = sh("cd " + b.dir.path() +
+                           " && find . -maxdepth 1 -name '*.jpg' -print0 | "
                            "xargs -0 -P 2 -n 8 \"$LRN_IMG\" --quiet -t 1 -O out");
     INFO(r.err);
     CHECK(r.exit_code == 0);
@@ -242,7 +257,8 @@ TEST_CASE("README recipes: xargs -P, GNU parallel, a pipe", "[threads][batch][re
       WARN("GNU parallel is not installed; skipped (bash .ci/install-deps installs it)");
       return;
     }
-    const RunResult r = sh("cd " + b.dir.path() + " && ls *.jpg *.png | "
+    const RunResult r = sh("cd " + b.dir.path() +
+                           " && ls *.jpg *.png | "
                            "parallel -S : --will-cite \"$LRN_IMG\" {} out/{.}_p.png");
     INFO(r.err);
     CHECK(r.exit_code == 0);
@@ -250,7 +266,8 @@ TEST_CASE("README recipes: xargs -P, GNU parallel, a pipe", "[threads][batch][re
     CHECK(exists(b.out("b_p.png")));
   }
   SECTION("a pipe through stdin and stdout") {
-    const RunResult r = sh("cat " + kRocket + " | \"$LRN_IMG\" - - --format png --rescale > " + b.out("pipe.png"));
+    const RunResult r =
+        sh("cat " + kRocket + " | \"$LRN_IMG\" - - --format png --rescale > " + b.out("pipe.png"));
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(decode_file(b.out("pipe.png")).info.height == 427);
@@ -264,8 +281,8 @@ TEST_CASE("a terminal gets a progress bar, a pipe and --quiet do not", "[batch]"
   }
   BatchDir b;
   // script(1) gives lrn-img a pseudo-terminal as stdout and stderr.
-  const RunResult tty = sh("script -qec \"'$LRN_IMG' " + b.in("a.jpg") + " " + b.in("b.png") + " -O " +
-                           b.dir.file("out") + " -j 1\" /dev/null");
+  const RunResult tty = sh("script -qec \"'$LRN_IMG' " + b.in("a.jpg") + " " + b.in("b.png") +
+                           " -O " + b.dir.file("out") + " -j 1\" /dev/null");
   INFO(tty.out);
   CHECK(tty.exit_code == 0);
   CHECK_THAT(tty.out, Contains("/2 "));
@@ -275,14 +292,15 @@ TEST_CASE("a terminal gets a progress bar, a pipe and --quiet do not", "[batch]"
 
   const RunResult piped = run_cli({b.in("a.jpg"), "-O", b.dir.file("out"), "--skip-existing"});
   CHECK_THAT(piped.err, !Contains("img/s"));
-  const RunResult quiet = sh("script -qec \"'$LRN_IMG' " + b.in("c.jpg") + " -O " + b.dir.file("out") +
-                             " --quiet\" /dev/null");
+  const RunResult quiet = sh("script -qec \"'$LRN_IMG' " + b.in("c.jpg") + " -O " +
+                             b.dir.file("out") + " --quiet\" /dev/null");
   CHECK(quiet.exit_code == 0);
   CHECK_THAT(quiet.out, !Contains("img/s"));
   CHECK_THAT(quiet.out, !Contains("done"));
 }
 
-TEST_CASE("an empty -O or --files-from never falls back to IN OUT (no input overwritten)", "[batch]") {
+TEST_CASE("an empty -O or --files-from never falls back to IN OUT (no input overwritten)",
+          "[batch]") {
   BatchDir b;
   for (const std::string option : {"-O", "--output-dir", "--files-from"}) {
     const RunResult r = run_cli({b.in("a.jpg"), b.in("c.jpg"), option, ""});
@@ -292,7 +310,8 @@ TEST_CASE("an empty -O or --files-from never falls back to IN OUT (no input over
     CHECK(read_bytes(b.in("c.jpg")) == read_bytes(kRocket));
   }
   // The same through a shell script with an unset variable.
-  const RunResult sh_run = sh("cd '" + b.dir.path() + "' && \"$LRN_IMG\" a.jpg c.jpg -O \"$OUTDIR\"");
+  const RunResult sh_run =
+      sh("cd '" + b.dir.path() + "' && \"$LRN_IMG\" a.jpg c.jpg -O \"$OUTDIR\"");
   CHECK(sh_run.exit_code == 2);
   CHECK(read_bytes(b.in("c.jpg")) == read_bytes(kRocket));
 }
@@ -312,7 +331,8 @@ TEST_CASE("a - line in a --files-from list is an error naming the list and the l
     const std::string s = b.in("a.jpg") + "\n\n-\n" + b.in("b.png") + "\n";
     return std::vector<std::uint8_t>(s.begin(), s.end());
   }());
-  const RunResult r = run_cli({"--files-from", b.in("list.txt"), "-O", b.dir.file("out")}, "stdin data");
+  const RunResult r =
+      run_cli({"--files-from", b.in("list.txt"), "-O", b.dir.file("out")}, "stdin data");
   INFO(r.err);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Contains("'" + b.in("list.txt") + "' line 3: - (stdin) cannot be an input"));

@@ -157,9 +157,10 @@ TEST_CASE("opening a missing file or a directory says which and why", "[io]") {
   TempDir dir;
   CHECK_THROWS_MATCHES(lrn::open_source(dir.file("x.npy")), FileError,
                        Catch::Matchers::Message("cannot read '" + dir.file("x.npy") +
-                                      "': no such file or directory"));
-  CHECK_THROWS_MATCHES(lrn::open_source(dir.path()), FileError,
-                       Catch::Matchers::Message("cannot read '" + dir.path() + "': is a directory"));
+                                                "': no such file or directory"));
+  CHECK_THROWS_MATCHES(
+      lrn::open_source(dir.path()), FileError,
+      Catch::Matchers::Message("cannot read '" + dir.path() + "': is a directory"));
 }
 
 TEST_CASE("a memory sink collects what is written", "[io]") {

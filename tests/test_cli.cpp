@@ -68,7 +68,8 @@ TEST_CASE("the blog's experiment: defaults turn a photo dark", "[cli]") {
   REQUIRE(run_cli({kRocket, dir.file("out.npy")}).exit_code == 0);
   const Decoded exact = decode_file(dir.file("out.npy"));
   REQUIRE(exact.samples() == want.size());
-  for (std::size_t i = 0; i < want.size(); i += 97) CHECK_THAT(exact.at(i), WithinRel(want[i], 1e-6));
+  for (std::size_t i = 0; i < want.size(); i += 97)
+    CHECK_THAT(exact.at(i), WithinRel(want[i], 1e-6));
   // Near-white pixels land in the 20s, as the blog saw.
   CHECK(bright_max > 20);
   CHECK(bright_max < 30);
@@ -93,9 +94,12 @@ TEST_CASE(".npy output matches TensorFlow's printed values", "[cli]") {
 
 TEST_CASE("every format converts to every other", "[cli]") {
   TempDir dir;
-  const auto [in, out] = GENERATE(table<std::string, std::string>({
-      {"rocket.jpg", "a.png"}, {"rocket.jpg", "a.npy"}, {"rocket.jpg", "a.JPEG"},
-      {"coffee.png", "b.jpg"}, {"coffee.png", "b.npy"}, {"coffee.png", "b.PNG"}}));
+  const auto [in, out] = GENERATE(table<std::string, std::string>({{"rocket.jpg", "a.png"},
+                                                                   {"rocket.jpg", "a.npy"},
+                                                                   {"rocket.jpg", "a.JPEG"},
+                                                                   {"coffee.png", "b.jpg"},
+                                                                   {"coffee.png", "b.npy"},
+                                                                   {"coffee.png", "b.PNG"}}));
   const RunResult r = run_cli({sample_path(in), dir.file(out)});
   INFO(in << " -> " << out << ": " << r.err);
   REQUIRE(r.exit_code == 0);
@@ -118,8 +122,8 @@ TEST_CASE("libspng is loaded only by runs that read or write a PNG", "[cli]") {
   // libspng and its zlib. The dynamic loader lists every object it loads under LD_DEBUG=files.
   TempDir dir;
   auto loaded_spng = [&](const std::string& in, const std::string& out) {
-    const RunResult r = run_program({"/usr/bin/env", "LD_DEBUG=files", binary_path(), in,
-                                     dir.file(out)});
+    const RunResult r =
+        run_program({"/usr/bin/env", "LD_DEBUG=files", binary_path(), in, dir.file(out)});
     INFO(in << " -> " << out);
     REQUIRE(r.exit_code == 0);
     return r.err.find("libspng") != std::string::npos;
@@ -131,14 +135,13 @@ TEST_CASE("libspng is loaded only by runs that read or write a PNG", "[cli]") {
   CHECK(loaded_spng(kCoffee, "c.jpg"));
 }
 
-TEST_CASE("without a usable libspng, PNG fails with a clear error and JPEG still works",
-          "[cli]") {
+TEST_CASE("without a usable libspng, PNG fails with a clear error and JPEG still works", "[cli]") {
   // A broken libspng.so.0 found first on LD_LIBRARY_PATH: dlopen fails as for a missing one.
   TempDir dir;
   write_bytes(dir.file("libspng.so.0"), {'n', 'o', 't', ' ', 'E', 'L', 'F'});
   auto run = [&](const std::string& in, const std::string& out) {
-    return run_program({"/usr/bin/env", "LD_LIBRARY_PATH=" + dir.path(), binary_path(), in,
-                        dir.file(out)});
+    return run_program(
+        {"/usr/bin/env", "LD_LIBRARY_PATH=" + dir.path(), binary_path(), in, dir.file(out)});
   };
   const RunResult png_in = run(kCoffee, "a.jpg");
   INFO(png_in.err);
@@ -167,8 +170,8 @@ TEST_CASE("image output rounds to nearest and clamps, .npy input is not scaled",
 
 TEST_CASE("option --pixel-scale 1 feeds LRN values in 0..1", "[cli]") {
   TempDir dir;
-  const RunResult r = run_cli({kCoffee, dir.file("s1.npy"), "--pixel-scale", "1", "--alpha", "50",
-                               "--beta", "1"});
+  const RunResult r =
+      run_cli({kCoffee, dir.file("s1.npy"), "--pixel-scale", "1", "--alpha", "50", "--beta", "1"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const Decoded in = decode_file(kCoffee), out = decode_file(dir.file("s1.npy"));
@@ -268,11 +271,14 @@ TEST_CASE("16-bit PNG stays 16-bit and is mapped to 0..255 for LRN", "[cli]") {
 TEST_CASE("file errors exit 1 and name the file", "[cli]") {
   TempDir dir;
   const std::string out = dir.file("out.jpg");
-  SECTION("missing input") { require_failure(run_cli({dir.file("nope.jpg"), out}), 1, dir.file("nope.jpg")); }
+  SECTION("missing input") {
+    require_failure(run_cli({dir.file("nope.jpg"), out}), 1, dir.file("nope.jpg"));
+  }
   SECTION("a directory as input is a usage error that suggests -R") {
     const RunResult r = run_cli({dir.path(), out});
     require_failure(r, 2, dir.path());
-    CHECK_THAT(r.err, Contains("is a directory; to process the images below it, give -R and -O DIR"));
+    CHECK_THAT(r.err,
+               Contains("is a directory; to process the images below it, give -R and -O DIR"));
   }
   SECTION("empty input") {
     write_bytes(dir.file("empty.jpg"), {});
@@ -290,7 +296,8 @@ TEST_CASE("file errors exit 1 and name the file", "[cli]") {
       auto bytes = read_bytes(sample_path(name));
       bytes.resize(bytes.size() / 2);
       write_bytes(dir.file("cut_" + name), bytes);
-      require_failure(run_cli({dir.file("cut_" + name), dir.file("o.png")}), 1, dir.file("cut_" + name));
+      require_failure(run_cli({dir.file("cut_" + name), dir.file("o.png")}), 1,
+                      dir.file("cut_" + name));
       CHECK_FALSE(exists(dir.file("o.png")));
     }
   }
@@ -300,7 +307,8 @@ TEST_CASE("file errors exit 1 and name the file", "[cli]") {
     CHECK_THAT(r.err, Contains("--max-pixels"));
   }
   SECTION("output folder missing") {
-    require_failure(run_cli({kRocket, dir.file("no/such/out.jpg")}), 1, dir.file("no/such/out.jpg"));
+    require_failure(run_cli({kRocket, dir.file("no/such/out.jpg")}), 1,
+                    dir.file("no/such/out.jpg"));
   }
   SECTION("OUT is IN") {
     write_bytes(dir.file("same.jpg"), read_bytes(kRocket));
@@ -382,15 +390,30 @@ TEST_CASE("a device or FIFO as OUT is written directly, never renamed over", "[c
 }
 
 TEST_CASE("usage errors exit 2", "[cli]") {
-  const auto args = GENERATE(values<std::vector<std::string>>({
-      {"--radius", "-1"}, {"--radius", "two"}, {"--alpha", "x"}, {"--alpha", "-1"},
-      {"--alpha", "1/0"}, {"--beta", "nan"}, {"--beta", "inf"}, {"--bias", "0", "--alpha", "0"},
-      {"--quality", "0"}, {"--quality", "101"}, {"--pixel-scale", "2"}, {"--no-such-flag"},
-      {"--max-pixels", "0"}, {"--threads", "0"}, {"--format", "gif"},
-      {"--convention", "mxnet"}, {"--size", "5"}, {"--convention", "torch"},
-      {"--convention", "caffe", "--size", "4"}, {"--convention", "torch", "--radius", "2", "--size", "5"},
-      {"--preset", "caffe-alexnet", "--radius", "3"}, {"--preset", "nope"},
-      {"--preset", "caffe-alexnet", "--convention", "tf"}}));
+  const auto args = GENERATE(
+      values<std::vector<std::string>>({{"--radius", "-1"},
+                                        {"--radius", "two"},
+                                        {"--alpha", "x"},
+                                        {"--alpha", "-1"},
+                                        {"--alpha", "1/0"},
+                                        {"--beta", "nan"},
+                                        {"--beta", "inf"},
+                                        {"--bias", "0", "--alpha", "0"},
+                                        {"--quality", "0"},
+                                        {"--quality", "101"},
+                                        {"--pixel-scale", "2"},
+                                        {"--no-such-flag"},
+                                        {"--max-pixels", "0"},
+                                        {"--threads", "0"},
+                                        {"--format", "gif"},
+                                        {"--convention", "mxnet"},
+                                        {"--size", "5"},
+                                        {"--convention", "torch"},
+                                        {"--convention", "caffe", "--size", "4"},
+                                        {"--convention", "torch", "--radius", "2", "--size", "5"},
+                                        {"--preset", "caffe-alexnet", "--radius", "3"},
+                                        {"--preset", "nope"},
+                                        {"--preset", "caffe-alexnet", "--convention", "tf"}}));
   std::vector<std::string> argv = {kRocket, "/tmp/lrn-never-written.jpg"};
   argv.insert(argv.end(), args.begin(), args.end());
   const RunResult r = run_cli(argv);
@@ -415,7 +438,8 @@ TEST_CASE("option --help shows the formula, defaults and examples, and --version
   // Wrapped to the terminal: compare with every run of spaces and newlines as one space.
   std::string flat;
   for (char c : h.out)
-    if (!(c == ' ' || c == '\n') || (!flat.empty() && flat.back() != ' ')) flat += c == '\n' ? ' ' : c;
+    if (!(c == ' ' || c == '\n') || (!flat.empty() && flat.back() != ' '))
+      flat += c == '\n' ? ' ' : c;
   CHECK_THAT(flat, Contains("(bias + alpha * sqr_sum[c]) ^ beta"));
   CHECK_THAT(h.out, Contains("Examples:"));
   CHECK_THAT(flat, Contains("0.001/9"));
@@ -429,17 +453,17 @@ TEST_CASE("option --alpha accepts a quotient and numbers ignore the locale", "[c
   TempDir dir;
   write_npy(dir.file("in.npy"), 1, 1, 3, {100, 150, 200});
   REQUIRE(run_cli({dir.file("in.npy"), dir.file("a.npy"), "--alpha", "0.001/9"}).exit_code == 0);
-  REQUIRE(run_cli({dir.file("in.npy"), dir.file("b.npy"), "--alpha", "1.1111111111111112e-04"}).exit_code == 0);
+  REQUIRE(run_cli({dir.file("in.npy"), dir.file("b.npy"), "--alpha", "1.1111111111111112e-04"})
+              .exit_code == 0);
   CHECK(read_bytes(dir.file("a.npy")) == read_bytes(dir.file("b.npy")));
   CHECK(run_cli({dir.file("in.npy"), dir.file("c.npy"), "--alpha", "0,001"}).exit_code == 2);
 }
 
 TEST_CASE("an empty value for any option is a usage error naming the option", "[cli]") {
-  const std::string option = GENERATE(as<std::string>{}, "--alpha", "--beta", "--bias", "--radius",
-                                      "--size", "--preset", "--convention", "--format",
-                                      "--pixel-scale", "--quality", "--max-pixels",
-                                      "--max-npy-bytes", "--threads", "--jobs", "--output-dir",
-                                      "--files-from");
+  const std::string option =
+      GENERATE(as<std::string>{}, "--alpha", "--beta", "--bias", "--radius", "--size", "--preset",
+               "--convention", "--format", "--pixel-scale", "--quality", "--max-pixels",
+               "--max-npy-bytes", "--threads", "--jobs", "--output-dir", "--files-from");
   TempDir dir;
   const RunResult r = run_cli({kRocket, dir.file("o.jpg"), option, ""});
   INFO(option << ": " << r.err);
@@ -474,7 +498,9 @@ TEST_CASE("numeric options share one grammar and say what is allowed", "[cli]") 
   SECTION("-t and -j stop at 1024 threads, before starting any") {
     const RunResult t = run("-t", "4294967295");
     CHECK(t.exit_code == 2);
-    CHECK_THAT(t.err, Contains("--threads: '4294967295' is out of range; give a whole number from 1 to 1024"));
+    CHECK_THAT(
+        t.err,
+        Contains("--threads: '4294967295' is out of range; give a whole number from 1 to 1024"));
     const RunResult j = run_cli({kRocket, "-O", dir.path(), "-j", "1025"});
     CHECK(j.exit_code == 2);
     CHECK_THAT(j.err, Contains("--jobs: '1025' is out of range"));

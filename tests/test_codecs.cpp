@@ -69,12 +69,14 @@ TEST_CASE("codecs: every extension names one row, in any case", "[image][codecs]
   CHECK_FALSE(lrn::format_from_extension("a.png/file"));
 }
 
-TEST_CASE("codecs: the lists in messages, --help and the README come from the table", "[image][codecs]") {
+TEST_CASE("codecs: the lists in messages, --help and the README come from the table",
+          "[image][codecs]") {
   CHECK(lrn::readable_names() == "JPEG, PNG, PNM, TIFF, WebP and .npy");
   CHECK(lrn::output_extensions("or") == "jpg, png, pnm, tif, webp or npy");
   CHECK(lrn::output_extensions("|") == "jpg|png|pnm|tif|webp|npy");
   const std::string help = lrn::cli::help_text(1000);
-  CHECK_THAT(help, Catch::Matchers::Contains(lrn::output_extensions("or") + ": the format of an OUT"));
+  CHECK_THAT(help,
+             Catch::Matchers::Contains(lrn::output_extensions("or") + ": the format of an OUT"));
   std::string either = lrn::readable_names();  // "JPEG, PNG, PNM, TIFF, WebP or .npy"
   either.replace(either.rfind(" and "), 5, " or ");
   CHECK_THAT(help, Catch::Matchers::Contains("for a " + either + " IN"));

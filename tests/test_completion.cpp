@@ -102,14 +102,16 @@ TEST_CASE("completion: '-' offers exactly the options of --help's table", "[cli]
   CHECK(complete({"--max-n"}) == Words{"--max-npy-bytes"});
 }
 
-TEST_CASE("completion: the values lrn-img accepts, as its messages list them", "[cli][completion]") {
+TEST_CASE("completion: the values lrn-img accepts, as its messages list them",
+          "[cli][completion]") {
   CHECK(complete({"--convention", ""}) == Words{"caffe", "onnx", "tf", "torch"});
   CHECK(complete({"--convention", ""}) == allowed_values({"--convention", "x", "--print-params"}));
   CHECK(complete({"--format", ""}) == Words{"jpg", "npy", "png", "pnm", "tif", "webp"});
   CHECK(complete({"--format", ""}) == allowed_values({"--format", "x", "a.jpg", "b"}));
   CHECK(complete({"--preset", ""}) == allowed_values({"--preset", "x", "--print-params"}));
   CHECK(complete({"--preset", ""}).size() == 6);
-  CHECK(complete({"--pixel-scale", ""}) == allowed_values({"--pixel-scale", "7", "a.jpg", "b.jpg"}));
+  CHECK(complete({"--pixel-scale", ""}) ==
+        allowed_values({"--pixel-scale", "7", "a.jpg", "b.jpg"}));
   CHECK(complete({"--layout", ""}) == allowed_values({"--layout", "x", "a.npy", "b.npy"}));
   CHECK(complete({"--layout", ""}).size() == 4);
   CHECK(complete({"--dtype", ""}) == allowed_values({"--dtype", "x", "a.npy", "b.npy"}));

@@ -73,7 +73,8 @@ Ref ref_of(Convention c) {
 }  // namespace
 
 TEST_CASE("each convention matches its framework's documented formula", "[lrn][convention]") {
-  const Convention conv = GENERATE(Convention::Tf, Convention::Torch, Convention::Onnx, Convention::Caffe);
+  const Convention conv =
+      GENERATE(Convention::Tf, Convention::Torch, Convention::Onnx, Convention::Caffe);
   const int n = GENERATE(range(0, 8));
   const int channels = GENERATE(range(1, 9));
   const double beta = GENERATE(0.75, 0.5, 0.6);
@@ -177,12 +178,15 @@ TEST_CASE("presets and --print-params round-trip through every convention", "[cl
     for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>((i * 37) % 256);
     return v;
   }());
-  const auto preset = GENERATE(as<std::vector<std::string>>{},
-      std::vector<std::string>{"--preset", "blog"}, std::vector<std::string>{"--preset", "tf-cifar10"},
-      std::vector<std::string>{"--preset", "tf-defaults"}, std::vector<std::string>{"--preset", "alexnet-paper"},
-      std::vector<std::string>{"--preset", "caffe-alexnet"},
-      std::vector<std::string>{"--preset", "torch-defaults", "--size", "4"},
-      std::vector<std::string>{"--convention", "onnx", "--size", "6", "--alpha", "0.01", "--beta", "0.6"});
+  const auto preset =
+      GENERATE(as<std::vector<std::string>>{}, std::vector<std::string>{"--preset", "blog"},
+               std::vector<std::string>{"--preset", "tf-cifar10"},
+               std::vector<std::string>{"--preset", "tf-defaults"},
+               std::vector<std::string>{"--preset", "alexnet-paper"},
+               std::vector<std::string>{"--preset", "caffe-alexnet"},
+               std::vector<std::string>{"--preset", "torch-defaults", "--size", "4"},
+               std::vector<std::string>{"--convention", "onnx", "--size", "6", "--alpha", "0.01",
+                                        "--beta", "0.6"});
   std::vector<std::string> base = {dir.file("in.npy"), dir.file("base.npy")};
   base.insert(base.end(), preset.begin(), preset.end());
   REQUIRE(lrn_test::run_cli(base).exit_code == 0);
@@ -192,14 +196,15 @@ TEST_CASE("presets and --print-params round-trip through every convention", "[cl
   REQUIRE(!rows.empty());  // at least the convention the parameters were given in
   for (const auto& [name, p] : rows) {
     const std::string out = dir.file(name + ".npy");
-    const lrn_test::RunResult r = lrn_test::run_cli(
-        {dir.file("in.npy"), out, "--convention", name, p.flag, p.window, "--bias", p.bias,
-         "--alpha", p.alpha, "--beta", p.beta});
+    const lrn_test::RunResult r =
+        lrn_test::run_cli({dir.file("in.npy"), out, "--convention", name, p.flag, p.window,
+                           "--bias", p.bias, "--alpha", p.alpha, "--beta", p.beta});
     INFO(name << ": " << r.err);
     REQUIRE(r.exit_code == 0);
     const lrn_test::Decoded got = lrn_test::decode_file(out);
     REQUIRE(got.samples() == want.samples());
-    for (std::size_t i = 0; i < got.samples(); ++i) CHECK_THAT(got.at(i), WithinRel(want.at(i), 1e-6));
+    for (std::size_t i = 0; i < got.samples(); ++i)
+      CHECK_THAT(got.at(i), WithinRel(want.at(i), 1e-6));
   }
 }
 

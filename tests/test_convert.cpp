@@ -66,8 +66,7 @@ void run(const std::uint16_t* s, float* d, std::size_t n, float scale, Target t)
 void run(const float* s, std::uint8_t* d, std::size_t n, float scale, float offset, Target t) {
   lrn::f32_to_u8(s, d, n, scale, offset, t);
 }
-void run(const float* s, std::uint16_t* d, std::size_t n, float scale, float offset,
-         Target t) {
+void run(const float* s, std::uint16_t* d, std::size_t n, float scale, float offset, Target t) {
   lrn::f32_to_u16(s, d, n, scale, offset, t);
 }
 
@@ -97,11 +96,10 @@ void check_to_f32(const std::vector<T>& src, float scale) {
     std::vector<float> got(src.size(), -1.0f);
     run(src.data(), got.data(), src.size(), scale, t);
     const std::size_t i = first_difference(got, want);
-    INFO("target " << lrn::target_name(t) << " scale " << hex_bits(scale) << " (" << scale
-                   << ")");
+    INFO("target " << lrn::target_name(t) << " scale " << hex_bits(scale) << " (" << scale << ")");
     if (i < src.size())
-      FAIL_CHECK("sample " << i << " = " << +src[i] << ": got " << hex_bits(got[i])
-                           << " want " << hex_bits(want[i]));
+      FAIL_CHECK("sample " << i << " = " << +src[i] << ": got " << hex_bits(got[i]) << " want "
+                           << hex_bits(want[i]));
   }
   std::vector<float> best(src.size(), -1.0f);
   if constexpr (sizeof(T) == 1) lrn::u8_to_f32(src.data(), best.data(), src.size(), scale);
@@ -113,8 +111,7 @@ void check_to_f32(const std::vector<T>& src, float scale) {
 template <typename T>
 void check_quantise(const std::vector<float>& src, float scale, float offset) {
   std::vector<T> want(src.size());
-  for (std::size_t i = 0; i < src.size(); ++i)
-    want[i] = quantise_oracle<T>(src[i], scale, offset);
+  for (std::size_t i = 0; i < src.size(); ++i) want[i] = quantise_oracle<T>(src[i], scale, offset);
   for (Target t : lrn::supported_targets()) {
     std::vector<T> got(src.size(), T(123));
     run(src.data(), got.data(), src.size(), scale, offset, t);
@@ -125,10 +122,8 @@ void check_quantise(const std::vector<float>& src, float scale, float offset) {
                            << +got[i] << " want " << +want[i]);
   }
   std::vector<T> best(src.size(), T(123));
-  if constexpr (sizeof(T) == 1)
-    lrn::f32_to_u8(src.data(), best.data(), src.size(), scale, offset);
-  else
-    lrn::f32_to_u16(src.data(), best.data(), src.size(), scale, offset);
+  if constexpr (sizeof(T) == 1) lrn::f32_to_u8(src.data(), best.data(), src.size(), scale, offset);
+  else lrn::f32_to_u16(src.data(), best.data(), src.size(), scale, offset);
   CHECK(first_difference(best, want) == src.size());
 }
 
@@ -136,12 +131,30 @@ const float kInf = std::numeric_limits<float>::infinity();
 const float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 std::vector<float> special_floats() {
-  std::vector<float> v = {0.0f, -0.0f, kInf, -kInf, kNaN, -kNaN,
+  std::vector<float> v = {0.0f,
+                          -0.0f,
+                          kInf,
+                          -kInf,
+                          kNaN,
+                          -kNaN,
                           std::numeric_limits<float>::signaling_NaN(),
                           std::numeric_limits<float>::denorm_min(),
-                          -std::numeric_limits<float>::denorm_min(), FLT_MIN, -FLT_MIN,
-                          FLT_MIN / 3, -FLT_MIN / 3, FLT_MAX, -FLT_MAX, FLT_EPSILON,
-                          0.5f, -0.5f, 1.0f, -1.0f, 255.0f, 65535.0f, 1e10f, -1e10f};
+                          -std::numeric_limits<float>::denorm_min(),
+                          FLT_MIN,
+                          -FLT_MIN,
+                          FLT_MIN / 3,
+                          -FLT_MIN / 3,
+                          FLT_MAX,
+                          -FLT_MAX,
+                          FLT_EPSILON,
+                          0.5f,
+                          -0.5f,
+                          1.0f,
+                          -1.0f,
+                          255.0f,
+                          65535.0f,
+                          1e10f,
+                          -1e10f};
   v.push_back(std::nextafter(0.5f, 0.0f));  // +0.5f rounds up to 1 (ties to even)
   v.push_back(std::nextafter(0.5f, 1.0f));
   return v;
@@ -208,7 +221,7 @@ struct Affine {
 template <typename T>
 std::vector<Affine> affines() {
   const float full = full_of<T>();
-  std::vector<Affine> a = {{1.0f, 0.0f}, {full, 0.0f}, {full / 255.0f, 0.0f},
+  std::vector<Affine> a = {{1.0f, 0.0f},   {full, 0.0f},      {full / 255.0f, 0.0f},
                            {3.7f, -0.25f}, {-2.0f, full / 2}, {1e-3f, 0.4999f}};
   for (auto [lo, hi] : {std::pair{-3.7f, 812.2f}, std::pair{0.013f, 0.97f},
                         std::pair{-1e-4f, 2e-4f}, std::pair{120.5f, 65000.25f}}) {
@@ -235,16 +248,16 @@ void check_quantise_all() {
 TEST_CASE("convert: u8 -> f32, every value, every target", "[convert]") {
   std::vector<std::uint8_t> all(256);
   for (int i = 0; i < 256; ++i) all[i] = static_cast<std::uint8_t>(i);
-  for (float scale : {1.0f, 1.0f / 255, 255.0f / 65535, 3.7f, -2.5f, 0.0f, -0.0f, 1e-40f,
-                      1e37f, kInf, kNaN})
+  for (float scale :
+       {1.0f, 1.0f / 255, 255.0f / 65535, 3.7f, -2.5f, 0.0f, -0.0f, 1e-40f, 1e37f, kInf, kNaN})
     check_to_f32(all, scale);
 }
 
 TEST_CASE("convert: u16 -> f32, every value, every target", "[convert]") {
   std::vector<std::uint16_t> all(65536);
   for (int i = 0; i < 65536; ++i) all[i] = static_cast<std::uint16_t>(i);
-  for (float scale : {1.0f, 1.0f / 65535, 255.0f / 65535, 1.0f / 255, 3.7f, -2.5f, 0.0f,
-                      1e-40f, 1e35f, kInf, kNaN})
+  for (float scale : {1.0f, 1.0f / 65535, 255.0f / 65535, 1.0f / 255, 3.7f, -2.5f, 0.0f, 1e-40f,
+                      1e35f, kInf, kNaN})
     check_to_f32(all, scale);
 }
 
@@ -257,11 +270,11 @@ TEST_CASE("convert: f32 -> u16 matches the reference on every target", "[convert
 }
 
 TEST_CASE("convert: quantising rounds half up, clamps, and maps NaN to 0", "[convert]") {
-  const std::vector<float> in = {-1.0f, -0.0f, 0.0f, 0.49f, 0.5f, 1.5f, 2.5f, 254.49f,
-                                 254.5f, 255.0f, 300.0f, kInf, -kInf, kNaN,
-                                 std::nextafter(0.5f, 0.0f), 1e-45f};
-  const std::vector<std::uint8_t> want = {0, 0, 0, 0, 1, 2, 3, 254, 255, 255, 255, 255, 0, 0,
-                                          1, 0};
+  const std::vector<float> in = {-1.0f,  -0.0f, 0.0f,    0.49f,  0.5f,
+                                 1.5f,   2.5f,  254.49f, 254.5f, 255.0f,
+                                 300.0f, kInf,  -kInf,   kNaN,   std::nextafter(0.5f, 0.0f),
+                                 1e-45f};
+  const std::vector<std::uint8_t> want = {0, 0, 0, 0, 1, 2, 3, 254, 255, 255, 255, 255, 0, 0, 1, 0};
   for (Target t : lrn::supported_targets()) {
     std::vector<std::uint8_t> got(in.size());
     lrn::f32_to_u8(in.data(), got.data(), in.size(), 1.0f, 0.0f, t);
@@ -313,8 +326,7 @@ TEST_CASE("convert: every length and start, nothing written outside", "[convert]
         for (std::size_t i = 0; i < bo.size(); ++i) {
           const bool inside = i >= kGuard + 1 && i < kGuard + 1 + n;
           const std::uint8_t want =
-              inside ? quantise_oracle<std::uint8_t>(f[start + i - kGuard - 1], 1.0f, 0.0f)
-                     : 0xA5;
+              inside ? quantise_oracle<std::uint8_t>(f[start + i - kGuard - 1], 1.0f, 0.0f) : 0xA5;
           if (bo[i] != want) FAIL_CHECK("f32_to_u8 at " << i);
         }
         std::vector<std::uint16_t> wo(n + 2 * kGuard + 1, 0xA5A5);
@@ -342,8 +354,7 @@ TEST_CASE("convert: n = 0 touches nothing, unknown targets are refused", "[conve
   lrn::f32_to_u8(nullptr, nullptr, 0, 1.0f, 0.0f);
   float f = 0;
   std::uint8_t b = 0;
-  CHECK_THROWS_AS(lrn::u8_to_f32(&b, &f, 1, 1.0f, static_cast<Target>(99)),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(lrn::u8_to_f32(&b, &f, 1, 1.0f, static_cast<Target>(99)), std::invalid_argument);
   CHECK_THROWS_AS(lrn::f32_to_u8(&f, &b, 1, 1.0f, 0.0f, static_cast<Target>(99)),
                   std::invalid_argument);
 }

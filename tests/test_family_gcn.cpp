@@ -8,7 +8,8 @@
 using namespace lrn::family;
 using namespace lrn_test::family;
 
-TEST_CASE("gcn: two passes, no halo, output independent of splits and streaming", "[threads][family][gcn]") {
+TEST_CASE("gcn: two passes, no halo, output independent of splits and streaming",
+          "[threads][family][gcn]") {
   const auto conv = GENERATE(GcnConvention::Pylearn2, GcnConvention::Tf, GcnConvention::CaffeMvn);
   const bool per_channel = GENERATE(false, true);
   GcnParams p = GcnParams::defaults(conv);

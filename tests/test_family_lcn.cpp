@@ -11,8 +11,8 @@ using namespace lrn::family;
 using namespace lrn_test::family;
 
 namespace {
-const LcnConvention kAll[] = {LcnConvention::Torch7, LcnConvention::Jarrett, LcnConvention::Pylearn2,
-                              LcnConvention::Pinto};
+const LcnConvention kAll[] = {LcnConvention::Torch7, LcnConvention::Jarrett,
+                              LcnConvention::Pylearn2, LcnConvention::Pinto};
 }
 
 TEST_CASE("lcn: halo and passes per convention", "[family][lcn]") {
@@ -27,7 +27,8 @@ TEST_CASE("lcn: halo and passes per convention", "[family][lcn]") {
   CHECK(make_lcn(LcnParams::defaults(LcnConvention::Pinto), g)->passes() == 1);
 }
 
-TEST_CASE("lcn: output independent of splits, streaming and layout", "[threads][family][lcn][driver]") {
+TEST_CASE("lcn: output independent of splits, streaming and layout",
+          "[threads][family][lcn][driver]") {
   for (LcnConvention conv : kAll) {
     for (bool per_channel : {false, true}) {
       LcnParams p = LcnParams::defaults(conv);
@@ -37,7 +38,8 @@ TEST_CASE("lcn: output independent of splits, streaming and layout", "[threads][
       auto op = make_lcn(p, Geometry::interleaved(w, h, C));
       const auto whole = run_whole(*op, x);
       std::mt19937 rng(6);
-      for (int i = 0; i < 5; ++i) CHECK(bit_identical(run_whole(*op, x, random_splits(h, rng)), whole));
+      for (int i = 0; i < 5; ++i)
+        CHECK(bit_identical(run_whole(*op, x, random_splits(h, rng)), whole));
       for (std::size_t block : {1, 5, 40}) CHECK(bit_identical(run_stream(*op, x, block), whole));
       const auto xp = to_planar(x, w, h, C);
       auto planar = make_lcn(p, Geometry::planar(w, h, C));
@@ -65,10 +67,12 @@ TEST_CASE("lcn: a constant image gives 0 (everywhere for torch7, away from the b
   // Gaussian torch7 too (the in-image mass correction is exact for a constant).
   LcnParams g = LcnParams::defaults(LcnConvention::Torch7);
   g.kernel = KernelShape::Gaussian;
-  for (float v : run_whole(*make_lcn(g, Geometry::interleaved(w, h, C)), x)) CHECK(std::abs(v) < 1e-6);
+  for (float v : run_whole(*make_lcn(g, Geometry::interleaved(w, h, C)), x))
+    CHECK(std::abs(v) < 1e-6);
 }
 
-TEST_CASE("lcn: shifting the image leaves torch7 (and pinto's interior) unchanged", "[family][lcn]") {
+TEST_CASE("lcn: shifting the image leaves torch7 (and pinto's interior) unchanged",
+          "[family][lcn]") {
   const std::size_t w = 25, h = 21, C = 3;
   const auto x = random_image(w, h, C, 8, 0, 100);
   std::vector<float> shifted(x);
@@ -80,7 +84,8 @@ TEST_CASE("lcn: shifting the image leaves torch7 (and pinto's interior) unchange
       if (conv == LcnConvention::Pinto && k == KernelShape::Gaussian) continue;
       const auto a = run_whole(*make_lcn(p, Geometry::interleaved(w, h, C)), x);
       const auto b = run_whole(*make_lcn(p, Geometry::interleaved(w, h, C)), shifted);
-      const std::size_t m = conv == LcnConvention::Torch7 ? 0 : static_cast<std::size_t>(p.size / 2);
+      const std::size_t m =
+          conv == LcnConvention::Torch7 ? 0 : static_cast<std::size_t>(p.size / 2);
       for (std::size_t yy = m; yy < h - m; ++yy)
         for (std::size_t xx = m; xx < w - m; ++xx)
           for (std::size_t c = 0; c < C; ++c) {
@@ -123,7 +128,8 @@ TEST_CASE("lcn: border shapes and windows larger than the image stay finite", "[
 
 TEST_CASE("lcn: defaults and validation", "[family][lcn]") {
   const LcnParams torch = LcnParams::defaults(LcnConvention::Torch7);
-  CHECK((torch.kernel == KernelShape::Box && torch.size == 9 && torch.threshold == 1e-4 && !torch.per_channel));
+  CHECK((torch.kernel == KernelShape::Box && torch.size == 9 && torch.threshold == 1e-4 &&
+         !torch.per_channel));
   const LcnParams jarrett = LcnParams::defaults(LcnConvention::Jarrett);
   CHECK((jarrett.kernel == KernelShape::Gaussian && jarrett.size == 9));
   const LcnParams py = LcnParams::defaults(LcnConvention::Pylearn2);

@@ -43,7 +43,8 @@ std::vector<double> naive_lms(const std::vector<float>& x, std::size_t w, std::s
             mass += wt * static_cast<double>(C);
           }
         });
-        if (p.convention == LmsConvention::ZeroPad) mass = full * (p.per_channel ? 1.0 : static_cast<double>(C));
+        if (p.convention == LmsConvention::ZeroPad)
+          mass = full * (p.per_channel ? 1.0 : static_cast<double>(C));
         y[(yy * w + xx) * C + c] = x[(yy * w + xx) * C + c] - s / mass;
       }
   return y;
@@ -56,8 +57,9 @@ TEST_CASE("local mean subtraction matches the float64 formula", "[family][lms]")
   const auto kernel = GENERATE(KernelShape::Box, KernelShape::Gaussian);
   const bool per_channel = GENERATE(true, false);
   const int size = GENERATE(1, 3, 9, 15);
-  const auto shape = GENERATE(std::array<std::size_t, 3>{1, 1, 1}, std::array<std::size_t, 3>{9, 1, 3},
-                              std::array<std::size_t, 3>{1, 8, 2}, std::array<std::size_t, 3>{23, 17, 3});
+  const auto shape =
+      GENERATE(std::array<std::size_t, 3>{1, 1, 1}, std::array<std::size_t, 3>{9, 1, 3},
+               std::array<std::size_t, 3>{1, 8, 2}, std::array<std::size_t, 3>{23, 17, 3});
   const auto [w, h, C] = shape;
   const LmsParams p{conv, kernel, size, per_channel};
   const auto x = random_image(w, h, C, 3);

@@ -39,9 +39,10 @@ TEST_CASE("spatial LRN matches the float64 formula for each convention", "[famil
   const auto conv = GENERATE(SpatialLrnConvention::Caffe, SpatialLrnConvention::Onednn,
                              SpatialLrnConvention::Matconvnet);
   const int size = GENERATE(1, 3, 5, 7, 15);
-  const auto shape = GENERATE(std::array<std::size_t, 3>{1, 1, 1}, std::array<std::size_t, 3>{9, 1, 3},
-                              std::array<std::size_t, 3>{1, 8, 2}, std::array<std::size_t, 3>{23, 17, 3},
-                              std::array<std::size_t, 3>{6, 5, 4});
+  const auto shape =
+      GENERATE(std::array<std::size_t, 3>{1, 1, 1}, std::array<std::size_t, 3>{9, 1, 3},
+               std::array<std::size_t, 3>{1, 8, 2}, std::array<std::size_t, 3>{23, 17, 3},
+               std::array<std::size_t, 3>{6, 5, 4});
   const auto [w, h, C] = shape;
   SpatialLrnParams p = SpatialLrnParams::defaults(conv);
   p.size = size;
@@ -56,7 +57,8 @@ TEST_CASE("spatial LRN matches the float64 formula for each convention", "[famil
   CHECK(max_rel_error(y, naive_spatial(x, w, h, C, p)) < 1e-6);
 }
 
-TEST_CASE("spatial LRN conventions differ only in K and the border divisor", "[family][spatial-lrn]") {
+TEST_CASE("spatial LRN conventions differ only in K and the border divisor",
+          "[family][spatial-lrn]") {
   // A corner pixel with n = 5 sums 9 samples: caffe divides by 25, matconvnet by 9.
   const std::vector<float> x(5 * 5, 2.0f);
   SpatialLrnParams caffe = SpatialLrnParams::defaults(SpatialLrnConvention::Caffe);

@@ -56,7 +56,8 @@ std::thread feed_fifo(const std::string& path, std::vector<std::uint8_t> bytes) 
   REQUIRE(mkfifo(path.c_str(), 0600) == 0);
   return std::thread([path, bytes = std::move(bytes)] {
     std::ofstream f(path, std::ios::binary);  // blocks until lrn-img opens the FIFO
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   });
 }
 
@@ -170,8 +171,10 @@ TEST_CASE("faults: the input changes between header and data", "[faults]") {
   const auto other = read_bytes(data_path("png_plasma.png"));
   auto first_idat_end = [](const std::vector<std::uint8_t>& png, bool past) {
     for (std::size_t at = 8; at + 8 <= png.size();) {
-      const std::size_t len = std::size_t{png[at]} << 24 | png[at + 1] << 16 | png[at + 2] << 8 | png[at + 3];
-      if (std::string(png.begin() + at + 4, png.begin() + at + 8) == "IDAT") return past ? at + 12 + len : at;
+      const std::size_t len =
+          std::size_t{png[at]} << 24 | png[at + 1] << 16 | png[at + 2] << 8 | png[at + 3];
+      if (std::string(png.begin() + at + 4, png.begin() + at + 8) == "IDAT")
+        return past ? at + 12 + len : at;
       at += 12 + len;
     }
     return png.size();
@@ -219,12 +222,14 @@ TEST_CASE("faults: an empty file or a folder as input", "[faults]") {
   // A folder is a usage error that points to -R, before any work (issue 14).
   const RunResult single = run_cli({dir.file("folder.png"), dir.file("out.png")});
   CHECK(single.exit_code == 2);
-  CHECK_THAT(single.err, Contains("lrn-img: error: '" + dir.file("folder.png") + "' is a directory; ") &&
-                             Contains("-R"));
+  CHECK_THAT(single.err,
+             Contains("lrn-img: error: '" + dir.file("folder.png") + "' is a directory; ") &&
+                 Contains("-R"));
   const RunResult batch = run_cli(
       {dir.file("empty.png"), dir.file("folder.png"), "-O", dir.file("folder.png"), "--quiet"});
   CHECK(batch.exit_code == 2);
-  CHECK_THAT(batch.err, Contains("'" + dir.file("folder.png") + "' is a directory; add -R (--recursive)"));
+  CHECK_THAT(batch.err,
+             Contains("'" + dir.file("folder.png") + "' is a directory; add -R (--recursive)"));
   require_entries(dir.path(), {"empty.png", "folder.png", "out.png"});
   require_entries(dir.file("folder.png"), {});
   CHECK(read_bytes(dir.file("out.png")) == kOld);

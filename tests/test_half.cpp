@@ -46,7 +46,7 @@ TEST_CASE("every float16 widens exactly and narrows back to itself", "[half]") {
 
 TEST_CASE("float32 narrows to nearest, ties to even, overflow to inf", "[half]") {
   CHECK(to_half(1.0f) == 0x3C00);
-  CHECK(to_half(1.0f + std::ldexp(1.0f, -11)) == 0x3C00);  // tie: down to even
+  CHECK(to_half(1.0f + std::ldexp(1.0f, -11)) == 0x3C00);      // tie: down to even
   CHECK(to_half(1.0f + 3 * std::ldexp(1.0f, -11)) == 0x3C02);  // tie: up to even
   CHECK(to_half(1.0f + std::ldexp(1.0f, -11) + std::ldexp(1.0f, -20)) == 0x3C01);
   std::size_t over = 0;
@@ -58,7 +58,7 @@ TEST_CASE("float32 narrows to nearest, ties to even, overflow to inf", "[half]")
   CHECK(to_half(-1e10f, &over) == 0xFC00);
   CHECK(over == 1);
   CHECK(to_half(std::numeric_limits<float>::infinity(), &over) == 0x7C00);
-  CHECK(over == 0);  // already inf: not an overflow
+  CHECK(over == 0);                                 // already inf: not an overflow
   CHECK(to_half(std::ldexp(1.0f, -24)) == 0x0001);  // smallest subnormal
   CHECK(to_half(std::ldexp(1.0f, -25)) == 0x0000);  // tie with 0: to even
   CHECK(to_half(std::ldexp(1.5f, -25)) == 0x0001);

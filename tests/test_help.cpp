@@ -29,8 +29,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 const std::vector<OptionSpelling> kSpellings = {
-    {"--alpha", "a", true}, {"--radius", "r", true}, {"--suffix", "", true},
-    {"--rescale", "", false}, {"--null", "0", false}, {"--help", "h", false},
+    {"--alpha", "a", true},   {"--radius", "r", true}, {"--suffix", "", true},
+    {"--rescale", "", false}, {"--null", "0", false},  {"--help", "h", false},
 };
 
 std::vector<std::string> normalized(std::vector<std::string> args) {
@@ -67,7 +67,8 @@ TEST_CASE("help: every option is shown, pending ones are not", "[cli][help]") {
   }
 }
 
-TEST_CASE("help: usage line, one sentence, groups, three examples, within the width", "[cli][help]") {
+TEST_CASE("help: usage line, one sentence, groups, three examples, within the width",
+          "[cli][help]") {
   const int width = GENERATE(72, 80, 100, 160);
   const std::string help = lrn::cli::help_text(width);
   const auto lines = lines_of(help);
@@ -82,8 +83,9 @@ TEST_CASE("help: usage line, one sentence, groups, three examples, within the wi
   }
   // The groups, in order, then the examples last.
   std::size_t at = 0;
-  for (const char* heading : {"\nNormalization:\n", "\nOutput:\n", "\nMany files (", "\nLimits and damaged files:\n",
-                              "\nPerformance:\n", "\nExamples:\n"}) {
+  for (const char* heading :
+       {"\nNormalization:\n", "\nOutput:\n", "\nMany files (", "\nLimits and damaged files:\n",
+        "\nPerformance:\n", "\nExamples:\n"}) {
     INFO(heading);
     const std::size_t found = help.find(heading, at);
     CHECK(found != std::string::npos);
@@ -92,7 +94,8 @@ TEST_CASE("help: usage line, one sentence, groups, three examples, within the wi
   const auto examples = std::find(lines.begin(), lines.end(), "Examples:");
   REQUIRE(examples != lines.end());
   CHECK(lines.end() - examples == 4);
-  for (auto e = examples + 1; e != lines.end(); ++e) CHECK_THAT(*e, StartsWith("  ") && Contains("lrn-img "));
+  for (auto e = examples + 1; e != lines.end(); ++e)
+    CHECK_THAT(*e, StartsWith("  ") && Contains("lrn-img "));
 }
 
 TEST_CASE("help: help_text uses the width it is given, never less than 72 columns", "[cli][help]") {
@@ -114,14 +117,15 @@ TEST_CASE("help: find_option_doc by long, short or bare name", "[cli][help]") {
 }
 
 TEST_CASE("command line: closest() finds the option or value meant", "[cli][usage]") {
-  const std::vector<std::string> options = {"--radius", "--rescale", "--json", "--jobs", "--max-pixels",
-                                            "--max-npy-bytes", "--alpha", "--quiet"};
+  const std::vector<std::string> options = {"--radius", "--rescale",    "--json",
+                                            "--jobs",   "--max-pixels", "--max-npy-bytes",
+                                            "--alpha",  "--quiet"};
   CHECK(closest("--radious", options) == "--radius");  // a letter too many
   CHECK(closest("--Alpha", options) == "--alpha");     // case
   CHECK(closest("--rad", options) == "--radius");      // the only one it begins
   CHECK(closest("--jsno", options) == "--json");       // two letters swapped
   CHECK(closest("--qiuet", options) == "--quiet");
-  CHECK(closest("--max", options).empty());            // begins two
+  CHECK(closest("--max", options).empty());  // begins two
   CHECK(closest("--x", options).empty());
   CHECK(closest("--", options).empty());
   CHECK(closest("--colour", options).empty());
@@ -140,28 +144,40 @@ TEST_CASE("command line: every spelling CLI11 accepts becomes one plain form", "
   CHECK(normalized({"--alpha", "-1", "-", "-1.jpg"}) == V{"--alpha", "-1", "--", "-", "-1.jpg"});
   CHECK(normalized({"--", "--alpha", "-x"}) == V{"--", "--alpha", "-x"});
   CHECK(normalized({"--suffix=", "a"}) == V{"--suffix", "", "--", "a"});
-  CHECK(normalized({"--suffix", "-lrn", "--radius", "-0"}) == V{"--suffix", "-lrn", "--radius", "-0", "--"});
+  CHECK(normalized({"--suffix", "-lrn", "--radius", "-0"}) ==
+        V{"--suffix", "-lrn", "--radius", "-0", "--"});
   CHECK(normalized({"--alpha=--rescale"}) == V{"--alpha", "--rescale", "--"});
 }
 
 TEST_CASE("command line: each mistake gets its own message", "[cli][usage]") {
   using V = std::vector<std::string>;
-  CHECK_THROWS_WITH(normalized({"--radious", "2"}), "unknown option '--radious'; did you mean '--radius'?");
-  CHECK_THROWS_WITH(normalized({"--radious=2"}), "unknown option '--radious'; did you mean '--radius'?");
-  CHECK_THROWS_WITH(normalized({"-alpha", "1"}), "unknown option '-alpha'; did you mean '--alpha'?");
-  CHECK_THROWS_WITH(normalized({"-photo.jpg"}), StartsWith("unknown option '-p' (in '-photo.jpg'); run "
-                                                          "'lrn-img --help' for the options (a file named "
-                                                          "-photo.jpg: write ./-photo.jpg)"));
+  CHECK_THROWS_WITH(normalized({"--radious", "2"}),
+                    "unknown option '--radious'; did you mean '--radius'?");
+  CHECK_THROWS_WITH(normalized({"--radious=2"}),
+                    "unknown option '--radious'; did you mean '--radius'?");
+  CHECK_THROWS_WITH(normalized({"-alpha", "1"}),
+                    "unknown option '-alpha'; did you mean '--alpha'?");
+  CHECK_THROWS_WITH(normalized({"-photo.jpg"}),
+                    StartsWith("unknown option '-p' (in '-photo.jpg'); run "
+                               "'lrn-img --help' for the options (a file named "
+                               "-photo.jpg: write ./-photo.jpg)"));
   CHECK_THROWS_WITH(normalized({"---alpha"}), "unknown option '---alpha'; did you mean '--alpha'?");
-  CHECK_THROWS_WITH(normalized({"--rescale=3"}), "--rescale takes no value, but was given '3'; write --rescale alone");
-  CHECK_THROWS_WITH(normalized({"-0=1"}), "--null takes no value, but was given '1'; write -0 alone");
+  CHECK_THROWS_WITH(normalized({"--rescale=3"}),
+                    "--rescale takes no value, but was given '3'; write --rescale alone");
+  CHECK_THROWS_WITH(normalized({"-0=1"}),
+                    "--null takes no value, but was given '1'; write -0 alone");
   CHECK_THROWS_WITH(normalized({"a", "--alpha"}), StartsWith("--alpha needs a value"));
-  CHECK_THROWS_WITH(normalized({"--alpha", "--rescale"}),
-                    Contains("but '--rescale' is an option; if it is the value, write --alpha=--rescale"));
-  CHECK_THROWS_WITH(normalized({"-a", "-r"}), Contains("but '-r' is an option; if it is the value, write --alpha=-r"));
-  CHECK_THROWS_WITH(normalized({"--alpha="}), "--alpha: the value is empty; give one or leave the option out");
-  CHECK_THROWS_WITH(normalized({"-a", ""}), "--alpha: the value is empty; give one or leave the option out");
-  CHECK_THROWS_WITH(normalized({"-a", "1", "--alpha=2"}), "--alpha is given twice, as '1' and as '2'; give it once");
+  CHECK_THROWS_WITH(
+      normalized({"--alpha", "--rescale"}),
+      Contains("but '--rescale' is an option; if it is the value, write --alpha=--rescale"));
+  CHECK_THROWS_WITH(normalized({"-a", "-r"}),
+                    Contains("but '-r' is an option; if it is the value, write --alpha=-r"));
+  CHECK_THROWS_WITH(normalized({"--alpha="}),
+                    "--alpha: the value is empty; give one or leave the option out");
+  CHECK_THROWS_WITH(normalized({"-a", ""}),
+                    "--alpha: the value is empty; give one or leave the option out");
+  CHECK_THROWS_WITH(normalized({"-a", "1", "--alpha=2"}),
+                    "--alpha is given twice, as '1' and as '2'; give it once");
   CHECK(normalized({"-a", "1", "--alpha=1"}) == V{"--alpha", "1", "--"});
   CHECK_THROWS_AS(normalized({"-x\x1b[2J"}), lrn::UsageError);
   CHECK_THROWS_WITH(normalized({"--x\n"}), Contains("'--x\\n'"));

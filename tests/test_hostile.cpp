@@ -28,8 +28,8 @@ struct Row {
   std::string file;
   Answer modes[3];  // default, --lenient, --strict
   // Header bombs only (their table has two more columns):
-  Answer stdin_answer;     // `lrn-img - OUT < file`
-  long peak_mb = 0;        // the most peak RSS any run may use; 0: not a header bomb
+  Answer stdin_answer;  // `lrn-img - OUT < file`
+  long peak_mb = 0;     // the most peak RSS any run may use; 0: not a header bomb
 };
 
 std::string trim(const std::string& s) {
@@ -144,7 +144,7 @@ struct Measured {
 // whose size it does not know) and stderr into a file, and reads its peak RSS from wait4.
 // The figure is an upper bound: a forked child starts with this test's pages resident.
 Measured run_measured(const std::vector<std::string>& args, const std::string& stdin_path,
-                     const TempDir& dir) {
+                      const TempDir& dir) {
   const std::string err_path = dir.file("stderr.txt");
   const pid_t pid = fork();
   REQUIRE(pid >= 0);
@@ -178,8 +178,7 @@ Measured run_measured(const std::vector<std::string>& args, const std::string& s
 
 }  // namespace
 
-TEST_CASE("header bombs fail within their peak memory, from a file and from stdin",
-          "[hostile]") {
+TEST_CASE("header bombs fail within their peak memory, from a file and from stdin", "[hostile]") {
   int bombs = 0;
   for (const Row& row : manifest()) {
     if (row.peak_mb == 0) continue;
@@ -203,7 +202,8 @@ TEST_CASE("header bombs fail within their peak memory, from a file and from stdi
       if (!run.want->run) continue;
       TempDir dir;
       // --rescale is for image outputs (a usage error with .npy OUT), so it writes PNG.
-      const bool rescale = std::find(run.flags.begin(), run.flags.end(), "--rescale") != run.flags.end();
+      const bool rescale =
+          std::find(run.flags.begin(), run.flags.end(), "--rescale") != run.flags.end();
       const std::string out = dir.file(npy && !rescale ? "out.npy" : "out.png");
       std::vector<std::string> args{run.from_stdin ? "-" : in, out};
       args.insert(args.end(), run.flags.begin(), run.flags.end());
@@ -215,11 +215,11 @@ TEST_CASE("header bombs fail within their peak memory, from a file and from stdi
       CHECK(m.exit_code == 1);
       // On stdin with --lenient the answer's text is the stdin one, except for the suffix
       // saying no row was complete.
-      CHECK_THAT(m.err, Contains(run.want->text.substr(0, run.want->text.find(" before the first"))));
+      CHECK_THAT(m.err,
+                 Contains(run.want->text.substr(0, run.want->text.find(" before the first"))));
       CHECK_FALSE(exists(out));
       if (!kAsan) CHECK(m.peak_kb <= row.peak_mb * 1024);
     }
   }
   CHECK(bombs >= 19);
 }
-

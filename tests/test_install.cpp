@@ -37,7 +37,8 @@ std::string version() {
 void check_runs(const std::string& installed, const TempDir& dir) {
   for (const std::string ext : {".jpg", ".png"}) {
     INFO(installed << " -> " << ext);
-    const RunResult mine = run_program({installed, sample_path("rocket.jpg"), dir.file("installed" + ext)});
+    const RunResult mine =
+        run_program({installed, sample_path("rocket.jpg"), dir.file("installed" + ext)});
     INFO(mine.err);
     REQUIRE(mine.exit_code == 0);
     CHECK(mine.err.empty());
@@ -87,8 +88,9 @@ void check_python(const std::string& dir, const TempDir& tmp) {
       "x = np.load(sys.argv[3] + '/py.npy')\n"
       "assert np.array_equal(x, ref)\n"
       "print(lrn_img.__version__)\n";
-  const RunResult r = run_program({"/usr/bin/env", "-u", "PYTHONHOME", "PYTHONPATH=" + dir, "/usr/bin/python3",
-                                   "-c", code, dir, sample_path("rocket.jpg"), tmp.path()});
+  const RunResult r =
+      run_program({"/usr/bin/env", "-u", "PYTHONHOME", "PYTHONPATH=" + dir, "/usr/bin/python3",
+                   "-c", code, dir, sample_path("rocket.jpg"), tmp.path()});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(first_line(r.out) == version());
@@ -97,10 +99,12 @@ void check_python(const std::string& dir, const TempDir& tmp) {
 
 }  // namespace
 
-TEST_CASE("install: cmake --install --prefix P installs a working lrn-img, its man page, completion and docs",
-          "[install]") {
+TEST_CASE(
+    "install: cmake --install --prefix P installs a working lrn-img, its man page, completion and docs",
+    "[install]") {
   TempDir prefix;
-  const RunResult install = run_program({LRN_CMAKE, "--install", kBuildDir, "--prefix", prefix.path()});
+  const RunResult install =
+      run_program({LRN_CMAKE, "--install", kBuildDir, "--prefix", prefix.path()});
   INFO(install.out << install.err);
   REQUIRE(install.exit_code == 0);
   check_runs(prefix.file("bin/lrn-img"), prefix);
@@ -113,13 +117,15 @@ TEST_CASE("install: cmake --install --prefix P installs a working lrn-img, its m
 #endif
 }
 
-TEST_CASE("install: cpack builds a .deb whose Depends name what lrn-img loads, and whose lrn-img runs",
-          "[install]") {
+TEST_CASE(
+    "install: cpack builds a .deb whose Depends name what lrn-img loads, and whose lrn-img runs",
+    "[install]") {
   // Into the build tree, where a release's .deb would be made too; a fresh folder each time,
   // so the file found is this run's.
   const std::string out = kBuildDir + "/package-test";
   std::filesystem::remove_all(out);
-  const RunResult cpack = run_program({LRN_CPACK, "--config", kBuildDir + "/CPackConfig.cmake", "-G", "DEB", "-B", out});
+  const RunResult cpack = run_program(
+      {LRN_CPACK, "--config", kBuildDir + "/CPackConfig.cmake", "-G", "DEB", "-B", out});
   INFO(cpack.out << cpack.err);
   REQUIRE(cpack.exit_code == 0);
 
@@ -143,8 +149,8 @@ TEST_CASE("install: cpack builds a .deb whose Depends name what lrn-img loads, a
   // it statically (not under the sanitizers): checked on the extracted binary below.
   CHECK_THAT(depends, Contains("libstdc++6"));
 #ifdef LRN_PYTHON_MODULE
-  CHECK_THAT(depends, Contains("python3-numpy"));    // stated: the module imports it
-  CHECK_THAT(depends, Contains("python3 (<<"));      // stated: the module's ABI
+  CHECK_THAT(depends, Contains("python3-numpy"));  // stated: the module imports it
+  CHECK_THAT(depends, Contains("python3 (<<"));    // stated: the module's ABI
 #endif
 
   TempDir root;
@@ -159,7 +165,9 @@ TEST_CASE("install: cpack builds a .deb whose Depends name what lrn-img loads, a
   CHECK_THAT(needed.out, Contains("NEEDED               libc.so.6"));
   CHECK_THAT(needed.out, !Contains("libstdc++"));
 #endif
-  const RunResult lib = run_program({LRN_OBJDUMP, "-p", root.file(std::string("usr/") + LRN_INSTALL_LIBDIR + "/liblrn_img.so.1")});
+  const RunResult lib =
+      run_program({LRN_OBJDUMP, "-p",
+                   root.file(std::string("usr/") + LRN_INSTALL_LIBDIR + "/liblrn_img.so.1")});
   REQUIRE(lib.exit_code == 0);
   CHECK_THAT(lib.out, Contains("SONAME               liblrn_img.so.1"));
 #ifdef LRN_PYTHON_MODULE

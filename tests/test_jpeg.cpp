@@ -52,8 +52,8 @@ Bytes gradient(const ImageInfo& info) {
   for (std::size_t y = 0; y < info.height; ++y)
     for (std::size_t x = 0; x < info.width; ++x)
       for (std::size_t c = 0; c < info.channels; ++c)
-        b[(y * info.width + x) * info.channels + c] =
-            static_cast<std::uint8_t>(std::min<std::size_t>(40 + (x * (c + 1) + y * (3 - c)) / 2, 255));
+        b[(y * info.width + x) * info.channels + c] = static_cast<std::uint8_t>(
+            std::min<std::size_t>(40 + (x * (c + 1) + y * (3 - c)) / 2, 255));
   return b;
 }
 
@@ -150,8 +150,8 @@ TEST_CASE("JPEG writer: quality changes the size, gray stays one component", "[i
   const ImageInfo gray{64, 64, 1, false, SampleType::U8};
   const Bytes jpg = encode(gray, gradient(gray));
   const std::size_t sof = find_marker(jpg, 0xC0);  // baseline frame
-  CHECK(jpg[sof + 9] == 1);                          // number of components
-  CHECK(find_marker(jpg, 0xE0) == 2);                // JFIF APP0 right after SOI
+  CHECK(jpg[sof + 9] == 1);                        // number of components
+  CHECK(find_marker(jpg, 0xE0) == 2);              // JFIF APP0 right after SOI
 }
 
 TEST_CASE("JPEG writer refuses what JPEG cannot hold", "[image][jpeg]") {
@@ -244,8 +244,9 @@ TEST_CASE("JPEG strict: benign warnings and CMYK conversion are errors", "[image
   CHECK(decode(jpg, strict).warnings.empty());
   const std::size_t dqt = find_marker(jpg, 0xDB);
   jpg.insert(jpg.begin() + static_cast<std::ptrdiff_t>(dqt), {0x00, 0x11, 0x22});
-  CHECK_THROWS_WITH(decode(jpg, strict), "cannot decode 't.jpg': corrupt JPEG data: 3 "
-                                         "extraneous bytes before marker 0xdb");
+  CHECK_THROWS_WITH(decode(jpg, strict),
+                    "cannot decode 't.jpg': corrupt JPEG data: 3 "
+                    "extraneous bytes before marker 0xdb");
   CHECK_THROWS_WITH(decode(fixture("jpeg_cmyk.jpg"), strict),
                     Catch::Contains("CMYK would be converted to RGB"));
 }

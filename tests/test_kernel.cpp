@@ -56,8 +56,8 @@ Worst worst_relative_error(const std::vector<float>& y, const std::vector<double
 
 std::string describe(const LrnParams& p, std::size_t channels, std::size_t pixels) {
   std::ostringstream s;
-  s << "C=" << channels << " pixels=" << pixels << " before=" << p.before
-    << " after=" << p.after << " bias=" << p.bias << " alpha=" << p.alpha << " beta=" << p.beta;
+  s << "C=" << channels << " pixels=" << pixels << " before=" << p.before << " after=" << p.after
+    << " bias=" << p.bias << " alpha=" << p.alpha << " beta=" << p.beta;
   return s.str();
 }
 
@@ -127,23 +127,21 @@ TEST_CASE("kernel: matches the reference across value ranges and parameters", "[
     double lo, hi;
     bool log_scale;
   };
-  const Range range = GENERATE(Range{0, 255, false}, Range{0, 1, false}, Range{-1, 1, false},
-                               Range{-255, 255, false}, Range{0, 1e4, false},
-                               Range{1e-3, 1e3, true});
+  const Range range =
+      GENERATE(Range{0, 255, false}, Range{0, 1, false}, Range{-1, 1, false},
+               Range{-255, 255, false}, Range{0, 1e4, false}, Range{1e-3, 1e3, true});
   const std::size_t channels = GENERATE(as<std::size_t>{}, 1, 3, 4, 64);
   const int radius = GENERATE(0, 2, 5);
   const LrnParams shapes[] = {
       {radius, radius, 1.0, 0.001 / 9, 0.75},  // TensorFlow's defaults for images
       {radius, radius, 2.0, 1e-4, 0.75},       // AlexNet
-      {radius, radius, 1.0, 1.0, 0.5},
-      {radius, radius, 0.0, 1.0, 0.75},        // no bias
-      {radius, radius, 0.0, 1.0, 1.7},         // factors outside float: product in double
-      {radius, radius, 0.5, 1e-2, 1.0},
-      {radius, radius, 1e-3, 1e-6, 0.3},
+      {radius, radius, 1.0, 1.0, 0.5},        {radius, radius, 0.0, 1.0, 0.75},  // no bias
+      {radius, radius, 0.0, 1.0, 1.7},  // factors outside float: product in double
+      {radius, radius, 0.5, 1e-2, 1.0},       {radius, radius, 1e-3, 1e-6, 0.3},
       {radius, radius, 1.0, 0.1, -0.5},
   };
-  const std::vector<float> x = random_values(101 * channels, range.lo, range.hi, 99,
-                                             range.log_scale);
+  const std::vector<float> x =
+      random_values(101 * channels, range.lo, range.hi, 99, range.log_scale);
   for (const LrnParams& p : shapes) check_against_reference(p, channels, x);
 }
 
@@ -202,8 +200,8 @@ TEST_CASE("kernel: a constant image has the closed form", "[lrn][kernel]") {
     for (std::size_t i = 0; i < y.size(); ++i) {
       // Channel c sums n = (last - first + 1) equal squares.
       const long long c = static_cast<long long>(i % channels);
-      const long long n = std::min<long long>(channels - 1, c + after) -
-                          std::max<long long>(0, c - before) + 1;
+      const long long n =
+          std::min<long long>(channels - 1, c + after) - std::max<long long>(0, c - before) + 1;
       const double expected = v / std::pow(1.0 + 1e-3 * double(n) * v * v, beta);
       INFO(lrn::target_name(t) << " C=" << channels << " c=" << c);
       REQUIRE_THAT(y[i], Catch::Matchers::WithinRel(expected, tolerance(beta)));

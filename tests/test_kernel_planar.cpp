@@ -47,8 +47,8 @@ bool same_bytes(const std::vector<float>& a, const std::vector<float>& b) {
 
 std::string describe(const LrnParams& p, std::size_t channels, std::size_t pixels) {
   std::ostringstream s;
-  s << "C=" << channels << " pixels=" << pixels << " before=" << p.before
-    << " after=" << p.after << " bias=" << p.bias << " alpha=" << p.alpha << " beta=" << p.beta;
+  s << "C=" << channels << " pixels=" << pixels << " before=" << p.before << " after=" << p.after
+    << " bias=" << p.bias << " alpha=" << p.alpha << " beta=" << p.beta;
   return s.str();
 }
 
@@ -57,8 +57,7 @@ const double kBetas[] = {0.5, 0.75, 1, 0.6, 1.7, 0, -0.6};
 }  // namespace
 
 TEST_CASE("kernel: run_planar gives run's bytes on every target", "[lrn][kernel][planar]") {
-  const std::size_t channels =
-      GENERATE(as<std::size_t>{}, 1, 2, 3, 4, 5, 6, 7, 8, 16, 96, 256);
+  const std::size_t channels = GENERATE(as<std::size_t>{}, 1, 2, 3, 4, 5, 6, 7, 8, 16, 96, 256);
   const std::size_t pixels = GENERATE(as<std::size_t>{}, 1, 7, 33, 61);
   const int radius = GENERATE(0, 2, 5);
   const bool extreme = GENERATE(false, true);

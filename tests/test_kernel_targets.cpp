@@ -93,8 +93,7 @@ TEST_CASE("kernel: every target gives the same bytes", "[lrn][kernel][targets]")
         INFO(lrn::target_name(t) << " vs scalar, " << describe(p, channels)
                                  << (x == &extreme ? ", extreme values" : ", ordinary values")
                                  << ", first difference at " << i);
-        if (i < got.size())
-          INFO("x=" << (*x)[i] << " got=" << got[i] << " scalar=" << want[i]);
+        if (i < got.size()) INFO("x=" << (*x)[i] << " got=" << got[i] << " scalar=" << want[i]);
         REQUIRE(i == got.size());
       }
     }
@@ -212,8 +211,8 @@ TEST_CASE("kernel: accuracy holds for tiny, huge and subnormal inputs", "[lrn][k
       Kernel(p, channels, t).run(x.data(), y.data(), pixels);
       for (std::size_t i = 0; i < y.size(); ++i) {
         if (within_contract(y[i], ref[i], beta)) continue;
-        INFO(lrn::target_name(t) << ' ' << describe(p, channels) << " magnitude 1e"
-                                 << magnitude << " i=" << i << ": x=" << x[i] << " y=" << y[i]
+        INFO(lrn::target_name(t) << ' ' << describe(p, channels) << " magnitude 1e" << magnitude
+                                 << " i=" << i << ": x=" << x[i] << " y=" << y[i]
                                  << " ref=" << ref[i]);
         FAIL("outside the accuracy contract");
       }
@@ -249,9 +248,9 @@ TEST_CASE("kernel: extreme alpha and bias keep the accuracy", "[lrn][kernel][ran
   struct Shape {
     double bias, alpha;
   };
-  const Shape shape = GENERATE(Shape{0, 1e-40}, Shape{1, 1e-40}, Shape{0, 1e-200},
-                               Shape{1e-200, 1e-200}, Shape{1e-30, 1e30}, Shape{0, 1e100},
-                               Shape{1e30, 1e-30}, Shape{1e300, 1});
+  const Shape shape =
+      GENERATE(Shape{0, 1e-40}, Shape{1, 1e-40}, Shape{0, 1e-200}, Shape{1e-200, 1e-200},
+               Shape{1e-30, 1e30}, Shape{0, 1e100}, Shape{1e30, 1e-30}, Shape{1e300, 1});
   const std::size_t channels = GENERATE(as<std::size_t>{}, 1, 3, 5);
   const std::vector<float> x = mixed_values(25 * channels, -20, 20, 31);
   for (double beta : kBetaClasses) {

@@ -63,7 +63,8 @@ std::vector<ManOption> man_options(const std::string& page) {
 
 }  // namespace
 
-TEST_CASE("man page: OPTIONS lists the --help table's options, by its groups, in its order", "[cli][manpage]") {
+TEST_CASE("man page: OPTIONS lists the --help table's options, by its groups, in its order",
+          "[cli][manpage]") {
   const std::vector<ManOption> man = man_options(text_of(manpage_path()));
   REQUIRE(man.size() > 10);
   std::map<std::string, const lrn::cli::OptionDoc*> table;
@@ -73,7 +74,8 @@ TEST_CASE("man page: OPTIONS lists the --help table's options, by its groups, in
     for (const auto& d : lrn::cli::option_docs()) {
       if (d.pending) continue;
       INFO(label(d));
-      const auto at = std::find_if(man.begin(), man.end(), [&](const ManOption& m) { return m.label == label(d); });
+      const auto at = std::find_if(man.begin(), man.end(),
+                                   [&](const ManOption& m) { return m.label == label(d); });
       REQUIRE(at != man.end());
       CHECK(at->heading == d.group);
     }
@@ -92,7 +94,8 @@ TEST_CASE("man page: OPTIONS lists the --help table's options, by its groups, in
     std::vector<std::string> page_order, table_order;
     for (const ManOption& m : man) page_order.push_back(m.label);
     for (const auto& d : lrn::cli::option_docs())
-      if (std::find(page_order.begin(), page_order.end(), label(d)) != page_order.end()) table_order.push_back(label(d));
+      if (std::find(page_order.begin(), page_order.end(), label(d)) != page_order.end())
+        table_order.push_back(label(d));
     CHECK(page_order == table_order);
   }
 }
@@ -100,7 +103,8 @@ TEST_CASE("man page: OPTIONS lists the --help table's options, by its groups, in
 TEST_CASE("man page: its header names the version --version prints", "[cli][manpage]") {
   const RunResult version = run_cli({"--version"});
   REQUIRE(version.exit_code == 0);
-  const std::string name_version = version.out.substr(0, version.out.find('\n'));  // "lrn-img 1.0.0"
+  const std::string name_version =
+      version.out.substr(0, version.out.find('\n'));  // "lrn-img 1.0.0"
   const std::string page = text_of(manpage_path());
   std::smatch th;  // .TH LRN-IMG 1 <date> "lrn-img 1.0.0" "User Commands"
   REQUIRE(std::regex_search(page, th, std::regex(R"(\n\.TH [^\n]*)")));

@@ -66,15 +66,17 @@ bool json_lines_parse(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("escaped(): control bytes and invalid UTF-8 as \\xNN, UTF-8 as it is", "[cli][messages]") {
+TEST_CASE("escaped(): control bytes and invalid UTF-8 as \\xNN, UTF-8 as it is",
+          "[cli][messages]") {
   CHECK(lrn::escaped("plain name.jpg") == "plain name.jpg");
   CHECK(lrn::escaped("caf\xc3\xa9 \xe6\x97\xa5.png") == "caf\xc3\xa9 \xe6\x97\xa5.png");
   CHECK(lrn::escaped("a\nb\tc") == "a\\nb\\tc");
   CHECK(lrn::escaped("\x1b[31m\r\x7f") == "\\x1b[31m\\x0d\\x7f");
   CHECK(lrn::escaped(std::string("a\0b", 3)) == "a\\x00b");
   CHECK(lrn::escaped("\xff\xc3(\xed\xa0\x80\xc0\xaf") == "\\xff\\xc3(\\xed\\xa0\\x80\\xc0\\xaf");
-  CHECK(lrn::escaped("\xc2\x9b" "2J") == "\\xc2\\x9b2J");  // C1 CSI
-  CHECK(lrn::escaped("\xe6\x97") == "\\xe6\\x97");          // truncated sequence
+  CHECK(lrn::escaped("\xc2\x9b"
+                     "2J") == "\\xc2\\x9b2J");      // C1 CSI
+  CHECK(lrn::escaped("\xe6\x97") == "\\xe6\\x97");  // truncated sequence
   CHECK(lrn::escaped(lrn::escaped("\x1b\n\xff")) == lrn::escaped("\x1b\n\xff"));
   CHECK(lrn::quoted("x\n") == "'x\\n'");
 }
@@ -85,7 +87,8 @@ TEST_CASE("json_string(): control bytes as \\u00XX, invalid UTF-8 as \\ufffd", "
   CHECK(json_string("\x1b\x7f\n") == R"("\u001b\u007f\n")");
   CHECK(json_string("\xc2\x9b") == R"("\u009b")");
   CHECK(json_string("caf\xc3\xa9") == "\"caf\xc3\xa9\"");
-  CHECK(json_string("a\xff" "b\xe6\x97") == R"("a\ufffdb\ufffd\ufffd")");
+  CHECK(json_string("a\xff"
+                    "b\xe6\x97") == R"("a\ufffdb\ufffd\ufffd")");
 }
 
 TEST_CASE("a file name with a newline, ESC and an invalid byte is escaped in messages and JSON",
@@ -114,9 +117,11 @@ TEST_CASE("a file name with a newline, ESC and an invalid byte is escaped in mes
 
 TEST_CASE("a .npy dtype or key holding an escape sequence is escaped", "[cli][messages]") {
   TempDir dir;
-  write_text(dir.file("descr.npy"), npy_with("{'descr': '\x1b[2J<f4', 'fortran_order': False, 'shape': (1, 1, 3), }"));
-  write_text(dir.file("key.npy"),
-             npy_with("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 3), '\x1b]0;t\x07': 1}"));
+  write_text(dir.file("descr.npy"),
+             npy_with("{'descr': '\x1b[2J<f4', 'fortran_order': False, 'shape': (1, 1, 3), }"));
+  write_text(
+      dir.file("key.npy"),
+      npy_with("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 3), '\x1b]0;t\x07': 1}"));
   mkdir(dir.file("out").c_str(), 0755);
   const RunResult r = run_cli({dir.file("descr.npy"), dir.file("o.npy")});
   INFO(r.err);
@@ -134,7 +139,8 @@ TEST_CASE("a .npy dtype or key holding an escape sequence is escaped", "[cli][me
   CHECK_THAT(n.err, Contains("dtype '<f\\x00\\x1b' is not supported; want float32"));
   CHECK_FALSE(has_raw_control(n.err));
 
-  const RunResult json = run_cli({dir.file("descr.npy"), dir.file("key.npy"), "-O", dir.file("out"), "--json"});
+  const RunResult json =
+      run_cli({dir.file("descr.npy"), dir.file("key.npy"), "-O", dir.file("out"), "--json"});
   CHECK_FALSE(has_raw_control(json.out));
   CHECK(json_lines_parse(json.out));
 }

@@ -11,11 +11,11 @@
 #include "image/codecs.h"
 #include "support.h"
 
+using Catch::Matchers::Contains;
+using Catch::Matchers::Message;
 using lrn::FileError;
 using lrn::ImageInfo;
 using lrn::SampleType;
-using Catch::Matchers::Contains;
-using Catch::Matchers::Message;
 
 namespace {
 
@@ -87,8 +87,8 @@ const char* kDict234 = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3,
 TEST_CASE("the writer's header is the one np.save writes", "[npy]") {
   const Bytes out = encode_npy(2, 3, 4, ramp(24));
   // NumPy: sorted keys, 21 - len("2") spare spaces, then spaces and '\n' up to 128 bytes.
-  const std::string expected = std::string("\x93NUMPY\x01\x00\x76\x00", 10) + kDict234 +
-                               std::string(20 + 35, ' ') + "\n";
+  const std::string expected =
+      std::string("\x93NUMPY\x01\x00\x76\x00", 10) + kDict234 + std::string(20 + 35, ' ') + "\n";
   REQUIRE(out.size() == 128 + 24 * 4);
   CHECK(std::string(out.begin(), out.begin() + 128) == expected);
 }
@@ -117,8 +117,8 @@ TEST_CASE("header variants are read", "[npy]") {
     CHECK(read_all<float>(*r) == px);
   }
   SECTION("keys in another order, other spacing, double quotes, no trailing comma") {
-    auto r = open_bytes(make_npy(
-        "{ \"shape\":(2,3,4),'fortran_order' :False ,  'descr':'<f4'}", bytes_of(px)));
+    auto r = open_bytes(
+        make_npy("{ \"shape\":(2,3,4),'fortran_order' :False ,  'descr':'<f4'}", bytes_of(px)));
     CHECK(r->info().channels == 4);
     CHECK(read_all<float>(*r) == px);
   }
@@ -131,16 +131,16 @@ TEST_CASE("header variants are read", "[npy]") {
     CHECK(read_all<float>(*r) == px);
   }
   SECTION("gray: (H, W) is one channel") {
-    auto r = open_bytes(make_npy(
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (6, 4), }", bytes_of(px)));
+    auto r = open_bytes(
+        make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (6, 4), }", bytes_of(px)));
     CHECK(r->info().height == 6);
     CHECK(r->info().width == 4);
     CHECK(r->info().channels == 1);
     CHECK(read_all<float>(*r) == px);
   }
   SECTION("big-endian float32 is swapped to host order") {
-    auto r = open_bytes(make_npy(
-        "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3, 4), }", bytes_of(px, true)));
+    auto r = open_bytes(make_npy("{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3, 4), }",
+                                 bytes_of(px, true)));
     CHECK(read_all<float>(*r) == px);
   }
   SECTION("float64, little and big-endian") {
@@ -156,8 +156,8 @@ TEST_CASE("header variants are read", "[npy]") {
     const std::string descr = GENERATE("|u1", "<u1", "u1", "=u1");
     Bytes u8(24);
     for (std::size_t i = 0; i < u8.size(); ++i) u8[i] = static_cast<std::uint8_t>(i * 10);
-    auto r = open_bytes(make_npy(
-        "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (2, 3, 4), }", u8));
+    auto r = open_bytes(
+        make_npy("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (2, 3, 4), }", u8));
     CHECK(r->info().type == SampleType::U8);
     CHECK(read_all<std::uint8_t>(*r) == u8);
   }
@@ -180,9 +180,10 @@ TEST_CASE("arrays that are not images are refused with the reason", "[npy]") {
   };
   SECTION("Fortran order") {
     CHECK_THROWS_MATCHES(open_bytes(make_npy(dict("<f4", "True", "(2, 3, 4)"), bytes_of(px))),
-                         FileError, Message("cannot decode 'x.npy': Fortran-ordered arrays are "
-                                            "not supported; save a C-ordered copy "
-                                            "(numpy.ascontiguousarray)"));
+                         FileError,
+                         Message("cannot decode 'x.npy': Fortran-ordered arrays are "
+                                 "not supported; save a C-ordered copy "
+                                 "(numpy.ascontiguousarray)"));
   }
   SECTION("a shape of the wrong rank") {
     CHECK_THROWS_MATCHES(
@@ -269,7 +270,8 @@ TEST_CASE("damaged files give a clear error", "[npy]") {
   SECTION("unknown version") {
     Bytes bad = good;
     bad[6] = 4;
-    CHECK_THROWS_WITH(open_bytes(bad), "cannot decode 'x.npy': unsupported .npy format version 4.0");
+    CHECK_THROWS_WITH(open_bytes(bad),
+                      "cannot decode 'x.npy': unsupported .npy format version 4.0");
   }
   SECTION("an absurd header length") {
     Bytes bad = make_npy(kDict234, {}, 2);
@@ -277,17 +279,17 @@ TEST_CASE("damaged files give a clear error", "[npy]") {
     CHECK_THROWS_WITH(open_bytes(bad), Contains("header of 2139062143 bytes is too long"));
   }
   SECTION("garbage in the header dict") {
-    const std::string dict = GENERATE(
-        "{'descr': <f4, 'fortran_order': False, 'shape': (2, 3, 4), }",
-        "{'descr': '<f4', 'fortran_order': false, 'shape': (2, 3, 4), }",
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, x), }",
-        "{'descr': '<f4', 'fortran_order': False, 'shape': [2, 3, 4], }",
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 4) 'x'}",
-        "{'descr': '<f4', 'fortran_order': False}",
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 4), 'extra': 1}",
-        "{'descr': [('r', '<f4')], 'fortran_order': False, 'shape': (2, 3, 4), }",
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 4), } junk",
-        "{'descr': '<f4", "hello", "");
+    const std::string dict =
+        GENERATE("{'descr': <f4, 'fortran_order': False, 'shape': (2, 3, 4), }",
+                 "{'descr': '<f4', 'fortran_order': false, 'shape': (2, 3, 4), }",
+                 "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, x), }",
+                 "{'descr': '<f4', 'fortran_order': False, 'shape': [2, 3, 4], }",
+                 "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 4) 'x'}",
+                 "{'descr': '<f4', 'fortran_order': False}",
+                 "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 4), 'extra': 1}",
+                 "{'descr': [('r', '<f4')], 'fortran_order': False, 'shape': (2, 3, 4), }",
+                 "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 4), } junk",
+                 "{'descr': '<f4", "hello", "");
     CHECK_THROWS_WITH(open_bytes(make_npy(dict, bytes_of(ramp(24)))),
                       Catch::Matchers::StartsWith("cannot decode 'x.npy': malformed .npy header"));
   }
@@ -300,8 +302,9 @@ TEST_CASE("the writer refuses what .npy output does not hold", "[npy]") {
   info.width = 2;
   info.channels = 3;
   info.type = SampleType::U8;
-  CHECK_THROWS_MATCHES(lrn::open_npy_writer(sink, info), FileError,
-                       Message("cannot write 'out.npy': .npy output takes float32 or float16 samples"));
+  CHECK_THROWS_MATCHES(
+      lrn::open_npy_writer(sink, info), FileError,
+      Message("cannot write 'out.npy': .npy output takes float32 or float16 samples"));
   info.type = SampleType::F32;
   info.channels = 0;
   CHECK_THROWS_AS(lrn::open_npy_writer(sink, info), FileError);
@@ -345,8 +348,9 @@ sys.exit(0 if b.dtype == np.float32 and b.shape == (4, 5, 3) and (b == a).all() 
     return;
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-    WARN("numpy is not installed (python3 cannot import it): NumPy compatibility not "
-         "checked; apt-get install python3-numpy to run it");
+    WARN(
+        "numpy is not installed (python3 cannot import it): NumPy compatibility not "
+        "checked; apt-get install python3-numpy to run it");
     return;
   }
   REQUIRE(WIFEXITED(status));

@@ -9,11 +9,11 @@
 #include "cli/numbers.h"
 #include "image/errors.h"
 
+using Catch::Matchers::Contains;
 using lrn::UsageError;
 using lrn::cli::parse_real;
 using lrn::cli::parse_real_or_quotient;
 using lrn::cli::parse_whole;
-using Catch::Matchers::Contains;
 
 namespace {
 constexpr auto kMax64 = std::numeric_limits<std::uint64_t>::max();
@@ -43,9 +43,11 @@ TEST_CASE("numbers: anything else is a usage error naming the option and the val
 }
 
 TEST_CASE("numbers: overflow, underflow and division by 0 say so", "[cli][numbers]") {
-  CHECK_THROWS_WITH(parse_real("1e400", "--beta"), "--beta: '1e400' is too large (it overflows a double, max ~1.8e308)");
+  CHECK_THROWS_WITH(parse_real("1e400", "--beta"),
+                    "--beta: '1e400' is too large (it overflows a double, max ~1.8e308)");
   CHECK_THROWS_WITH(parse_real("-1e400", "--beta"), Contains("overflows"));
-  CHECK_THROWS_WITH(parse_real_or_quotient("1e-400", "--alpha"), Contains("--alpha: '1e-400' underflows"));
+  CHECK_THROWS_WITH(parse_real_or_quotient("1e-400", "--alpha"),
+                    Contains("--alpha: '1e-400' underflows"));
   CHECK_THROWS_WITH(parse_real_or_quotient("1e-200/1e200", "--alpha"), Contains("underflows"));
   CHECK_THROWS_WITH(parse_real_or_quotient("1e200/1e-200", "--alpha"), Contains("overflows"));
   CHECK_THROWS_WITH(parse_real_or_quotient("1/0", "--alpha"), Contains("divides by 0"));
@@ -60,13 +62,15 @@ TEST_CASE("numbers: whole numbers are exact and range-checked", "[cli][numbers]"
   CHECK(parse_whole("-0", "--radius", 0, 100) == 0);
   CHECK(parse_whole("18446744073709551615", "--max-pixels", 1, kMax64) == kMax64);
   CHECK(parse_whole("1.8446744073709551615e19", "--max-pixels", 1, kMax64) == kMax64);
-  CHECK_THROWS_WITH(parse_whole("18446744073709551616", "--max-pixels", 1, kMax64),
-                    Contains("is out of range; give a whole number from 1 to 18446744073709551615"));
+  CHECK_THROWS_WITH(
+      parse_whole("18446744073709551616", "--max-pixels", 1, kMax64),
+      Contains("is out of range; give a whole number from 1 to 18446744073709551615"));
   CHECK_THROWS_WITH(parse_whole("1e30", "--max-pixels", 1, kMax64), Contains("out of range"));
   CHECK_THROWS_WITH(parse_whole("4294967295", "--threads", 1, 1024),
                     "--threads: '4294967295' is out of range; give a whole number from 1 to 1024");
   CHECK_THROWS_WITH(parse_whole("0", "--threads", 1, 1024), Contains("out of range"));
   CHECK_THROWS_WITH(parse_whole("-1", "--radius", 0, 100), Contains("out of range"));
-  CHECK_THROWS_WITH(parse_whole("2.5", "--radius", 0, 100), Contains("'2.5' is not a whole number"));
+  CHECK_THROWS_WITH(parse_whole("2.5", "--radius", 0, 100),
+                    Contains("'2.5' is not a whole number"));
   CHECK_THROWS_WITH(parse_whole("1e-3", "--radius", 0, 100), Contains("not a whole number"));
 }

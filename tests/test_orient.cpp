@@ -35,12 +35,24 @@ std::vector<std::uint8_t> quadrant_jpeg(int orientation, bool big_endian) {
   w->write_rows(px.data(), 8);
   w->finish();
   const std::uint8_t o = static_cast<std::uint8_t>(orientation);
-  std::vector<std::uint8_t> tiff = big_endian
-      ? std::vector<std::uint8_t>{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0}
-      : std::vector<std::uint8_t>{'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, o, 0, 0, 0, 0, 0, 0, 0};
+  std::vector<std::uint8_t> tiff =
+      big_endian ? std::vector<std::uint8_t>{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0,
+                                             3,   0,   0, 0,  1, 0, o, 0, 0, 0, 0,    0,    0}
+                 : std::vector<std::uint8_t>{'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3,
+                                             0,   1,   0,  0, 0, o, 0, 0, 0, 0, 0,    0,    0};
   const std::size_t len = 2 + 6 + tiff.size();
-  std::vector<std::uint8_t> out = {0xFF, 0xD8, 0xFF, 0xE1, static_cast<std::uint8_t>(len >> 8),
-                                   static_cast<std::uint8_t>(len & 0xFF), 'E', 'x', 'i', 'f', 0, 0};
+  std::vector<std::uint8_t> out = {0xFF,
+                                   0xD8,
+                                   0xFF,
+                                   0xE1,
+                                   static_cast<std::uint8_t>(len >> 8),
+                                   static_cast<std::uint8_t>(len & 0xFF),
+                                   'E',
+                                   'x',
+                                   'i',
+                                   'f',
+                                   0,
+                                   0};
   // Appended byte by byte: GCC 12's -Warray-bounds misreads a range insert here.
   for (std::uint8_t b : tiff) out.push_back(b);
   for (std::size_t i = 2; i < sink.bytes.size(); ++i) out.push_back(sink.bytes[i]);
@@ -85,8 +97,8 @@ TEST_CASE("EXIF orientation is applied as the EXIF table defines it", "[image][o
 }
 
 TEST_CASE("malformed EXIF never reads out of bounds and means orientation 1", "[image][orient]") {
-  const std::vector<std::uint8_t> good = {'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0,
-                                          1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0};
+  const std::vector<std::uint8_t> good = {'E', 'x', 'i',  'f',  0, 0, 'I', 'I', 42, 0, 8, 0, 0, 0,
+                                          1,   0,   0x12, 0x01, 3, 0, 1,   0,   0,  0, 6, 0, 0, 0};
   CHECK(lrn::exif_orientation(good.data(), good.size()) == 6);
   for (std::size_t cut = 0; cut < good.size(); ++cut) {
     const std::vector<std::uint8_t> part(good.begin(), good.begin() + static_cast<long>(cut));
@@ -107,13 +119,14 @@ TEST_CASE("GrowBuffer keeps its bytes as it grows block by block (the held image
   for (std::size_t block : {1u, 7u, 4096u, 100000u, 3u << 20}) {
     b.grow(size + block);
     REQUIRE(b.size() == size + block);
-    for (std::size_t i = size; i < size + block; ++i) b.data()[i] = static_cast<std::uint8_t>(i * 31);
+    for (std::size_t i = size; i < size + block; ++i)
+      b.data()[i] = static_cast<std::uint8_t>(i * 31);
     size += block;
   }
   b.grow(5);  // never shrinks
   CHECK(b.size() == size);
   bool same = true;
-  for (std::size_t i = 0; i < size; ++i) same = same && b.data()[i] == static_cast<std::uint8_t>(i * 31);
+  for (std::size_t i = 0; i < size; ++i)
+    same = same && b.data()[i] == static_cast<std::uint8_t>(i * 31);
   CHECK(same);
 }
-

@@ -4,8 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "image/errors.h"
@@ -174,17 +174,17 @@ TEST_CASE("a dangling symlink is refused, never replaced by a file", "[io]") {
 TEST_CASE("a missing folder is an error at construction and creates nothing", "[io]") {
   TempDir dir;
   const std::string path = dir.file("out/x.png");
-  CHECK_THROWS_MATCHES(OutputFile(path), FileError,
-                       Catch::Matchers::Message("cannot write '" + path +
-                                                "': no such file or directory"));
+  CHECK_THROWS_MATCHES(
+      OutputFile(path), FileError,
+      Catch::Matchers::Message("cannot write '" + path + "': no such file or directory"));
   CHECK(dir.entries().empty());
 }
 
 TEST_CASE("a directory as the target is refused", "[io]") {
   TempDir dir;
-  CHECK_THROWS_MATCHES(OutputFile(dir.path()), FileError,
-                       Catch::Matchers::Message("cannot write '" + dir.path() +
-                                                "': is a directory"));
+  CHECK_THROWS_MATCHES(
+      OutputFile(dir.path()), FileError,
+      Catch::Matchers::Message("cannot write '" + dir.path() + "': is a directory"));
 }
 
 TEST_CASE("/dev/null is written directly and stays a device", "[io]") {
@@ -206,8 +206,9 @@ TEST_CASE("a full device reports no space left", "[io]") {
   }
   OutputFile out("/dev/full");
   out.write("abc", 3);  // buffered: the error comes with the flush
-  CHECK_THROWS_MATCHES(out.commit(), FileError,
-                       Catch::Matchers::Message("cannot write '/dev/full': no space left on device"));
+  CHECK_THROWS_MATCHES(
+      out.commit(), FileError,
+      Catch::Matchers::Message("cannot write '/dev/full': no space left on device"));
 }
 
 TEST_CASE("a FIFO target is written directly to its reader", "[io]") {

@@ -112,8 +112,8 @@ TEST_CASE("params: conventions refuse windows they cannot state", "[lrn][params]
 }
 
 TEST_CASE("params: to_lrn and from_lrn round-trip", "[lrn][params][convention]") {
-  const Convention c = GENERATE(Convention::Tf, Convention::Torch, Convention::Onnx,
-                                Convention::Caffe);
+  const Convention c =
+      GENERATE(Convention::Tf, Convention::Torch, Convention::Onnx, Convention::Caffe);
   const int window = GENERATE(range(0, 9));
   const FrameworkParams f{c, window, 1.5, 3e-4, 0.6};
   const auto p = lrn::to_lrn(f, nullptr);

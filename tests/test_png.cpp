@@ -300,8 +300,7 @@ TEST_CASE("PNG truncated before IEND is still an error by default", "[image][png
   CHECK_THAT(d.warnings[0], Catch::Contains("after the last row"));
 }
 
-TEST_CASE("PNG bad CRC: an error by default, decoded with a warning when lenient",
-          "[image][png]") {
+TEST_CASE("PNG bad CRC: an error by default, decoded with a warning when lenient", "[image][png]") {
   Bytes pixels;
   const Bytes good = noisy_png(rgb8(16, 16), &pixels);
   const std::size_t idat = find_chunk(good, "IDAT");
@@ -378,8 +377,8 @@ TEST_CASE("PNG bad CRC on an ancillary chunk: a warning, an error for tRNS or wh
 
 TEST_CASE("PNG interlaced: a file too small for its declared size is refused up front",
           "[image][png]") {
-  Bytes png = with_size(lrn_test::read_bytes(lrn_test::data_path("png_plasma_adam7.png")),
-                        16000, 16000);
+  Bytes png =
+      with_size(lrn_test::read_bytes(lrn_test::data_path("png_plasma_adam7.png")), 16000, 16000);
   CHECK_THROWS_WITH(decode(png), Catch::Contains("truncated image data (") &&
                                      Catch::Contains("cannot hold a 16000x16000 interlaced image"));
 }
@@ -400,7 +399,8 @@ TEST_CASE("PNG header sizes: huge refused before allocating, zero refused", "[im
     DecodeOptions opt;
     opt.max_pixels = 3;
     // spng's per-side limit (the budget) trips before our width x height check.
-    CHECK_THROWS_WITH(decode(png, opt), Catch::Contains("width alone is over the pixel budget of 3"));
+    CHECK_THROWS_WITH(decode(png, opt),
+                      Catch::Contains("width alone is over the pixel budget of 3"));
     opt.max_pixels = 5;
     CHECK_THROWS_WITH(decode(with_size(png, 3, 2), opt),
                       Catch::Contains("3x2 is over the pixel budget of 5"));
@@ -413,7 +413,8 @@ TEST_CASE("PNG header sizes: huge refused before allocating, zero refused", "[im
 
 TEST_CASE("PNG reader refuses empty and garbage input", "[image][png]") {
   CHECK_THROWS_WITH(decode({}), "cannot decode 't.png': truncated PNG data");
-  CHECK_THROWS_WITH(decode(Bytes(100, 'x')), "cannot decode 't.png': not a PNG file (bad signature)");
+  CHECK_THROWS_WITH(decode(Bytes(100, 'x')),
+                    "cannot decode 't.png': not a PNG file (bad signature)");
   Bytes png = lrn_test::read_bytes(lrn_test::data_path("png_rgb8.png"));
   png.resize(20);  // inside IHDR
   CHECK_THROWS_WITH(decode(png), "cannot decode 't.png': truncated PNG data");

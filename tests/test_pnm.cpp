@@ -49,7 +49,8 @@ std::string error_of(const Bytes& bytes, DecodeOptions opt = {}) {
 
 TEST_CASE("pnm: header grammar (white space, comments) and sample layout", "[image][pnm]") {
   SECTION("P5 with comments anywhere white space may be") {
-    const auto d = decode(file("P5\n# made by hand\n3 # width\n2\n255\n", {0, 1, 2, 253, 254, 255}));
+    const auto d =
+        decode(file("P5\n# made by hand\n3 # width\n2\n255\n", {0, 1, 2, 253, 254, 255}));
     CHECK(d.info.width == 3);
     CHECK(d.info.height == 2);
     CHECK(d.info.channels == 1);
@@ -86,8 +87,8 @@ TEST_CASE("pnm: maxval scales to the full range as v / maxval", "[image][pnm]") 
       if (deep) raster.push_back(static_cast<std::uint8_t>(v >> 8));
       raster.push_back(static_cast<std::uint8_t>(v & 0xFF));
     }
-    const auto d = decode(file("P5 " + std::to_string(values.size()) + " 1 " +
-                                   std::to_string(maxval) + "\n", raster));
+    const auto d = decode(file(
+        "P5 " + std::to_string(values.size()) + " 1 " + std::to_string(maxval) + "\n", raster));
     for (std::size_t i = 0; i < values.size(); ++i) {
       unsigned got;
       if (deep) {
@@ -126,20 +127,25 @@ TEST_CASE("pnm: our writer round-trips 8 and 16 bits, grey and RGB", "[image][pn
 
 TEST_CASE("pnm: the writer refuses what PGM/PPM cannot hold", "[image][pnm]") {
   lrn::MemorySink sink("x.ppm");
-  for (const ImageInfo& info : {ImageInfo{2, 2, 4, true, SampleType::U8}, ImageInfo{2, 2, 2, false, SampleType::U8},
-                                ImageInfo{2, 2, 3, false, SampleType::F32}})
-    CHECK_THROWS_WITH(lrn::open_pnm_writer(sink, info, {}),
-                      "cannot write 'x.ppm': PNM (PGM, PPM) holds 1 or 3 channels of 8 or 16 bits, without alpha");
+  for (const ImageInfo& info :
+       {ImageInfo{2, 2, 4, true, SampleType::U8}, ImageInfo{2, 2, 2, false, SampleType::U8},
+        ImageInfo{2, 2, 3, false, SampleType::F32}})
+    CHECK_THROWS_WITH(
+        lrn::open_pnm_writer(sink, info, {}),
+        "cannot write 'x.ppm': PNM (PGM, PPM) holds 1 or 3 channels of 8 or 16 bits, without alpha");
 }
 
 TEST_CASE("pnm: malformed headers are named", "[image][pnm]") {
   CHECK_THAT(error_of(file("P5 2 2 0\n", {})), Contains("maxval 0 is not in 1..65535"));
   CHECK_THAT(error_of(file("P5 2 2 65536\n", {})), Contains("maxval 65536 is not in 1..65535"));
-  CHECK_THAT(error_of(file("P5 x 2 255\n", {})), Contains("malformed PNM header: the width is not a number"));
-  CHECK_THAT(error_of(file("P5 2 2 255", {})), Contains("the PNM header is truncated (after the maxval)"));
+  CHECK_THAT(error_of(file("P5 x 2 255\n", {})),
+             Contains("malformed PNM header: the width is not a number"));
+  CHECK_THAT(error_of(file("P5 2 2 255", {})),
+             Contains("the PNM header is truncated (after the maxval)"));
   CHECK_THAT(error_of(file("P5 2", {})), Contains("the PNM header is truncated"));
   CHECK_THAT(error_of(file("P5 0 2 255\n", {})), Contains("the image has no pixels (0x2)"));
-  CHECK_THAT(error_of(file("P5 99999999999999999999 2 255\n", {})), Contains("a dimension is over 2147483647"));
+  CHECK_THAT(error_of(file("P5 99999999999999999999 2 255\n", {})),
+             Contains("a dimension is over 2147483647"));
   Bytes endless = file("P5\n", {});
   endless.resize((std::size_t{1} << 20) + 16, ' ');
   CHECK_THAT(error_of(endless), Contains("the PNM header is longer than 1 MiB"));
@@ -148,10 +154,12 @@ TEST_CASE("pnm: malformed headers are named", "[image][pnm]") {
 TEST_CASE("pnm: limits hold from the header", "[image][pnm]") {
   DecodeOptions opt;
   opt.max_pixels = 100;
-  CHECK_THAT(error_of(file("P6 11 10 255\n", {}), opt), Contains("11x10 is over the pixel budget of 100 pixels"));
+  CHECK_THAT(error_of(file("P6 11 10 255\n", {}), opt),
+             Contains("11x10 is over the pixel budget of 100 pixels"));
   DecodeOptions rows;
   rows.max_row_bytes = 8;
-  CHECK_THAT(error_of(file("P6 3 1 255\n", Bytes(9)), rows), Contains("a row of 9 bytes is over the limit of 8"));
+  CHECK_THAT(error_of(file("P6 3 1 255\n", Bytes(9)), rows),
+             Contains("a row of 9 bytes is over the limit of 8"));
   // A header bomb in a small regular-size buffer: refused before any row is read.
   CHECK_THAT(error_of(file("P6 16000 16000 65535\n", Bytes(100))),
              Contains("truncated PNM data (100 bytes left cannot hold a 16000x16000 image"));
@@ -159,9 +167,7 @@ TEST_CASE("pnm: limits hold from the header", "[image][pnm]") {
 
 TEST_CASE("pnm: truncated data and samples above maxval by policy", "[image][pnm]") {
   const Bytes cut = file("P5 2 3 255\n", {1, 2, 3, 4, 5});  // the last row lacks a sample
-  SECTION("default: an error") {
-    CHECK_THAT(error_of(cut), Contains("truncated PNM data"));
-  }
+  SECTION("default: an error") { CHECK_THAT(error_of(cut), Contains("truncated PNM data")); }
   SECTION("lenient: the rows there are, the rest zero, and a warning") {
     DecodeOptions opt;
     opt.lenient = true;

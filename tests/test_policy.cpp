@@ -34,8 +34,10 @@ TEST_CASE("policy: a damaged file fails by default and is processed with --lenie
   CHECK_FALSE(exists(dir.file("out.png")));
   const RunResult lenient = run_cli({dir.file("cut.jpg"), dir.file("out.png"), "--lenient"});
   CHECK(lenient.exit_code == 0);
-  CHECK_THAT(lenient.err, Contains("lrn-img: warning: '" + dir.file("cut.jpg") + "': premature end"));
-  CHECK(decode_file(dir.file("out.png")).info.width == decode_file(sample_path("rocket.jpg")).info.width);
+  CHECK_THAT(lenient.err,
+             Contains("lrn-img: warning: '" + dir.file("cut.jpg") + "': premature end"));
+  CHECK(decode_file(dir.file("out.png")).info.width ==
+        decode_file(sample_path("rocket.jpg")).info.width);
 }
 
 TEST_CASE("policy: --strict turns every warning into an error", "[policy]") {
@@ -46,7 +48,8 @@ TEST_CASE("policy: --strict turns every warning into an error", "[policy]") {
   CHECK_THAT(plain.err, Contains("lrn-img: warning: '" + stray + "': corrupt JPEG data"));
   const RunResult strict = run_cli({stray, dir.file("b.png"), "--strict"});
   CHECK(strict.exit_code == 1);
-  CHECK_THAT(strict.err, Contains("lrn-img: error: cannot decode '" + stray + "': corrupt JPEG data"));
+  CHECK_THAT(strict.err,
+             Contains("lrn-img: error: cannot decode '" + stray + "': corrupt JPEG data"));
   CHECK_FALSE(exists(dir.file("b.png")));
   // A warning from outside the codecs: an alpha channel JPEG output cannot hold.
   const std::string rgba = data_path("png_rgba8.png");
@@ -93,11 +96,14 @@ TEST_CASE("policy: --max-row-bytes refuses wider rows from the header, in every 
   CHECK(run_cli({dir.file("in.npy"), dir.file("o.npy"), "--max-row-bytes", "0"}).exit_code == 2);
   CHECK(run_cli({dir.file("in.npy"), dir.file("o.npy"), "--max-row-bytes", "x"}).exit_code == 2);
   // JPEG and PNG: 32 x 3 bytes and 16 x 3 bytes a row.
-  const RunResult jpg = run_cli({data_path("jpeg_baseline.jpg"), dir.file("o.png"), "--max-row-bytes", "95"});
+  const RunResult jpg =
+      run_cli({data_path("jpeg_baseline.jpg"), dir.file("o.png"), "--max-row-bytes", "95"});
   CHECK(jpg.exit_code == 1);
   CHECK_THAT(jpg.err, Contains("a row of 96 bytes is over the limit of 95"));
-  CHECK(run_cli({data_path("jpeg_baseline.jpg"), dir.file("o.png"), "--max-row-bytes", "96"}).exit_code == 0);
-  const RunResult png = run_cli({data_path("png_rgb8.png"), dir.file("o.png"), "--max-row-bytes", "1"});
+  CHECK(run_cli({data_path("jpeg_baseline.jpg"), dir.file("o.png"), "--max-row-bytes", "96"})
+            .exit_code == 0);
+  const RunResult png =
+      run_cli({data_path("png_rgb8.png"), dir.file("o.png"), "--max-row-bytes", "1"});
   CHECK(png.exit_code == 1);
   CHECK_THAT(png.err, Contains("bytes is over the limit of 1 (raise it with --max-row-bytes)"));
 }

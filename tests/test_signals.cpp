@@ -48,8 +48,7 @@ writing() {
 
 // Runs a bash script with LRN_IMG set and the helpers above defined.
 RunResult bash(const std::string& script) {
-  return run_program({"/bin/bash", "-c",
-                      "LRN_IMG='" + binary_path() + "'\n" + kHelpers + script});
+  return run_program({"/bin/bash", "-c", "LRN_IMG='" + binary_path() + "'\n" + kHelpers + script});
 }
 
 // The folder's entries, sorted.
@@ -70,16 +69,19 @@ std::string temporary_kind() {
 }  // namespace
 
 TEST_CASE("a stop signal ends a wait to open a FIFO OUT", "[threads][signals]") {
-  const auto [sig, code] = GENERATE(std::pair<std::string, int>{"TERM", 143},
-                                    std::pair<std::string, int>{"INT", 130},
-                                    std::pair<std::string, int>{"HUP", 129});
+  const auto [sig, code] =
+      GENERATE(std::pair<std::string, int>{"TERM", 143}, std::pair<std::string, int>{"INT", 130},
+               std::pair<std::string, int>{"HUP", 129});
   INFO("SIG" << sig);
   TempDir dir;
-  const RunResult r = bash("mkfifo " + dir.file("f.png") + "\n"
-                           "timeout -s KILL 20 \"$LRN_IMG\" " + sample_path("rocket.jpg") + " " +
-                           dir.file("f.png") + " & t=$!; pid=$(child_of $t)\n"
+  const RunResult r = bash("mkfifo " + dir.file("f.png") +
+                           "\n"
+                           "timeout -s KILL 20 \"$LRN_IMG\" " +
+                           sample_path("rocket.jpg") + " " + dir.file("f.png") +
+                           " & t=$!; pid=$(child_of $t)\n"
                            "waitfor asleep_in $pid wait_for_partner || echo 'never blocked'\n"
-                           "kill -" + sig + " $pid; wait $t; echo \"exit=$?\"");
+                           "kill -" +
+                           sig + " $pid; wait $t; echo \"exit=$?\"");
   INFO(r.out << r.err);
   CHECK_THAT(r.out, Contains("exit=" + std::to_string(code)));
   CHECK_THAT(r.out, !Contains("never blocked"));
@@ -93,10 +95,14 @@ TEST_CASE("SIGTERM ends a read of a stalled pipe and leaves nothing in OUT's fol
   mkdir(dir.file("out").c_str(), 0755);
   // fd 3 holds the FIFO open for writing, so lrn-img reads the first bytes and then waits.
   const std::string fifo = dir.file("in.png");
-  const RunResult r = bash(kind + "mkfifo " + fifo + "; exec 3<>" + fifo + "\n"
-                           "head -c 3000 " + sample_path("coffee.png") + " >&3\n"
-                           "timeout -s KILL 20 \"$LRN_IMG\" " + fifo + " " +
-                           dir.file("out/x.png") + " & t=$!; pid=$(child_of $t)\n"
+  const RunResult r = bash(kind + "mkfifo " + fifo + "; exec 3<>" + fifo +
+                           "\n"
+                           "head -c 3000 " +
+                           sample_path("coffee.png") +
+                           " >&3\n"
+                           "timeout -s KILL 20 \"$LRN_IMG\" " +
+                           fifo + " " + dir.file("out/x.png") +
+                           " & t=$!; pid=$(child_of $t)\n"
                            "waitfor asleep_in $pid pipe_read || echo 'never blocked'\n"
                            "kill -TERM $pid; wait $t; echo \"exit=$?\"; exec 3>&-");
   INFO(r.out << r.err);
@@ -113,10 +119,11 @@ TEST_CASE("past ulimit -f (SIGXFSZ) one file fails and the batch goes on", "[thr
   write_npy(dir.file("big.npy"), 200, 200, 3, std::vector<float>(120000, 2.0f));  // 480 KB
   write_npy(dir.file("c.npy"), 4, 4, 3, std::vector<float>(48, 3.0f));
   // `ulimit -f 100`: files up to 100 KiB; lrn-img's inputs are already written.
-  const RunResult r = bash(kind + "ulimit -f 100\n"
-                           "timeout -s KILL 20 \"$LRN_IMG\" -j 1 --quiet -O " + dir.file("out") +
-                           " " + dir.file("a.npy") + " " + dir.file("big.npy") + " " +
-                           dir.file("c.npy") + "; echo \"exit=$?\"");
+  const RunResult r = bash(kind +
+                           "ulimit -f 100\n"
+                           "timeout -s KILL 20 \"$LRN_IMG\" -j 1 --quiet -O " +
+                           dir.file("out") + " " + dir.file("a.npy") + " " + dir.file("big.npy") +
+                           " " + dir.file("c.npy") + "; echo \"exit=$?\"");
   INFO(r.out << r.err);
   CHECK_THAT(r.out, Contains("exit=1"));
   CHECK_THAT(r.err, Contains("lrn-img: error: cannot write '" + dir.file("out/big.npy") +
@@ -138,8 +145,11 @@ TEST_CASE("a batch with --json into a closed pipe stops quietly with 141, no tem
     inputs += " " + link;
   }
   const std::string fifo = dir.file("stall.png");
-  const RunResult r = bash(kind + "mkfifo " + fifo + "; exec 3<>" + fifo + "\n"
-                           "head -c 3000 " + sample_path("coffee.png") + " >&3\n"
+  const RunResult r = bash(kind + "mkfifo " + fifo + "; exec 3<>" + fifo +
+                           "\n"
+                           "head -c 3000 " +
+                           sample_path("coffee.png") +
+                           " >&3\n"
                            "timeout -s KILL 20 \"$LRN_IMG\" --json -j 2 -t 1 -O " +
                            dir.file("out") + " " + inputs +
                            " | head -c 10 >/dev/null; echo \"exit=${PIPESTATUS[0]}\"\n"
@@ -156,9 +166,9 @@ TEST_CASE("a batch with --json into a closed pipe stops quietly with 141, no tem
 }
 
 TEST_CASE("a closed stdout stops `lrn-img - -` quietly with 141", "[signals]") {
-  const RunResult r = bash("timeout -s KILL 20 \"$LRN_IMG\" - - --format npy <" +
-                           sample_path("rocket.jpg") +
-                           " | head -c 10 >/dev/null; echo \"exit=${PIPESTATUS[0]}\"");
+  const RunResult r =
+      bash("timeout -s KILL 20 \"$LRN_IMG\" - - --format npy <" + sample_path("rocket.jpg") +
+           " | head -c 10 >/dev/null; echo \"exit=${PIPESTATUS[0]}\"");
   INFO(r.out << r.err);
   CHECK_THAT(r.out, Contains("exit=141"));
   CHECK(r.err.empty());
@@ -170,11 +180,17 @@ TEST_CASE("SIGKILL mid-write leaves no hidden file (O_TMPFILE)", "[signals]") {
   write_npy(dir.file("big.npy"), 1000, 1000, 3, std::vector<float>(3000000, 0.5f));  // 12 MB
   // Half the input goes through a FIFO that then stalls: half the output is written by then.
   const std::string fifo = dir.file("in.npy");
-  const RunResult r = bash("mkfifo " + fifo + "; exec 3<>" + fifo + "\n"
-                           "head -c 6000000 " + dir.file("big.npy") + " >&3 & h=$!\n"
-                           "timeout -s KILL 20 \"$LRN_IMG\" " + fifo + " " +
-                           dir.file("out/x.npy") + " & t=$!; pid=$(child_of $t)\n"
-                           "waitfor writing $pid " + dir.file("out") + " || echo 'never wrote'\n"
+  const RunResult r = bash("mkfifo " + fifo + "; exec 3<>" + fifo +
+                           "\n"
+                           "head -c 6000000 " +
+                           dir.file("big.npy") +
+                           " >&3 & h=$!\n"
+                           "timeout -s KILL 20 \"$LRN_IMG\" " +
+                           fifo + " " + dir.file("out/x.npy") +
+                           " & t=$!; pid=$(child_of $t)\n"
+                           "waitfor writing $pid " +
+                           dir.file("out") +
+                           " || echo 'never wrote'\n"
                            "kill -KILL $pid; wait $t; echo \"exit=$?\"; kill $h; exec 3>&-");
   INFO(r.out << r.err);
   CHECK_THAT(r.out, Contains("exit=137"));

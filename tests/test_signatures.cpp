@@ -38,10 +38,14 @@ TEST_CASE("signatures name the formats lrn-img does not read", "[image][signatur
   using namespace std::string_literals;
   CHECK(what("GIF89a\x01\x00") == "a GIF image");
   CHECK(what("GIF87a") == "a GIF image");
-  CHECK(what("BM\x36\x00\x0c\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00"s) == "a BMP image");
-  CHECK(what("\0\0\0\x18" "ftypheic\0\0\0\0"s) == "a HEIF image");
-  CHECK(what("\0\0\0\x1c" "ftypmif1\0\0\0\0"s) == "a HEIF image");
-  CHECK(what("\0\0\0\x20" "ftypavif\0\0\0\0"s) == "an AVIF image");
+  CHECK(what("BM\x36\x00\x0c\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00"s) ==
+        "a BMP image");
+  CHECK(what("\0\0\0\x18"
+             "ftypheic\0\0\0\0"s) == "a HEIF image");
+  CHECK(what("\0\0\0\x1c"
+             "ftypmif1\0\0\0\0"s) == "a HEIF image");
+  CHECK(what("\0\0\0\x20"
+             "ftypavif\0\0\0\0"s) == "an AVIF image");
   CHECK(what("\xff\x0a\xfa\x7f"s) == "a JPEG XL image");
   CHECK(what("\0\0\0\x0cJXL \r\n\x87\n"s) == "a JPEG XL image");
   CHECK(what("P1\n# comment\n") == "a PBM image");
@@ -56,33 +60,38 @@ TEST_CASE("signatures name the formats lrn-img does not read", "[image][signatur
 
 TEST_CASE("near misses and readable formats match no signature", "[image][signatures]") {
   using namespace std::string_literals;
-  CHECK(what("BMW and Audi, a list of cars\n") == "");  // "BM" alone is text
+  CHECK(what("BMW and Audi, a list of cars\n") == "");            // "BM" alone is text
   CHECK(what("P2 is a paper size") == "a plain-text PNM image");  // the header grammar allows it
   CHECK(what("P2x") == "");
-  CHECK(what("RIFF\x10\x00\x00\x00WAVEfmt "s) == "");   // a RIFF that is not WebP
-  CHECK(what("\0\0\0\x18" "ftypisom\0\0\0\0"s) == "");  // an MP4
+  CHECK(what("RIFF\x10\x00\x00\x00WAVEfmt "s) == "");  // a RIFF that is not WebP
+  CHECK(what("\0\0\0\x18"
+             "ftypisom\0\0\0\0"s) == "");  // an MP4
   CHECK(what("GIF8") == "");
-  CHECK(what("GIF89a", 0) == "a GIF image");           // no padding needed
-  CHECK(what("RIFF", 0) == "");                        // too short to say
+  CHECK(what("GIF89a", 0) == "a GIF image");  // no padding needed
+  CHECK(what("RIFF", 0) == "");               // too short to say
   CHECK(what("") == "");
-  CHECK(what("\xff\xd8\xff\xe0"s) == "");               // JPEG: read, not in this table
+  CHECK(what("\xff\xd8\xff\xe0"s) == "");  // JPEG: read, not in this table
   CHECK(what("\x89PNG\r\n\x1a\n"s) == "");
   CHECK(what("\x93NUMPY\x01\x00"s) == "");
-  CHECK(what("P6\n640 427\n255\n") == "");             // binary PPM and PGM: read (pnm.cpp)
+  CHECK(what("P6\n640 427\n255\n") == "");  // binary PPM and PGM: read (pnm.cpp)
   CHECK(what("P5 2 2 255\n") == "");
-  CHECK(what("II*\0\x08\0\0\0"s) == "");                  // TIFF: read (tiff.cpp)
+  CHECK(what("II*\0\x08\0\0\0"s) == "");  // TIFF: read (tiff.cpp)
   CHECK(what("MM\0*\0\0\0\x08"s) == "");
-  CHECK(what("RIFF\x10\x00\x00\x00WEBPVP8 "s) == "");     // WebP: read (webp.cpp)
+  CHECK(what("RIFF\x10\x00\x00\x00WEBPVP8 "s) == "");  // WebP: read (webp.cpp)
 }
 
 TEST_CASE("open_reader says what an unreadable file is", "[image][signatures]") {
   SECTION("a known format") {
-    CHECK(open_message(bytes("GIF89a")) == "'x.bin' is a GIF image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
-    CHECK(open_message(bytes("%PDF-1.4")) == "'x.bin' is a PDF document; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
+    CHECK(open_message(bytes("GIF89a")) ==
+          "'x.bin' is a GIF image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
+    CHECK(open_message(bytes("%PDF-1.4")) ==
+          "'x.bin' is a PDF document; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
   }
   SECTION("unknown or too short") {
-    CHECK(open_message(bytes("hello", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
-    CHECK(open_message(bytes("RIFF", 0)) == "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
+    CHECK(open_message(bytes("hello", 0)) ==
+          "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
+    CHECK(open_message(bytes("RIFF", 0)) ==
+          "cannot decode 'x.bin': not an image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy");
     CHECK(open_message({}) == "cannot decode 'x.bin': the file is empty");
   }
 }

@@ -27,8 +27,8 @@ namespace {
 // A float32 (or float16) .npy of any shape, C order, written as NumPy's format says.
 void save_npy(const std::string& path, const Dims& dims, const std::vector<float>& values,
               bool f16 = false) {
-  std::string dict = std::string("{'descr': '") + (f16 ? "<f2" : "<f4") +
-                     "', 'fortran_order': False, 'shape': (";
+  std::string dict =
+      std::string("{'descr': '") + (f16 ? "<f2" : "<f4") + "', 'fortran_order': False, 'shape': (";
   for (std::size_t i = 0; i < dims.size(); ++i) dict += (i ? ", " : "") + std::to_string(dims[i]);
   dict += dims.size() == 1 ? ",), }" : "), }";
   while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
@@ -138,9 +138,7 @@ Dims dims_of(lrn::Layout l, std::size_t n, std::size_t h, std::size_t w, std::si
   return {};
 }
 
-std::string python() {
-  return exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-}
+std::string python() { return exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; }
 
 // Runs a Python script with args; its exit status (REQUIREs that it ran).
 int run_python(const TempDir& dir, const std::string& script, const std::string& args) {
@@ -153,9 +151,10 @@ int run_python(const TempDir& dir, const std::string& script, const std::string&
 
 }  // namespace
 
-TEST_CASE("every layout, one image and a batch, matches the float64 reference", "[threads][tensors][cli]") {
-  const lrn::Layout layout = GENERATE(lrn::Layout::Hwc, lrn::Layout::Chw, lrn::Layout::Nhwc,
-                                      lrn::Layout::Nchw);
+TEST_CASE("every layout, one image and a batch, matches the float64 reference",
+          "[threads][tensors][cli]") {
+  const lrn::Layout layout =
+      GENERATE(lrn::Layout::Hwc, lrn::Layout::Chw, lrn::Layout::Nhwc, lrn::Layout::Nchw);
   const std::size_t n = lrn::has_batch(layout) ? GENERATE(1, 3) : 1;
   const std::size_t c = GENERATE(1, 3, 7);
   const std::size_t h = 5, w = 6;
@@ -165,9 +164,9 @@ TEST_CASE("every layout, one image and a batch, matches the float64 reference", 
   const auto x = values_for(n * h * w * c, static_cast<unsigned>(c * 10 + n));
   save_npy(dir.file("in.npy"), dims, x);
   const std::string threads = GENERATE("1", "2");
-  const RunResult r = run_cli({dir.file("in.npy"), dir.file("out.npy"), "--layout",
-                               lrn::layout_name(layout), "--radius", "1", "--alpha", "0.001",
-                               "-t", threads});
+  const RunResult r =
+      run_cli({dir.file("in.npy"), dir.file("out.npy"), "--layout", lrn::layout_name(layout),
+               "--radius", "1", "--alpha", "0.001", "-t", threads});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
@@ -237,7 +236,8 @@ TEST_CASE("a channel-first look-alike read without --layout is warned about", "[
   SECTION("(3, 224, 224) and (1, 3, 224, 224) warn, naming both readings") {
     RunResult r = run({3, 224, 224}, {});
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.err, Contains("lrn-img: warning:") && Contains("(3,224,224) read as H=3, W=224, C=224") &&
+    CHECK_THAT(r.err, Contains("lrn-img: warning:") &&
+                          Contains("(3,224,224) read as H=3, W=224, C=224") &&
                           Contains("if it is CHW, pass --layout chw"));
     r = run({1, 3, 224, 224}, {});
     CHECK(r.exit_code == 0);
@@ -264,9 +264,9 @@ TEST_CASE("a shape that does not fit --layout is a usage error naming it", "[ten
   const char* layout = GENERATE("hwc", "chw", "nhwc", "nchw");
   const bool batch = std::string(layout).size() == 4;
   // Every rank but the layout's own and 2 (H, W).
-  const Dims dims = GENERATE_COPY(filter(
-      [=](const Dims& d) { return d.size() != 2 && d.size() != (batch ? 4u : 3u); },
-      values<Dims>({{24}, {2, 3, 4}, {1, 2, 3, 4}, {1, 1, 2, 3, 4}})));
+  const Dims dims = GENERATE_COPY(
+      filter([=](const Dims& d) { return d.size() != 2 && d.size() != (batch ? 4u : 3u); },
+             values<Dims>({{24}, {2, 3, 4}, {1, 2, 3, 4}, {1, 1, 2, 3, 4}})));
   CAPTURE(layout, dims.size());
   TempDir dir;
   save_npy(dir.file("in.npy"), dims, values_for(24, 2));
@@ -297,7 +297,8 @@ TEST_CASE("layout with an image input, and a batch written as an image, fail", "
 TEST_CASE("json and stats report each image of a batch", "[tensors][cli]") {
   TempDir dir;
   save_npy(dir.file("b.npy"), {3, 2, 4, 5}, values_for(120, 4));
-  RunResult r = run_cli({dir.file("b.npy"), dir.file("o.npy"), "--layout", "nchw", "--json", "--stats"});
+  RunResult r =
+      run_cli({dir.file("b.npy"), dir.file("o.npy"), "--layout", "nchw", "--json", "--stats"});
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Contains(R"("width":5,"height":4,"channels":2,"images":3,"stats":[{"input":)"));
   CHECK_THAT(r.err, Contains("image 1/3") && Contains("image 3/3"));
@@ -328,7 +329,8 @@ a = (rng.standard_normal((2, 5, 6, 7)) * 30).astype(np.float16)
 a[0, 0, 0, 0] = 60000
 np.save(d + '/h.npy', a)
 np.save(d + '/hbe.npy', a.astype('>f2'))
-)", dir.path());
+)",
+                            dir.path());
   REQUIRE(rc == 0);
   auto run = [&](const std::string& in, const std::string& out, const char* dtype) {
     const RunResult r = run_cli({dir.file(in), dir.file(out), "--layout", "nchw", "--dtype", dtype,
@@ -353,7 +355,8 @@ ok = (y32.dtype == np.float32 and y16.dtype == np.float16 and y16.shape == a.sha
       and (y32 == a.astype(np.float32) * 4).all()
       and np.array_equal(y16, (y32.astype(np.float16))))
 sys.exit(0 if ok else 3)
-)", dir.path());
+)",
+                               dir.path());
   CHECK(check == 0);
 }
 
@@ -366,11 +369,12 @@ TEST_CASE("layout nchw, convention torch matches torch.nn.functional.local_respo
 import numpy as np
 rng = np.random.default_rng(11)
 np.save(sys.argv[1] + '/x.npy', (rng.standard_normal((8, 96, 27, 27)) * 40).astype(np.float32))
-)", dir.path());
+)",
+                              dir.path());
   REQUIRE(made == 0);
-  const RunResult r = run_cli({dir.file("x.npy"), dir.file("y.npy"), "--layout", "nchw",
-                               "--convention", "torch", "--size", "5", "--alpha", "1e-4",
-                               "--bias", "2", "--beta", "0.75"});
+  const RunResult r =
+      run_cli({dir.file("x.npy"), dir.file("y.npy"), "--layout", "nchw", "--convention", "torch",
+               "--size", "5", "--alpha", "1e-4", "--bias", "2", "--beta", "0.75"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const int rc = run_python(dir, R"(import sys
@@ -388,7 +392,8 @@ t = torch.nn.functional.local_response_norm(torch.from_numpy(x).double(), 5, alp
 rel = np.max(np.abs(y - t) / np.maximum(np.abs(t), 1e-30))
 print('max relative difference to torch:', rel)
 sys.exit(0 if y.shape == x.shape and rel <= 1e-5 else 3)
-)", dir.path());
+)",
+                            dir.path());
   CHECK(rc == 0);
 }
 
@@ -414,7 +419,8 @@ TEST_CASE("dtype f16 also takes an image with alpha, and is ignored with a warni
   }
   r = run_cli({sample_path("rocket.jpg"), dir.file("o.png"), "--dtype", "f16"});
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.err, Contains("--dtype applies to .npy and TIFF outputs; PNG gets its own sample type"));
+  CHECK_THAT(r.err,
+             Contains("--dtype applies to .npy and TIFF outputs; PNG gets its own sample type"));
 }
 
 TEST_CASE("one CHW image written as PNG or JPEG equals the same image as HWC", "[tensors][cli]") {
@@ -432,18 +438,22 @@ TEST_CASE("one CHW image written as PNG or JPEG equals the same image as HWC", "
   const char* ext = GENERATE(".png", ".jpg");
   const bool rescale = GENERATE(false, true);
   CAPTURE(ext, rescale);
-  std::vector<std::string> a = {dir.file("c.npy"), dir.file(std::string("c") + ext), "--layout", "chw"};
-  std::vector<std::string> b = {dir.file("h.npy"), dir.file(std::string("h") + ext), "--layout", "hwc"};
+  std::vector<std::string> a = {dir.file("c.npy"), dir.file(std::string("c") + ext), "--layout",
+                                "chw"};
+  std::vector<std::string> b = {dir.file("h.npy"), dir.file(std::string("h") + ext), "--layout",
+                                "hwc"};
   if (rescale) {
     a.push_back("--rescale");
     b.push_back("--rescale");
   }
   REQUIRE(run_cli(a).exit_code == 0);
   REQUIRE(run_cli(b).exit_code == 0);
-  CHECK(read_bytes(dir.file(std::string("c") + ext)) == read_bytes(dir.file(std::string("h") + ext)));
+  CHECK(read_bytes(dir.file(std::string("c") + ext)) ==
+        read_bytes(dir.file(std::string("h") + ext)));
 }
 
-TEST_CASE("threads split a batch and its pixels without changing a bit", "[threads][tensors][cli]") {
+TEST_CASE("threads split a batch and its pixels without changing a bit",
+          "[threads][tensors][cli]") {
   // Over a megapixel in all, so -t 3 splits blocks: nhwc over two threads (the third reads
   // ahead), nchw each image's pixels over all three.
   TempDir dir;
@@ -467,8 +477,8 @@ TEST_CASE("(H, W) is one channel in every layout and keeps its shape", "[tensors
   const auto want = lrn_reference(x, 1, p);
   for (const char* layout : {"hwc", "chw", "nhwc", "nchw"}) {
     CAPTURE(layout);
-    const RunResult r = run_cli({dir.file("in.npy"), dir.file("out.npy"), "--layout", layout,
-                                 "--alpha", "0.001"});
+    const RunResult r =
+        run_cli({dir.file("in.npy"), dir.file("out.npy"), "--layout", layout, "--alpha", "0.001"});
     REQUIRE(r.exit_code == 0);
     const Array y = load_npy(dir.file("out.npy"));
     CHECK(y.dims == Dims{4, 5});

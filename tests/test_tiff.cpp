@@ -80,12 +80,14 @@ TEST_CASE("tiff: our writer round-trips every depth and channel count", "[image]
     for (std::size_t c = 1; c <= 4; ++c)
       for (const bool alpha : {false, true}) {
         if (alpha && (c == 1 || c == 3)) continue;
-        const ImageInfo info{37, 300, c, alpha, type};  // 300 rows: more than one strip for RGBA f32
+        const ImageInfo info{37, 300, c, alpha,
+                             type};  // 300 rows: more than one strip for RGBA f32
         CAPTURE(static_cast<int>(type), c, alpha);
         const Bytes px = random_pixels(info, static_cast<unsigned>(c * 7));
         lrn::MemorySink file("x.tif");
         encode_into(file, info, px);
-        const auto d = lrn_test::decode_in_two_reads(lrn::open_tiff_reader, file.bytes, {}, "x.tif", 4);
+        const auto d =
+            lrn_test::decode_in_two_reads(lrn::open_tiff_reader, file.bytes, {}, "x.tif", 4);
         CHECK(d.info.width == info.width);
         CHECK(d.info.channels == c);
         CHECK(d.info.has_alpha == (alpha || c == 4 || c == 2));
@@ -109,13 +111,15 @@ TEST_CASE("tiff: a pipe is read within the pixel budget, refused beyond it", "[i
   Bytes got(info.row_bytes() * info.height);
   r->read_rows(got.data(), info.height);
   CHECK(got == px);
-  opt.max_pixels = 200;  // 1600 bytes allowed from a pipe; the file is larger (16-bit RGB, 1200 + tags)
+  opt.max_pixels =
+      200;  // 1600 bytes allowed from a pipe; the file is larger (16-bit RGB, 1200 + tags)
   Bytes noise = random_pixels(ImageInfo{200, 10, 3, false, SampleType::U8}, 4);
   lrn::MemorySink big("big.tif");
   encode_into(big, ImageInfo{200, 10, 3, false, SampleType::U8}, noise);
-  CHECK_THROWS_WITH(lrn::open_tiff_reader(std::make_unique<PipeSource>(big.bytes), opt),
-                    Contains("a TIFF from a pipe is held in memory (libtiff must seek), and this one is over "
-                             "the 1600 bytes"));
+  CHECK_THROWS_WITH(
+      lrn::open_tiff_reader(std::make_unique<PipeSource>(big.bytes), opt),
+      Contains("a TIFF from a pipe is held in memory (libtiff must seek), and this one is over "
+               "the 1600 bytes"));
 }
 
 TEST_CASE("tiff: limits hold from the header", "[image][tiff]") {

@@ -22,7 +22,7 @@ const std::string kCoffee = sample_path("coffee.png");
 std::vector<std::uint8_t> text(const std::string& s) { return {s.begin(), s.end()}; }
 
 void make_dirs(const std::string& path) {
-  for (auto slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+  for (auto slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     mkdir(path.substr(0, slash).c_str(), 0755);
     if (slash == std::string::npos) break;
   }
@@ -60,7 +60,8 @@ TEST_CASE("option -R mirrors a nested tree with same-named files under -O", "[tr
 
   SECTION("--recursive, a trailing slash and --format") {
     TempDir out;
-    const RunResult again = run_cli({"--recursive", t.photos() + "/", "-O", out.path() + "/", "--format", "npy"});
+    const RunResult again =
+        run_cli({"--recursive", t.photos() + "/", "-O", out.path() + "/", "--format", "npy"});
     INFO(again.err);
     CHECK(again.exit_code == 0);
     CHECK(exists(out.file("train/cat/001.npy")));
@@ -68,14 +69,15 @@ TEST_CASE("option -R mirrors a nested tree with same-named files under -O", "[tr
   }
   SECTION("two folders: the clash names both inputs and the fix") {
     TempDir out;
-    const RunResult clash = run_cli({"-R", t.in("train/cat"), t.in("val/cat"), "-O", out.path(), "--format", "png"});
+    const RunResult clash =
+        run_cli({"-R", t.in("train/cat"), t.in("val/cat"), "-O", out.path(), "--format", "png"});
     CHECK(clash.exit_code == 2);
     CHECK_THAT(clash.err, Contains("two inputs would write '" + out.file("001.png") + "': '" +
                                    t.in("train/cat/001.jpg") + "' and '" + t.in("val/cat/001.png") +
                                    "'; give --base DIR"));
     CHECK(TempDir::entries_of(out.path()).empty());
-    const RunResult based = run_cli({"-R", t.in("train/cat"), t.in("val/cat"), "--base", t.photos(), "-O",
-                                     out.path(), "--format", "png"});
+    const RunResult based = run_cli({"-R", t.in("train/cat"), t.in("val/cat"), "--base", t.photos(),
+                                     "-O", out.path(), "--format", "png"});
     INFO(based.err);
     CHECK(based.exit_code == 0);
     CHECK(exists(out.file("train/cat/001.png")));
@@ -85,11 +87,14 @@ TEST_CASE("option -R mirrors a nested tree with same-named files under -O", "[tr
 
 TEST_CASE("same-named files without -R or --base are refused naming both inputs", "[trees]") {
   Tree t;
-  const RunResult r = run_cli({t.in("train/cat/001.jpg"), t.in("train/dog/001.jpg"), "-O", t.outdir()});
+  const RunResult r =
+      run_cli({t.in("train/cat/001.jpg"), t.in("train/dog/001.jpg"), "-O", t.outdir()});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Contains("two inputs would write '" + t.out("001.jpg") + "': '" + t.in("train/cat/001.jpg") +
-                             "' and '" + t.in("train/dog/001.jpg") + "'; give --base DIR"));
-  const RunResult twice = run_cli({t.in("train/cat/001.jpg"), t.in("train/cat/001.jpg"), "-O", t.outdir()});
+  CHECK_THAT(r.err, Contains("two inputs would write '" + t.out("001.jpg") + "': '" +
+                             t.in("train/cat/001.jpg") + "' and '" + t.in("train/dog/001.jpg") +
+                             "'; give --base DIR"));
+  const RunResult twice =
+      run_cli({t.in("train/cat/001.jpg"), t.in("train/cat/001.jpg"), "-O", t.outdir()});
   CHECK(twice.exit_code == 2);
   CHECK_THAT(twice.err, Contains("the same input is given twice"));
   CHECK(TempDir::entries_of(t.outdir()).empty());
@@ -117,8 +122,8 @@ TEST_CASE("option -R walks hidden files and follows symlinks as find -L does, lo
   make_dirs(t.in(".thumbs"));
   write_bytes(t.in(".thumbs/t.jpg"), read_bytes(kRocket));
   write_bytes(t.in(".hidden.png"), read_bytes(kCoffee));
-  REQUIRE(symlink("..", t.in("train/loop").c_str()) == 0);            // back to photos/
-  REQUIRE(symlink(".", t.in("val/self").c_str()) == 0);               // to itself
+  REQUIRE(symlink("..", t.in("train/loop").c_str()) == 0);  // back to photos/
+  REQUIRE(symlink(".", t.in("val/self").c_str()) == 0);     // to itself
   make_dirs(t.dir.file("elsewhere"));
   write_bytes(t.dir.file("elsewhere/e.jpg"), read_bytes(kRocket));
   REQUIRE(symlink(t.dir.file("elsewhere").c_str(), t.in("linked").c_str()) == 0);
@@ -128,15 +133,16 @@ TEST_CASE("option -R walks hidden files and follows symlinks as find -L does, lo
   CHECK(exists(t.out(".thumbs/t.jpg")));
   CHECK(exists(t.out(".hidden.png")));
   CHECK(exists(t.out("linked/e.jpg")));
-  CHECK_THAT(r.err, Contains("lrn-img: warning: '" + t.in("train/loop") + "' leads back to '" + t.photos() +
-                             "' (a file system loop); not followed"));
+  CHECK_THAT(r.err, Contains("lrn-img: warning: '" + t.in("train/loop") + "' leads back to '" +
+                             t.photos() + "' (a file system loop); not followed"));
   CHECK_THAT(r.err, Contains("'" + t.in("val/self") + "' leads back to '" + t.in("val") + "'"));
   CHECK_THAT(r.err, Contains("6 done, 0 failed"));
   CHECK_FALSE(exists(t.out("train/loop")));
 }
 
-TEST_CASE("option -R skips and counts files that are not images, and fails unreadable formats by name",
-          "[trees]") {
+TEST_CASE(
+    "option -R skips and counts files that are not images, and fails unreadable formats by name",
+    "[trees]") {
   Tree t;
   write_bytes(t.in("labels.csv"), text("file,label\n001.jpg,cat\n"));
   write_bytes(t.in(".DS_Store"), text(std::string("\0\0\0\1Bud1", 8)));
@@ -162,8 +168,9 @@ TEST_CASE("option -R skips and counts files that are not images, and fails unrea
     const RunResult r = run_cli({"-R", t.photos(), "-O", t.outdir(), "--json"});
     INFO(r.err);
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Contains("lrn-img: error: '" + t.in("val/anim.gif") +
-                               "' is a GIF image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy"));
+    CHECK_THAT(r.err,
+               Contains("lrn-img: error: '" + t.in("val/anim.gif") +
+                        "' is a GIF image; lrn-img reads JPEG, PNG, PNM, TIFF, WebP and .npy"));
     CHECK_THAT(r.err, Contains("3 done, 1 failed; 6 not images, skipped"));
     CHECK_THAT(r.out, Contains("\"status\":\"failed\""));
   }
@@ -171,7 +178,8 @@ TEST_CASE("option -R skips and counts files that are not images, and fails unrea
     REQUIRE(symlink("gone.jpg", t.in("val/link.jpg").c_str()) == 0);
     const RunResult r = run_cli({"-R", t.photos(), "-O", t.outdir()});
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Contains("lrn-img: error: cannot read '" + t.in("val/link.jpg") + "': no such file or directory"));
+    CHECK_THAT(r.err, Contains("lrn-img: error: cannot read '" + t.in("val/link.jpg") +
+                               "': no such file or directory"));
     CHECK_THAT(r.err, Contains("3 done, 1 failed; 6 not images, skipped"));
   }
 }
@@ -191,7 +199,8 @@ TEST_CASE("option -O inside an input tree is refused", "[trees]") {
     REQUIRE(symlink(t.outdir().c_str(), t.in("val/results").c_str()) == 0);
     const RunResult r = run_cli({"-R", t.photos(), "-O", t.outdir()});
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Contains("is inside the input folder '" + t.photos() + "' (as '" + t.in("val/results") + "')"));
+    CHECK_THAT(r.err, Contains("is inside the input folder '" + t.photos() + "' (as '" +
+                               t.in("val/results") + "')"));
     CHECK(TempDir::entries_of(t.outdir()).empty());
   }
 }
@@ -209,8 +218,8 @@ TEST_CASE("option --files-from with --base keeps the folders below DIR", "[trees
   }
   SECTION("relative paths from the working folder, and a relative --base") {
     const RunResult r = run_program({"/bin/sh", "-c",
-                                     "cd '" + t.dir.path() + "' && find photos -name '*.png' | '" + binary_path() +
-                                         "' --files-from - --base photos -O out"});
+                                     "cd '" + t.dir.path() + "' && find photos -name '*.png' | '" +
+                                         binary_path() + "' --files-from - --base photos -O out"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(exists(t.out("val/cat/001.png")));
@@ -218,19 +227,22 @@ TEST_CASE("option --files-from with --base keeps the folders below DIR", "[trees
   SECTION("an entry not below --base is a usage error") {
     const RunResult r = run_cli({"--files-from", list, "--base", t.in("val"), "-O", t.outdir()});
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Contains("'" + t.in("train/cat/001.jpg") + "' is not below --base '" + t.in("val") + "'"));
+    CHECK_THAT(r.err, Contains("'" + t.in("train/cat/001.jpg") + "' is not below --base '" +
+                               t.in("val") + "'"));
     CHECK(TempDir::entries_of(t.outdir()).empty());
   }
   SECTION("a listed folder is walked with -R, placed below --base") {
     write_bytes(list, text(t.in("val") + "\n"));
     CHECK(run_cli({"--files-from", list, "-O", t.outdir()}).exit_code == 2);  // a folder needs -R
-    const RunResult r = run_cli({"--files-from", list, "-R", "--base", t.photos(), "-O", t.outdir()});
+    const RunResult r =
+        run_cli({"--files-from", list, "-R", "--base", t.photos(), "-O", t.outdir()});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(exists(t.out("val/cat/001.png")));
   }
   SECTION("--base needs a batch") {
-    CHECK(run_cli({t.in("train/cat/001.jpg"), t.out("x.jpg"), "--base", t.photos()}).exit_code == 2);
+    CHECK(run_cli({t.in("train/cat/001.jpg"), t.out("x.jpg"), "--base", t.photos()}).exit_code ==
+          2);
   }
 }
 
@@ -242,7 +254,8 @@ TEST_CASE("a folder without -R is a usage error that suggests -R", "[trees]") {
   CHECK_THAT(batch.err, !Contains("--format"));
   const RunResult single = run_cli({t.photos(), t.out("x.jpg")});
   CHECK(single.exit_code == 2);
-  CHECK_THAT(single.err, Contains("is a directory; to process the images below it, give -R and -O DIR"));
+  CHECK_THAT(single.err,
+             Contains("is a directory; to process the images below it, give -R and -O DIR"));
   CHECK(run_cli({"-R", t.photos(), t.out("x.jpg")}).exit_code == 2);  // -R needs -O
   CHECK(TempDir::entries_of(t.outdir()).empty());
 }
@@ -259,10 +272,15 @@ TEST_CASE("GIF, BMP and HEIF inputs are named by their signature", "[trees][sign
   const std::vector<std::pair<std::string, std::string>> files = {
       {"x.gif", "GIF89a\x01\x00\x01\x00\x80\x00\x00"s},
       {"x.bmp", "BM\x46\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00\x28\x00\x00\x00\x01\x00"s},
-      {"x.heic", "\x00\x00\x00\x18" "ftypheic\x00\x00\x00\x00mif1heic"s},
-      {"photo.jpg", "\x00\x00\x00\x1c" "ftypavif\x00\x00\x00\x00"s},  // a name that lies
+      {"x.heic",
+       "\x00\x00\x00\x18"
+       "ftypheic\x00\x00\x00\x00mif1heic"s},
+      {"photo.jpg",
+       "\x00\x00\x00\x1c"
+       "ftypavif\x00\x00\x00\x00"s},  // a name that lies
   };
-  const std::vector<std::string> what = {"a GIF image", "a BMP image", "a HEIF image", "an AVIF image"};
+  const std::vector<std::string> what = {"a GIF image", "a BMP image", "a HEIF image",
+                                         "an AVIF image"};
   for (std::size_t i = 0; i < files.size(); ++i) {
     write_bytes(dir.file(files[i].first), text(files[i].second));
     const RunResult r = run_cli({dir.file(files[i].first), dir.file("out.png")});
@@ -286,13 +304,25 @@ TEST_CASE("option --dry-run prints the plan on stdout and writes nothing", "[tre
   REQUIRE(r.exit_code == 0);
   // Bytewise order within each folder ('B' < 'l' < 't' < 'v'), non-images last.
   const std::string p = t.photos(), o = t.outdir();
-  CHECK_THAT(r.out, Equals("'" + p + "/B.jpg' -> '" + o + "/B.jpg'\n"
-                           "'" + p + "/train/cat/001.jpg' -> '" + o + "/train/cat/001.jpg' (exists: skipped)\n"
-                           "'" + p + "/train/dog/001.jpg' -> '" + o + "/train/dog/001.jpg'\n"
-                           "'" + p + "/train/new\\nline.jpg' -> '" + o + "/train/new\\nline.jpg'\n"
-                           "'" + p + "/val/cat/001.png' -> '" + o + "/val/cat/001.png'\n"
-                           "'" + p + "/labels.csv' (not an image: skipped)\n"));
-  CHECK_THAT(r.err, Contains("lrn-img: dry run: 4 to do, 1 skipped; 1 not an image, skipped; nothing written"));
+  CHECK_THAT(r.out, Equals("'" + p + "/B.jpg' -> '" + o +
+                           "/B.jpg'\n"
+                           "'" +
+                           p + "/train/cat/001.jpg' -> '" + o +
+                           "/train/cat/001.jpg' (exists: skipped)\n"
+                           "'" +
+                           p + "/train/dog/001.jpg' -> '" + o +
+                           "/train/dog/001.jpg'\n"
+                           "'" +
+                           p + "/train/new\\nline.jpg' -> '" + o +
+                           "/train/new\\nline.jpg'\n"
+                           "'" +
+                           p + "/val/cat/001.png' -> '" + o +
+                           "/val/cat/001.png'\n"
+                           "'" +
+                           p + "/labels.csv' (not an image: skipped)\n"));
+  CHECK_THAT(
+      r.err,
+      Contains("lrn-img: dry run: 4 to do, 1 skipped; 1 not an image, skipped; nothing written"));
   // Nothing written: no output, no mirrored folder.
   CHECK(TempDir::entries_of(t.outdir()) == std::vector<std::string>{"train"});
   CHECK(TempDir::entries_of(t.out("train")) == std::vector<std::string>{"cat"});
@@ -317,12 +347,18 @@ TEST_CASE("a recursive run stopped by SIGINT resumes with --skip-existing", "[th
   for (const char* folder : {"a", "b", "c"}) {
     make_dirs(dir.file(std::string("in/") + folder));
     for (int i = 0; i < 4; ++i)
-      REQUIRE(symlink(kCoffee.c_str(), dir.file(std::string("in/") + folder + "/" + std::to_string(i) + ".png").c_str()) == 0);
+      REQUIRE(
+          symlink(
+              kCoffee.c_str(),
+              dir.file(std::string("in/") + folder + "/" + std::to_string(i) + ".png").c_str()) ==
+          0);
   }
-  const std::string run = "'" + binary_path() + "' -R '" + dir.file("in") + "' -O '" + dir.file("out") + "' -j 1 -t 1";
+  const std::string run =
+      "'" + binary_path() + "' -R '" + dir.file("in") + "' -O '" + dir.file("out") + "' -j 1 -t 1";
   const RunResult first = run_program(
-      {"/bin/bash", "-c", run + " --rescale & pid=$!; until ls '" + dir.file("out") +
-                              "'/*/*.png >/dev/null 2>&1; do sleep 0.005; done; kill -INT $pid; wait $pid; echo \"exit=$?\""});
+      {"/bin/bash", "-c",
+       run + " --rescale & pid=$!; until ls '" + dir.file("out") +
+           "'/*/*.png >/dev/null 2>&1; do sleep 0.005; done; kill -INT $pid; wait $pid; echo \"exit=$?\""});
   INFO(first.err);
   REQUIRE_THAT(first.out, Contains("exit=130"));
   const RunResult again = run_program({"/bin/bash", "-c", run + " --rescale --skip-existing"});
@@ -331,7 +367,8 @@ TEST_CASE("a recursive run stopped by SIGINT resumes with --skip-existing", "[th
   CHECK_THAT(again.err, Contains(" skipped") && !Contains(" 0 skipped") && Contains(", 0 failed"));
   for (const char* folder : {"a", "b", "c"})
     for (int i = 0; i < 4; ++i) {
-      const std::string out = dir.file(std::string("out/") + folder + "/" + std::to_string(i) + ".png");
+      const std::string out =
+          dir.file(std::string("out/") + folder + "/" + std::to_string(i) + ".png");
       INFO(out);
       CHECK(decode_file(out).info.width == 600);
     }
@@ -351,10 +388,11 @@ TEST_CASE("option -R: an unreadable folder stops the run, an unreadable file fai
       return;
     }
   }
-  for (const std::string& d : {t.dir.path(), t.photos(), t.in("train"), t.in("train/cat"), t.in("train/dog"),
-                               t.in("val"), t.in("val/cat")})
+  for (const std::string& d : {t.dir.path(), t.photos(), t.in("train"), t.in("train/cat"),
+                               t.in("train/dog"), t.in("val"), t.in("val/cat")})
     REQUIRE(chmod(d.c_str(), 0755) == 0);
-  for (const std::string& f : {t.in("train/cat/001.jpg"), t.in("train/dog/001.jpg"), t.in("val/cat/001.png")})
+  for (const std::string& f :
+       {t.in("train/cat/001.jpg"), t.in("train/dog/001.jpg"), t.in("val/cat/001.png")})
     REQUIRE(chmod(f.c_str(), 0644) == 0);
   REQUIRE(chmod(t.outdir().c_str(), 0777) == 0);
   argv.insert(argv.end(), {"-R", t.photos(), "-O", t.outdir()});
@@ -363,7 +401,8 @@ TEST_CASE("option -R: an unreadable folder stops the run, an unreadable file fai
     const RunResult r = run_program(argv);
     INFO(r.err);
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Contains("lrn-img: error: cannot read '" + t.in("train/dog/001.jpg") + "': permission denied"));
+    CHECK_THAT(r.err, Contains("lrn-img: error: cannot read '" + t.in("train/dog/001.jpg") +
+                               "': permission denied"));
     CHECK_THAT(r.err, Contains("2 done, 1 failed"));
   }
   SECTION("a folder") {
@@ -371,7 +410,8 @@ TEST_CASE("option -R: an unreadable folder stops the run, an unreadable file fai
     const RunResult r = run_program(argv);
     INFO(r.err);
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Contains("lrn-img: error: cannot read the folder '" + t.in("val") + "': permission denied"));
+    CHECK_THAT(r.err, Contains("lrn-img: error: cannot read the folder '" + t.in("val") +
+                               "': permission denied"));
     CHECK(TempDir::entries_of(t.outdir()).empty());
     chmod(t.in("val").c_str(), 0755);  // so that a non-root TempDir can remove it
   }

@@ -41,7 +41,8 @@ TEST_CASE("webp: lossless round trips keep every sample, alpha included", "[imag
     const bool alpha = c == 2 || c == 4;
     const ImageInfo info{29, 17, c, alpha, SampleType::U8};
     const Bytes px = noise(info.row_bytes() * info.height, static_cast<unsigned>(c));
-    const auto d = lrn_test::decode_in_two_reads(lrn::open_webp_reader, encode(info, px, lossless), {}, "x.webp", 3);
+    const auto d = lrn_test::decode_in_two_reads(lrn::open_webp_reader, encode(info, px, lossless),
+                                                 {}, "x.webp", 3);
     CAPTURE(c);
     REQUIRE(d.info.channels == (alpha ? 4u : 3u));
     CHECK(d.info.has_alpha == alpha);
@@ -62,8 +63,9 @@ TEST_CASE("webp: quality sets the lossy size, and the writer has limits", "[imag
   high.quality = 95;
   CHECK(encode(info, px, low).size() < encode(info, px, high).size());
   lrn::MemorySink sink("big.webp");
-  CHECK_THROWS_WITH(lrn::open_webp_writer(sink, ImageInfo{16384, 1, 3, false, SampleType::U8}, {}),
-                    "cannot write 'big.webp': WebP holds at most 16383x16383 pixels, and this is 16384x1");
+  CHECK_THROWS_WITH(
+      lrn::open_webp_writer(sink, ImageInfo{16384, 1, 3, false, SampleType::U8}, {}),
+      "cannot write 'big.webp': WebP holds at most 16383x16383 pixels, and this is 16384x1");
   CHECK_THROWS_WITH(lrn::open_webp_writer(sink, ImageInfo{4, 4, 3, false, SampleType::U16}, {}),
                     Contains("WebP holds 8-bit grey or RGB"));
 }
@@ -84,10 +86,12 @@ TEST_CASE("webp: --lossless applies to WebP output, and not with -q", "[image][w
   const std::string in = lrn_test::sample_path("rocket.jpg");
   auto r = lrn_test::run_cli({in, dir.file("o.png"), "--lossless"});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Contains("--lossless applies to WebP output, but OUT '" + dir.file("o.png") + "' writes PNG"));
+  CHECK_THAT(r.err, Contains("--lossless applies to WebP output, but OUT '" + dir.file("o.png") +
+                             "' writes PNG"));
   r = lrn_test::run_cli({in, dir.file("o.webp"), "--lossless", "-q", "50"});
   CHECK(r.exit_code == 2);
-  CHECK_THAT(r.err, Contains("--quality applies to lossy output, and --lossless asks for lossless"));
+  CHECK_THAT(r.err,
+             Contains("--quality applies to lossy output, and --lossless asks for lossless"));
   CHECK(lrn_test::run_cli({in, dir.file("o.webp"), "--lossless"}).exit_code == 0);
   CHECK(lrn_test::run_cli({in, dir.file("q.webp"), "-q", "60"}).exit_code == 0);
 }

@@ -31,26 +31,26 @@ enum class Dtype { F32, F16 };
 /// and `man lrn-img` describe them.
 struct FileOptions {
   Params params;
-  int quality = 90;                      ///< JPEG and lossy WebP output quality, 1..100
-  bool lossless = false;                 ///< WebP output: lossless instead of lossy
-  bool rescale = false;                  ///< map output min..max to the full range (images)
-  double pixel_scale = 255.0;            ///< a full-scale image sample is this value: 255 or 1
-  std::uint64_t max_pixels = std::uint64_t{1} << 28;     ///< see Limit::Pixels
-  std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;  ///< see Limit::NpyBytes
-  std::uint64_t max_row_bytes = std::uint64_t{16} << 20; ///< see Limit::RowBytes
-  std::optional<Layout> layout;          ///< .npy input's layout; empty: (H,W), (H,W,C), (N,H,W,C)
+  int quality = 90;            ///< JPEG and lossy WebP output quality, 1..100
+  bool lossless = false;       ///< WebP output: lossless instead of lossy
+  bool rescale = false;        ///< map output min..max to the full range (images)
+  double pixel_scale = 255.0;  ///< a full-scale image sample is this value: 255 or 1
+  std::uint64_t max_pixels = std::uint64_t{1} << 28;      ///< see Limit::Pixels
+  std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;   ///< see Limit::NpyBytes
+  std::uint64_t max_row_bytes = std::uint64_t{16} << 20;  ///< see Limit::RowBytes
+  std::optional<Layout> layout;  ///< .npy input's layout; empty: (H,W), (H,W,C), (N,H,W,C)
   /// .npy output's sample type (empty: F32); given, it also makes TIFF output float32 (F32;
   /// F16 is .npy only). Empty: TIFF keeps the input's depth.
   std::optional<Dtype> dtype;
-  bool lenient = false;                  ///< decode what can be decoded of a damaged file
-  bool strict = false;                   ///< every warning is a FileError
-  bool auto_orient = true;               ///< apply a JPEG's EXIF orientation
-  unsigned threads = 1;                  ///< threads for this file, >= 1 (0: usable_cores())
-  std::optional<Format> format;          ///< OUT's format; empty: from OUT's extension
+  bool lenient = false;          ///< decode what can be decoded of a damaged file
+  bool strict = false;           ///< every warning is a FileError
+  bool auto_orient = true;       ///< apply a JPEG's EXIF orientation
+  unsigned threads = 1;          ///< threads for this file, >= 1 (0: usable_cores())
+  std::optional<Format> format;  ///< OUT's format; empty: from OUT's extension
   /// Receives each warning (alpha dropped, CMYK converted, ...), one line naming the file,
   /// spelled by `spelling`. Empty: warnings are dropped (with strict they still throw).
   std::function<void(const std::string&)> warn;
-  Spelling spelling;                     ///< empty: C++ field names as they are
+  Spelling spelling;  ///< empty: C++ field names as they are
   /// Checked between row blocks; once true, process_file stops, writes nothing and throws
   /// FileError. May be raised from another thread or a signal handler.
   const std::atomic<bool>* cancel = nullptr;

@@ -29,9 +29,8 @@ namespace lrn_img {
 LRN_IMG_API void normalize(const ConstTensorView& in, const TensorView& out, const Params& params,
                            unsigned threads = 1, const std::atomic<bool>* cancel = nullptr);
 /// The same with parameters already resolved (saves resolving them on every call).
-LRN_IMG_API void normalize(const ConstTensorView& in, const TensorView& out,
-                           const Resolved& params, unsigned threads = 1,
-                           const std::atomic<bool>* cancel = nullptr);
+LRN_IMG_API void normalize(const ConstTensorView& in, const TensorView& out, const Resolved& params,
+                           unsigned threads = 1, const std::atomic<bool>* cancel = nullptr);
 
 /// The cores this process may use: the CPUs of its affinity mask, capped by a cgroup v2 CPU
 /// quota when one is set (a container's --cpus), at least 1; what threads = 0 means here and

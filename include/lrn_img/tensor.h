@@ -45,8 +45,9 @@ LRN_IMG_API ConstTensorView make_view(const float* data, Layout layout, const st
 
 /// A mutable view seen as a const one.
 inline ConstTensorView as_const(const TensorView& v) {
-  return ConstTensorView{v.data, v.layout, v.images, v.height, v.width, v.channels,
-                         v.image_stride, v.row_stride, v.column_stride, v.channel_stride};
+  return ConstTensorView{v.data,          v.layout,        v.images,       v.height,
+                         v.width,         v.channels,      v.image_stride, v.row_stride,
+                         v.column_stride, v.channel_stride};
 }
 
 }  // namespace lrn_img

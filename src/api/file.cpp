@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "lrn/resolve.h"
 #include "image/format.h"
+#include "lrn/resolve.h"
 #include "pipeline/cores.h"
 #include "pipeline/pipeline.h"
 
@@ -22,11 +22,12 @@ lrn::RunOptions run_options(const FileOptions& o) {
     throw InvalidArgument(param("pixel_scale") + fmt::format(": {} is not 255 or 1", o.pixel_scale),
                           "pixel_scale", fmt::format("{}", o.pixel_scale));
   if (o.lenient && o.strict)
-    throw InvalidArgument(param("lenient") + " and " + param("strict") +
-                              " contradict each other: give one of them", "strict");
-  for (const auto& [value, name] : {std::pair{o.max_pixels, "max_pixels"},
-                                    std::pair{o.max_npy_bytes, "max_npy_bytes"},
-                                    std::pair{o.max_row_bytes, "max_row_bytes"}})
+    throw InvalidArgument(
+        param("lenient") + " and " + param("strict") + " contradict each other: give one of them",
+        "strict");
+  for (const auto& [value, name] :
+       {std::pair{o.max_pixels, "max_pixels"}, std::pair{o.max_npy_bytes, "max_npy_bytes"},
+        std::pair{o.max_row_bytes, "max_row_bytes"}})
     if (value == 0) throw InvalidArgument(param(name) + " must be >= 1", name, "0");
   run.quality = o.quality;
   run.lossless = o.lossless;
@@ -47,7 +48,8 @@ lrn::RunOptions run_options(const FileOptions& o) {
   // As the command line does: under strict a warning fails the file; otherwise it goes to
   // the caller in the caller's spelling.
   run.warn = [strict = o.strict, warn = o.warn, spelling = o.spelling](const std::string& m) {
-    if (strict) throw FileError("cannot process " + m + "; " + param("strict") + " makes warnings errors");
+    if (strict)
+      throw FileError("cannot process " + m + "; " + param("strict") + " makes warnings errors");
     if (warn) warn(worded(m, spelling));
   };
   return run;
@@ -73,7 +75,9 @@ std::optional<Format> format_of_name(const std::string& name) {
   return static_cast<Format>(static_cast<int>(*f));
 }
 
-const char* format_name(Format f) { return lrn::format_name(static_cast<lrn::Format>(static_cast<int>(f))); }
+const char* format_name(Format f) {
+  return lrn::format_name(static_cast<lrn::Format>(static_cast<int>(f)));
+}
 
 void process_file(const std::string& in, const std::string& out, const FileOptions& options) {
   try {

@@ -44,7 +44,8 @@ std::vector<Statement> restate(const Resolved& r) {
 
 std::string describe(const Resolved& r) {
   std::string s = fmt::format("window: {} channel(s) before c, {} after c\n", r.before, r.after);
-  s += fmt::format("{:<11} {:<10} {:<8} {:<24} {}\n", "convention", "window", "bias", "alpha", "beta");
+  s += fmt::format("{:<11} {:<10} {:<8} {:<24} {}\n", "convention", "window", "bias", "alpha",
+                   "beta");
   for (const Statement& st : restate(r)) {
     const char* name = convention_name(st.convention);
     if (!st.window) {

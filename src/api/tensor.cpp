@@ -20,9 +20,11 @@ constexpr std::size_t kChunk = 4096;
 
 template <class T>
 std::pair<const char*, const char*> extent(const BasicView<T>& v) {
-  const std::ptrdiff_t sizes[4] = {static_cast<std::ptrdiff_t>(v.images), static_cast<std::ptrdiff_t>(v.height),
-                                   static_cast<std::ptrdiff_t>(v.width), static_cast<std::ptrdiff_t>(v.channels)};
-  const std::ptrdiff_t strides[4] = {v.image_stride, v.row_stride, v.column_stride, v.channel_stride};
+  const std::ptrdiff_t sizes[4] = {
+      static_cast<std::ptrdiff_t>(v.images), static_cast<std::ptrdiff_t>(v.height),
+      static_cast<std::ptrdiff_t>(v.width), static_cast<std::ptrdiff_t>(v.channels)};
+  const std::ptrdiff_t strides[4] = {v.image_stride, v.row_stride, v.column_stride,
+                                     v.channel_stride};
   std::ptrdiff_t lo = 0, hi = 0;
   for (int i = 0; i < 4; ++i) {
     const std::ptrdiff_t span = (sizes[i] - 1) * strides[i];
@@ -43,26 +45,34 @@ bool interleaved(const BasicView<T>& v) {
 }
 template <class T>
 bool planar(const BasicView<T>& v, std::size_t pixels) {
-  return v.column_stride == 1 && (v.channels == 1 || v.channel_stride >= static_cast<std::ptrdiff_t>(pixels));
+  return v.column_stride == 1 &&
+         (v.channels == 1 || v.channel_stride >= static_cast<std::ptrdiff_t>(pixels));
 }
 
 void check(const ConstTensorView& in, const TensorView& out) {
   if (in.images != out.images || in.height != out.height || in.width != out.width ||
       in.channels != out.channels)
-    throw InvalidArgument("the output's shape differs from the input's: both must hold the same "
-                          "images x height x width x channels", "out");
+    throw InvalidArgument(
+        "the output's shape differs from the input's: both must hold the same "
+        "images x height x width x channels",
+        "out");
   if (in.channels == 0) throw InvalidArgument("the tensor has no channels", "in");
   const std::size_t sizes[4] = {out.images, out.height, out.width, out.channels};
-  const std::ptrdiff_t strides[4] = {out.image_stride, out.row_stride, out.column_stride, out.channel_stride};
+  const std::ptrdiff_t strides[4] = {out.image_stride, out.row_stride, out.column_stride,
+                                     out.channel_stride};
   for (int i = 0; i < 4; ++i)
     if (sizes[i] > 1 && strides[i] == 0)
-      throw InvalidArgument("the output has a zero stride on an axis longer than 1: values would "
-                            "overwrite each other", "out");
+      throw InvalidArgument(
+          "the output has a zero stride on an axis longer than 1: values would "
+          "overwrite each other",
+          "out");
   if (!same_view(in, out)) {
     const auto a = extent(in), b = extent(out);
     if (a.first < b.second && b.first < a.second)
-      throw InvalidArgument("the output overlaps the input without being the same view; "
-                            "normalize in place with out == in, or into a separate buffer", "out");
+      throw InvalidArgument(
+          "the output overlaps the input without being the same view; "
+          "normalize in place with out == in, or into a separate buffer",
+          "out");
   }
 }
 
@@ -108,22 +118,22 @@ static BasicView<T> contiguous(T* data, Layout layout, const std::size_t* dims, 
 TensorView make_view(float* data, Layout layout, const std::size_t* dims, std::size_t rank) {
   return contiguous(data, layout, dims, rank);
 }
-ConstTensorView make_view(const float* data, Layout layout, const std::size_t* dims, std::size_t rank) {
+ConstTensorView make_view(const float* data, Layout layout, const std::size_t* dims,
+                          std::size_t rank) {
   return contiguous(data, layout, dims, rank);
 }
 
 unsigned usable_cores() { return lrn::usable_cores(); }
 
-void normalize(const ConstTensorView& in, const TensorView& out, const Params& params, unsigned threads,
-               const std::atomic<bool>* cancel) {
+void normalize(const ConstTensorView& in, const TensorView& out, const Params& params,
+               unsigned threads, const std::atomic<bool>* cancel) {
   normalize(in, out, resolve(params), threads, cancel);
 }
 
-void normalize(const ConstTensorView& in, const TensorView& out, const Resolved& r, unsigned threads,
-               const std::atomic<bool>* cancel) {
+void normalize(const ConstTensorView& in, const TensorView& out, const Resolved& r,
+               unsigned threads, const std::atomic<bool>* cancel) {
   const lrn::LrnParams p{r.before, r.after, r.bias, r.alpha, r.beta};
-  if (const auto problems = lrn::validate(p); !problems.empty())
-    throw InvalidArgument(problems[0]);
+  if (const auto problems = lrn::validate(p); !problems.empty()) throw InvalidArgument(problems[0]);
   check(in, out);
   if (in.images == 0 || in.height == 0 || in.width == 0) return;
   const lrn::Kernel kernel(p, in.channels);
@@ -131,8 +141,9 @@ void normalize(const ConstTensorView& in, const TensorView& out, const Resolved&
 
   // Rows whose pixels follow one another in both views (row_stride == width * column_stride)
   // are one long row per image, so small images still make long kernel calls.
-  const bool rows_join = in.row_stride == static_cast<std::ptrdiff_t>(in.width) * in.column_stride &&
-                         out.row_stride == static_cast<std::ptrdiff_t>(out.width) * out.column_stride;
+  const bool rows_join =
+      in.row_stride == static_cast<std::ptrdiff_t>(in.width) * in.column_stride &&
+      out.row_stride == static_cast<std::ptrdiff_t>(out.width) * out.column_stride;
   const std::size_t rows = rows_join ? 1 : in.height;
   const std::size_t row_pixels = rows_join ? in.height * in.width : in.width;
   const bool fast_hwc = interleaved(in) && interleaved(out);

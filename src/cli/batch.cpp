@@ -3,8 +3,8 @@
 // abandon images in flight, even those blocked opening a FIFO or reading a stalled pipe.
 #include "cli/batch.h"
 
-#include <fmt/format.h>
 #include <dirent.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,10 +21,10 @@
 #include <thread>
 #include <utility>
 
-#include "cli/wording.h"
-#include "pipeline/cores.h"
 #include "cli/report.h"
+#include "cli/wording.h"
 #include "image/output_file.h"
+#include "pipeline/cores.h"
 
 namespace lrn::cli {
 namespace {
@@ -83,8 +83,9 @@ std::vector<std::string> read_file_list(const std::string& path, bool nul) {
     if (!nul && !cur.empty() && cur.back() == '\r') cur.pop_back();
     if (cur == "-") {
       if (f != stdin) std::fclose(f);
-      throw UsageError(fmt::format("{} {} {}: - (stdin) cannot be an input of a batch; write ./- for a file named -",
-                                   path == "-" ? "the list on stdin," : quoted(path), nul ? "entry" : "line", line));
+      throw UsageError(fmt::format(
+          "{} {} {}: - (stdin) cannot be an input of a batch; write ./- for a file named -",
+          path == "-" ? "the list on stdin," : quoted(path), nul ? "entry" : "line", line));
     }
     if (!cur.empty()) list.push_back(std::move(cur));
     cur.clear();
@@ -107,7 +108,8 @@ std::vector<std::string> read_file_list(const std::string& path, bool nul) {
 int run_jobs(const std::vector<Job>& jobs, const CliOptions& o, std::size_t not_images) {
   const BatchOptions& b = o.batch;
   install_signal_handlers();
-  const unsigned workers = std::max(1u, std::min<unsigned>(b.jobs, static_cast<unsigned>(jobs.size())));
+  const unsigned workers =
+      std::max(1u, std::min<unsigned>(b.jobs, static_cast<unsigned>(jobs.size())));
   RunOptions run = o.run;
   // Spare cores go to threads inside an image; jobs x threads stays within the cores unless
   // -t asked for more.
@@ -118,7 +120,8 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o, std::size_t not_
   // --strict: codecs refuse their own warnings as decode errors; any other warning (alpha
   // dropped for JPEG output) fails the image here.
   run.warn = [&report, strict = run.strict](const std::string& m) {
-    if (strict) throw FileError("cannot process " + m + "; " + param("strict") + " makes warnings errors");
+    if (strict)
+      throw FileError("cannot process " + m + "; " + param("strict") + " makes warnings errors");
     report.warning(in_cli_words(m));
   };
   std::atomic<std::size_t> next{0};
@@ -149,7 +152,8 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o, std::size_t not_
       } catch (const UsageError& e) {
         report.failed(job, in_cli_words(e), 2);
       } catch (const std::system_error& e) {  // threads could not start (ulimit -u)
-        report.failed(job, "cannot process " + quoted(job.in) + ": " + errno_phrase(e.code().value()), 1);
+        report.failed(
+            job, "cannot process " + quoted(job.in) + ": " + errno_phrase(e.code().value()), 1);
       } catch (const std::exception& e) {
         report.failed(job, in_cli_words(e), 1);
       }

@@ -26,7 +26,8 @@ std::size_t edits(const std::string& a, const std::string& b) {
   for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i)
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
@@ -48,8 +49,8 @@ class Reader {
   // from the next argument.
   void read_option(const std::vector<std::string>& args, std::size_t& i);
   // The value of `o`: `v` when attached (--alpha=1, -a1), else the next argument.
-  void take(const OptionSpelling& o, std::string v, bool attached, const std::vector<std::string>& args,
-            std::size_t& i);
+  void take(const OptionSpelling& o, std::string v, bool attached,
+            const std::vector<std::string>& args, std::size_t& i);
   const OptionSpelling* find_long(const std::string& name) const {
     for (const OptionSpelling& o : options_)
       if (o.long_name == name) return &o;
@@ -70,7 +71,8 @@ class Reader {
   // True when `a` spells one of our options (so is no value): "--alpha", "--alpha=1", "-a".
   bool names_option(const std::string& a) const {
     if (a.size() > 2 && a[0] == '-' && a[1] == '-') return find_long(a.substr(0, a.find('=')));
-    return a.size() >= 2 && a[0] == '-' && std::isalpha(static_cast<unsigned char>(a[1])) && find_short(a[1]);
+    return a.size() >= 2 && a[0] == '-' && std::isalpha(static_cast<unsigned char>(a[1])) &&
+           find_short(a[1]);
   }
   // typed: the option as far as it was read ("-p"); arg: the whole argument ("-photo.jpg").
   [[noreturn]] void unknown(const std::string& typed, const std::string& arg) const {
@@ -78,21 +80,25 @@ class Reader {
     if (arg[1] != '-' && arg != typed) msg += fmt::format(" (in {})", quoted(arg));
     const std::string hint = did_you_mean(typed, long_names_);
     if (!hint.empty()) throw UsageError(msg + hint);
-    throw UsageError(fmt::format("{}; run 'lrn-img --help' for the options (a file named {}: write ./{})", msg,
-                                 escaped(arg), escaped(arg)));
+    throw UsageError(
+        fmt::format("{}; run 'lrn-img --help' for the options (a file named {}: write ./{})", msg,
+                    escaped(arg), escaped(arg)));
   }
-  void flag(const OptionSpelling& o, const std::string& typed, const std::string& v, bool has_value) {
+  void flag(const OptionSpelling& o, const std::string& typed, const std::string& v,
+            bool has_value) {
     if (has_value)
-      throw UsageError(fmt::format("{} takes no value, but was given {}; write {} alone", o.long_name,
-                                   quoted(v), typed));
-    if (std::find(flags_.begin(), flags_.end(), o.long_name) == flags_.end()) flags_.push_back(o.long_name);
+      throw UsageError(fmt::format("{} takes no value, but was given {}; write {} alone",
+                                   o.long_name, quoted(v), typed));
+    if (std::find(flags_.begin(), flags_.end(), o.long_name) == flags_.end())
+      flags_.push_back(o.long_name);
   }
   // An empty value (-O "$UNSET") is an error naming the option: taken as "not given" it would
   // turn `a.jpg b.jpg -O ""` into `IN OUT` and overwrite b.jpg. --suffix "" is its default.
   // The same value twice is harmless; two different ones leave the user's intent unknown.
   void value(const OptionSpelling& o, const std::string& v) {
     if (v.empty() && o.long_name != "--suffix")
-      throw UsageError(fmt::format("{}: the value is empty; give one or leave the option out", o.long_name));
+      throw UsageError(
+          fmt::format("{}: the value is empty; give one or leave the option out", o.long_name));
     const auto [at, fresh] = given_.emplace(o.long_name, v);
     if (!fresh && at->second != v)
       throw UsageError(fmt::format("{} is given twice, as {} and as {}; give it once", o.long_name,
@@ -112,12 +118,9 @@ class Reader {
 std::vector<std::string> Reader::read(const std::vector<std::string>& args) {
   bool only_files = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if (only_files || !looks_like_option(args[i]))
-      files_.push_back(args[i]);
-    else if (args[i] == "--")
-      only_files = true;
-    else
-      read_option(args, i);
+    if (only_files || !looks_like_option(args[i])) files_.push_back(args[i]);
+    else if (args[i] == "--") only_files = true;
+    else read_option(args, i);
   }
   std::vector<std::string> out = values_;
   out.insert(out.end(), flags_.begin(), flags_.end());
@@ -132,12 +135,14 @@ void Reader::read_option(const std::vector<std::string>& args, std::size_t& i) {
   while (arg[1] != '-') {
     const std::string name = arg.substr(0, arg.find('='));
     if (arg.size() > 2 && find_long("-" + name))  // -alpha would be -a with the value "lpha"
-      throw UsageError(fmt::format("unknown option {}; did you mean '-{}'?", quoted(name), escaped(name)));
+      throw UsageError(
+          fmt::format("unknown option {}; did you mean '-{}'?", quoted(name), escaped(name)));
     const OptionSpelling* o = find_short(arg[1]);
     if (!o) unknown(arg.substr(0, 2), arg);
     const std::string rest = arg.substr(2);
     if (o->takes_value) return take(*o, rest, !rest.empty(), args, i);
-    if (rest.empty() || rest[0] == '=') return flag(*o, arg.substr(0, 2), rest.substr(rest.empty() ? 0 : 1), !rest.empty());
+    if (rest.empty() || rest[0] == '=')
+      return flag(*o, arg.substr(0, 2), rest.substr(rest.empty() ? 0 : 1), !rest.empty());
     flag(*o, arg.substr(0, 2), "", false);
     arg = "-" + rest;
   }
@@ -151,8 +156,8 @@ void Reader::read_option(const std::vector<std::string>& args, std::size_t& i) {
   flag(*o, typed, v, attached);
 }
 
-void Reader::take(const OptionSpelling& o, std::string v, bool attached, const std::vector<std::string>& args,
-                  std::size_t& i) {
+void Reader::take(const OptionSpelling& o, std::string v, bool attached,
+                  const std::vector<std::string>& args, std::size_t& i) {
   if (!attached) {
     const OptionDoc* doc = find_option_doc(o.long_name);
     const std::string name = doc ? fmt::format("{} needs a value {}", o.long_name, doc->value)
@@ -160,8 +165,8 @@ void Reader::take(const OptionSpelling& o, std::string v, bool attached, const s
     if (i + 1 == args.size()) throw UsageError(doc ? fmt::format("{}: {}", name, doc->text) : name);
     v = args[++i];
     if (names_option(v))
-      throw UsageError(fmt::format("{}, but {} is an option; if it is the value, write {}={}", name, quoted(v),
-                                   o.long_name, escaped(v)));
+      throw UsageError(fmt::format("{}, but {} is an option; if it is the value, write {}={}", name,
+                                   quoted(v), o.long_name, escaped(v)));
   }
   value(o, v);
 }

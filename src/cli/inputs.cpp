@@ -88,13 +88,15 @@ class Walker {
     struct stat st {};
     if (stat(path.c_str(), &st) != 0) {  // a broken symlink, or gone since readdir
       const std::string why = errno_phrase(errno);
-      out_.files.push_back({path, rel, std::nullopt, "cannot read " + quoted(path) + ": " + why, why});
+      out_.files.push_back(
+          {path, rel, std::nullopt, "cannot read " + quoted(path) + ": " + why, why});
       return;
     }
     if (S_ISDIR(st.st_mode)) {
       for (const Folder& a : ancestors_)
         if (a.dev == st.st_dev && a.ino == st.st_ino) {
-          warn(quoted(path) + " leads back to " + quoted(a.path) + " (a file system loop); not followed");
+          warn(quoted(path) + " leads back to " + quoted(a.path) +
+               " (a file system loop); not followed");
           return;
         }
       // -O reached through a symlink: refuse_output_inside() could not see it by path.
@@ -133,7 +135,10 @@ class Walker {
     // A name that promises an image is worth a word: a half-downloaded photo, an HTML page.
     if (const auto named = format_from_extension(path))
       warn(fmt::format("{} is {} (its name says {}); skipped", quoted(path),
-                       head.empty() ? "empty" : s ? s->what : "not an image", format_name(*named)));
+                       head.empty() ? "empty"
+                       : s          ? s->what
+                                    : "not an image",
+                       format_name(*named)));
     out_.not_images.push_back(path);
   }
 
@@ -184,7 +189,8 @@ Inputs expand_inputs(const std::vector<std::string>& args, const BatchOptions& b
       continue;
     }
     if (!b.recursive)
-      throw UsageError(quoted(arg) + " is a directory; add -R (--recursive) to process the images below it");
+      throw UsageError(quoted(arg) +
+                       " is a directory; add -R (--recursive) to process the images below it");
     const std::string dir = without_trailing_slashes(arg);
     refuse_output_inside(dir, b.out_dir);
     walker.walk_root(dir, below_base(dir, true), st);

@@ -53,7 +53,8 @@ std::optional<Decimal> scan(const std::string& t) {
   return d;
 }
 
-[[noreturn]] void refuse(const std::string& option, const std::string& text, const std::string& why) {
+[[noreturn]] void refuse(const std::string& option, const std::string& text,
+                         const std::string& why) {
   throw UsageError(fmt::format("{}: {} {}", option, quoted(text), why));
 }
 
@@ -65,7 +66,8 @@ Decimal scan_or_refuse(const std::string& text, const std::string& option, const
 }
 
 const char* kReal = "a number like 0.75, -2 or 1e-4";
-const char* kUnderflows = "underflows: it is not 0 but rounds to 0 in a double; give 0 or a larger value";
+const char* kUnderflows =
+    "underflows: it is not 0 but rounds to 0 in a double; give 0 or a larger value";
 
 double to_double(const std::string& text, const Decimal& d, const std::string& option) {
   const std::size_t skip = text[0] == '+' ? 1 : 0;  // from_chars takes no '+'
@@ -76,7 +78,8 @@ double to_double(const std::string& text, const Decimal& d, const std::string& o
     if (d.point > 0) refuse(option, text, "is too large (it overflows a double, max ~1.8e308)");
     refuse(option, text, kUnderflows);
   }
-  if (ec != std::errc() || ptr != end) refuse(option, text, fmt::format("is not a decimal number; give {}", kReal));
+  if (ec != std::errc() || ptr != end)
+    refuse(option, text, fmt::format("is not a decimal number; give {}", kReal));
   return v;
 }
 
@@ -89,7 +92,8 @@ double parse_real(const std::string& text, const std::string& option) {
 double parse_real_or_quotient(const std::string& text, const std::string& option) {
   const auto slash = text.find('/');
   const char* like = "a number like 1e-4, or a quotient like 0.001/9";
-  if (slash == std::string::npos) return to_double(text, scan_or_refuse(text, option, like), option);
+  if (slash == std::string::npos)
+    return to_double(text, scan_or_refuse(text, option, like), option);
   const std::string a = text.substr(0, slash), b = text.substr(slash + 1);
   if (a.empty() || b.empty() || !scan(a) || !scan(b))
     refuse(option, text, fmt::format("is not a decimal number; give {}", like));
@@ -97,8 +101,7 @@ double parse_real_or_quotient(const std::string& text, const std::string& option
   if (den == 0) refuse(option, text, "divides by 0");
   const double v = num / den;
   if (!std::isfinite(v)) refuse(option, text, "is too large (it overflows a double, max ~1.8e308)");
-  if (v == 0 && num != 0)
-    refuse(option, text, kUnderflows);
+  if (v == 0 && num != 0) refuse(option, text, kUnderflows);
   return v;
 }
 
@@ -110,7 +113,8 @@ std::uint64_t parse_whole(const std::string& text, const std::string& option, st
     if (min > 0) refuse(option, text, "is out of range; give " + range);
     return 0;
   }
-  if (d.point < static_cast<long long>(d.digits.size())) refuse(option, text, "is not a whole number; give " + range);
+  if (d.point < static_cast<long long>(d.digits.size()))
+    refuse(option, text, "is not a whole number; give " + range);
   if (d.negative || d.point > 20) refuse(option, text, "is out of range; give " + range);
   std::uint64_t v = 0;
   for (long long k = 0; k < d.point; ++k) {

@@ -1,8 +1,8 @@
 // The command line, parsed with CLI11: options, presets, conventions, and where each applies.
 #include "cli/options.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <unistd.h>
 
@@ -12,7 +12,6 @@
 #include <optional>
 
 #include "cli/command_line.h"
-#include "pipeline/cores.h"
 #include "cli/help.h"
 #include "cli/numbers.h"
 #include "image/codec_table.h"
@@ -21,6 +20,7 @@
 #include "lrn/resolve.h"
 #include "lrn_img/params.h"
 #include "lrn_version.h"
+#include "pipeline/cores.h"
 
 namespace lrn::cli {
 namespace {
@@ -38,8 +38,9 @@ std::vector<std::string> preset_names() {
   for (std::size_t i = 0; i < names.size(); ++i)
     list += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
   const std::string near = closest(typed, names);
-  throw UsageError(fmt::format("--preset: {} is not {}{}", quoted(typed), list,
-                               near.empty() ? "" : fmt::format("; did you mean '{}' ({})?", near, find_preset(near)->what)));
+  throw UsageError(fmt::format(
+      "--preset: {} is not {}{}", quoted(typed), list,
+      near.empty() ? "" : fmt::format("; did you mean '{}' ({})?", near, find_preset(near)->what)));
 }
 
 // -t and -j: more threads than this are a typo (-t 4294967295), not a machine; the OS
@@ -155,14 +156,16 @@ void resolve_framework(const Raw& raw, CliOptions& o) {
   if (!raw.convention.empty()) {
     const auto c = parse_convention(raw.convention);
     if (!c)
-      throw UsageError(fmt::format("--convention: {} is not tf, torch, onnx or caffe{}", quoted(raw.convention),
+      throw UsageError(fmt::format("--convention: {} is not tf, torch, onnx or caffe{}",
+                                   quoted(raw.convention),
                                    did_you_mean(raw.convention, {"tf", "torch", "onnx", "caffe"})));
     p.convention = to_public(*c);
   }
   if (!raw.bias.empty()) p.bias = parse_real(raw.bias, "--bias");
   if (!raw.alpha.empty()) p.alpha = parse_real_or_quotient(raw.alpha, "--alpha");
   if (!raw.beta.empty()) p.beta = parse_real(raw.beta, "--beta");
-  if (!raw.radius.empty()) p.radius = static_cast<int>(parse_whole(raw.radius, "--radius", 0, kMaxWindow));
+  if (!raw.radius.empty())
+    p.radius = static_cast<int>(parse_whole(raw.radius, "--radius", 0, kMaxWindow));
   if (!raw.size.empty()) p.size = static_cast<int>(parse_whole(raw.size, "--size", 0, kMaxWindow));
   o.run.params = resolve_params(p, &o.framework);
 }
@@ -180,17 +183,22 @@ unsigned use_of(const Raw& raw, const CliOptions& o) {
   const std::vector<std::string>& files = raw.files;
   if (o.print_params) {
     if (!files.empty())
-      throw UsageError(fmt::format("--print-params prints the parameters and exits; it takes no files, but "
-                                   "was given {}", listed(files)));
+      throw UsageError(
+          fmt::format("--print-params prints the parameters and exits; it takes no files, but "
+                      "was given {}",
+                      listed(files)));
     return kPrint;
   }
   if (o.batch.batch()) return kBatch;
   if (files.size() > 2)
-    throw UsageError(fmt::format("expected IN OUT, but got {} files ({}); several inputs need -O DIR "
-                                 "(like cp a b c dir/)", files.size(), listed(files)));
+    throw UsageError(
+        fmt::format("expected IN OUT, but got {} files ({}); several inputs need -O DIR "
+                    "(like cp a b c dir/)",
+                    files.size(), listed(files)));
   if (files.size() == 1)
-    throw UsageError(fmt::format("expected IN and OUT, but got only {}; give OUT too, or -O DIR for a batch",
-                                 quoted(files[0])));
+    throw UsageError(
+        fmt::format("expected IN and OUT, but got only {}; give OUT too, or -O DIR for a batch",
+                    quoted(files[0])));
   if (files.empty()) throw UsageError("expected IN and OUT; run 'lrn-img --help' for usage");
   return files[0] == "-" || files[1] == "-" ? kStream : kSingle;
 }
@@ -201,10 +209,14 @@ void check_applicable(const std::vector<std::string>& given, unsigned use) {
     const OptionDoc* d = find_option_doc(name);
     if (!d || (d->uses & use)) continue;
     if (use == kPrint)
-      throw UsageError(fmt::format("{} does not apply with --print-params, which only prints the parameters; "
-                                   "leave it out", name));
-    throw UsageError(fmt::format("{} applies to many files (IN... -O DIR, or --files-from), not to {}; leave "
-                                 "it out", name, use == kStream ? "- as IN or OUT" : "one IN OUT"));
+      throw UsageError(
+          fmt::format("{} does not apply with --print-params, which only prints the parameters; "
+                      "leave it out",
+                      name));
+    throw UsageError(
+        fmt::format("{} applies to many files (IN... -O DIR, or --files-from), not to {}; leave "
+                    "it out",
+                    name, use == kStream ? "- as IN or OUT" : "one IN OUT"));
   }
 }
 
@@ -218,8 +230,10 @@ void check_output_format(const Raw& raw, const CliOptions& o, unsigned use) {
     const std::string& out = raw.files[1];
     if (const auto named = format_from_extension(out)) {
       if (chosen && *named != *chosen)
-        throw UsageError(fmt::format("--format {} contradicts OUT {}, a {} name; name OUT for the format, or "
-                                     "leave --format out", escaped(raw.format), quoted(out), format_name(*named)));
+        throw UsageError(
+            fmt::format("--format {} contradicts OUT {}, a {} name; name OUT for the format, or "
+                        "leave --format out",
+                        escaped(raw.format), quoted(out), format_name(*named)));
       known = named;
       what = fmt::format("OUT {}", quoted(out));
     }
@@ -228,16 +242,19 @@ void check_output_format(const Raw& raw, const CliOptions& o, unsigned use) {
   const Codec& writes = codec_of(*known);
   if (!raw.quality.empty() && !writes.quality)
     throw UsageError(fmt::format("--quality applies to {} output, but {} writes {}; leave it out",
-                                 codec_names([](const Codec& c) { return c.quality; }), what, writes.name));
-  if (o.run.lossless && writes.format != Format::Webp)
-    throw UsageError(fmt::format("--lossless applies to WebP output, but {} writes {}; leave it out", what,
+                                 codec_names([](const Codec& c) { return c.quality; }), what,
                                  writes.name));
+  if (o.run.lossless && writes.format != Format::Webp)
+    throw UsageError(fmt::format(
+        "--lossless applies to WebP output, but {} writes {}; leave it out", what, writes.name));
   if (o.run.lossless && !raw.quality.empty())
-    throw UsageError("--quality applies to lossy output, and --lossless asks for lossless; give one of them");
+    throw UsageError(
+        "--quality applies to lossy output, and --lossless asks for lossless; give one of them");
   if (o.run.rescale && !writes.clamps)
-    throw UsageError(fmt::format("--rescale applies to {} output, but {} writes {}, which keeps "
-                                 "the values unclamped; leave it out",
-                                 codec_names([](const Codec& c) { return c.clamps; }), what, writes.name));
+    throw UsageError(
+        fmt::format("--rescale applies to {} output, but {} writes {}, which keeps "
+                    "the values unclamped; leave it out",
+                    codec_names([](const Codec& c) { return c.clamps; }), what, writes.name));
 }
 
 // Single mode (IN OUT) or batch mode (-O / --files-from), jobs and threads per image.
@@ -274,13 +291,22 @@ struct MethodOption {
   const char* option;
   const char* param;
 };
-const MethodOption kMethodOptions[] = {
-    {"--radius", "radius"},       {"--size", "size"},           {"--bias", "bias"},
-    {"--alpha", "alpha"},         {"--beta", "beta"},           {"--convention", "convention"},
-    {"--preset", "preset"},       {"--kernel", "kernel"},       {"--threshold", "threshold"},
-    {"--per-channel", "per_channel"}, {"--joint", "per_channel"}, {"--scale", "scale"},
-    {"--sqrt-bias", "sqrt_bias"}, {"--use-std", "use_std"},     {"--min-divisor", "min_divisor"},
-    {"--zca-file", "zca"}};
+const MethodOption kMethodOptions[] = {{"--radius", "radius"},
+                                       {"--size", "size"},
+                                       {"--bias", "bias"},
+                                       {"--alpha", "alpha"},
+                                       {"--beta", "beta"},
+                                       {"--convention", "convention"},
+                                       {"--preset", "preset"},
+                                       {"--kernel", "kernel"},
+                                       {"--threshold", "threshold"},
+                                       {"--per-channel", "per_channel"},
+                                       {"--joint", "per_channel"},
+                                       {"--scale", "scale"},
+                                       {"--sqrt-bias", "sqrt_bias"},
+                                       {"--use-std", "use_std"},
+                                       {"--min-divisor", "min_divisor"},
+                                       {"--zca-file", "zca"}};
 
 // "a, b or c".
 std::string one_of(const std::vector<std::string>& names) {
@@ -294,22 +320,23 @@ Method resolve_method_name(const Raw& raw) {
   if (raw.method.empty()) return Method::Lrn;
   const auto m = parse_method(raw.method);
   if (!m)
-    throw UsageError(fmt::format("--method: {} is not {}{}", quoted(raw.method), one_of(method_names()),
-                                 did_you_mean(raw.method, method_names())));
+    throw UsageError(fmt::format("--method: {} is not {}{}", quoted(raw.method),
+                                 one_of(method_names()), did_you_mean(raw.method, method_names())));
   return *m;
 }
 
 // An option of another method is refused, naming the methods it belongs to.
 void check_method_options(const Raw& raw, Method m) {
-  const std::string which = raw.method.empty() ? "--method lrn (the default)" : fmt::format("--method {}", method_name(m));
+  const std::string which = raw.method.empty() ? "--method lrn (the default)"
+                                               : fmt::format("--method {}", method_name(m));
   for (const std::string& given : raw.given)
     for (const MethodOption& mo : kMethodOptions) {
       if (given != mo.option || method_takes(m, mo.param)) continue;
       std::vector<std::string> owners;
       for (const std::string& name : method_names())
         if (method_takes(*parse_method(name), mo.param)) owners.push_back(name);
-      throw UsageError(fmt::format("{} does not apply to {}; it belongs to --method {}", given, which,
-                                   one_of(owners)));
+      throw UsageError(fmt::format("{} does not apply to {}; it belongs to --method {}", given,
+                                   which, one_of(owners)));
     }
   if (raw.per_channel && raw.joint)
     throw UsageError("--per-channel and --joint contradict each other: give one of them");
@@ -326,13 +353,15 @@ void resolve_family(const Raw& raw, Method m, CliOptions& o) {
   if (m == Method::SpatialLrn && given(raw, "--bias") && (conv == "caffe" || conv == "matconvnet"))
     throw UsageError(fmt::format(
         "--bias does not apply to --method spatial-lrn --convention {}: {} has no k and adds 1; "
-        "give --convention onednn for a bias", conv, conv == "caffe" ? "Caffe ignores its k," : "MatConvNet"));
+        "give --convention onednn for a bias",
+        conv, conv == "caffe" ? "Caffe ignores its k," : "MatConvNet"));
   MethodRequest r;
   r.method = m;
   if (!raw.convention.empty()) r.convention = raw.convention;
   if (!raw.kernel.empty()) r.kernel = raw.kernel;
   if (!raw.preset.empty()) r.preset = raw.preset;
-  if (!raw.size.empty()) r.size = static_cast<long long>(parse_whole(raw.size, "--size", 0, kMaxWindow));
+  if (!raw.size.empty())
+    r.size = static_cast<long long>(parse_whole(raw.size, "--size", 0, kMaxWindow));
   if (!raw.alpha.empty()) r.alpha = parse_real_or_quotient(raw.alpha, "--alpha");
   if (!raw.beta.empty()) r.beta = parse_real(raw.beta, "--beta");
   if (!raw.bias.empty()) r.bias = parse_real(raw.bias, "--bias");
@@ -345,7 +374,8 @@ void resolve_family(const Raw& raw, Method m, CliOptions& o) {
   if (raw.use_std) r.use_std = true;
   if (m == Method::Zca) {
     if (raw.zca_file.empty())
-      throw UsageError("--method zca needs --zca-file F.npz (arrays mean, shape (C,), and P, (C, C))");
+      throw UsageError(
+          "--method zca needs --zca-file F.npz (arrays mean, shape (C,), and P, (C, C))");
     r.zca = read_zca_npz(raw.zca_file);
   }
   try {
@@ -353,10 +383,12 @@ void resolve_family(const Raw& raw, Method m, CliOptions& o) {
   } catch (const MethodError& e) {
     if (!e.choices.empty())
       throw UsageError(fmt::format("--{}: {} is not {} (--method {}){}", e.param, quoted(e.value),
-                                   one_of(e.choices), method_name(m), did_you_mean(e.value, e.choices)));
+                                   one_of(e.choices), method_name(m),
+                                   did_you_mean(e.value, e.choices)));
     std::string why = e.what();
     for (const auto& [from, to] : {std::pair<std::string, std::string>{"sqrt_bias", "--sqrt-bias"},
-                                   {"min_divisor", "--min-divisor"}, {"scale must", "--scale must"}}) 
+                                   {"min_divisor", "--min-divisor"},
+                                   {"scale must", "--scale must"}})
       for (std::size_t at = 0; (at = why.find(from, at)) != std::string::npos; at += to.size())
         why.replace(at, from.size(), to);
     throw UsageError(fmt::format("--method {}: {}", method_name(m), why));
@@ -368,7 +400,8 @@ std::string json_value(const std::string& v) {
   if (v == "true" || v == "false") return v;
   char* end = nullptr;
   std::strtod(v.c_str(), &end);
-  if (!v.empty() && end && *end == '\0' && v.find_first_of("0123456789") != std::string::npos) return v;
+  if (!v.empty() && end && *end == '\0' && v.find_first_of("0123456789") != std::string::npos)
+    return v;
   return "\"" + v + "\"";
 }
 
@@ -381,15 +414,16 @@ std::string json_method(const CliOptions& o) {
   };
   if (o.run.method) {
     for (const auto& [k, v] : o.run.method->describe()) add(k, v);
-    return fmt::format(R"("method":"{}","convention":"{}","params":{{{}}})", method_name(o.run.method->method),
-                       o.run.method->convention(), params);
+    return fmt::format(R"("method":"{}","convention":"{}","params":{{{}}})",
+                       method_name(o.run.method->method), o.run.method->convention(), params);
   }
   const FrameworkParams& f = o.framework;
   add(f.convention == Convention::Tf ? "radius" : "size", std::to_string(f.window));
   add("bias", fmt::format("{}", f.bias));
   add("alpha", fmt::format("{}", f.alpha));
   add("beta", fmt::format("{}", f.beta));
-  return fmt::format(R"("method":"lrn","convention":"{}","params":{{{}}})", convention_name(f.convention), params);
+  return fmt::format(R"("method":"lrn","convention":"{}","params":{{{}}})",
+                     convention_name(f.convention), params);
 }
 
 void resolve(const Raw& raw, CliOptions& o) {
@@ -404,8 +438,10 @@ void resolve(const Raw& raw, CliOptions& o) {
   }
   o.batch.json_method = json_method(o);
   constexpr auto kMax64 = std::numeric_limits<std::uint64_t>::max();
-  if (!raw.quality.empty()) o.run.quality = static_cast<int>(parse_whole(raw.quality, "--quality", 1, 100));
-  if (!raw.max_pixels.empty()) o.run.max_pixels = parse_whole(raw.max_pixels, "--max-pixels", 1, kMax64);
+  if (!raw.quality.empty())
+    o.run.quality = static_cast<int>(parse_whole(raw.quality, "--quality", 1, 100));
+  if (!raw.max_pixels.empty())
+    o.run.max_pixels = parse_whole(raw.max_pixels, "--max-pixels", 1, kMax64);
   if (!raw.max_npy_bytes.empty())
     o.run.max_npy_bytes = parse_whole(raw.max_npy_bytes, "--max-npy-bytes", 1, kMax64);
   if (!raw.max_row_bytes.empty())
@@ -415,21 +451,23 @@ void resolve(const Raw& raw, CliOptions& o) {
   o.run.auto_orient = !raw.no_auto_orient;
   if (!raw.pixel_scale.empty()) {
     const double s = parse_real(raw.pixel_scale, "--pixel-scale");
-    if (s != 255 && s != 1) throw UsageError(fmt::format("--pixel-scale: {} is not 255 or 1", quoted(raw.pixel_scale)));
+    if (s != 255 && s != 1)
+      throw UsageError(fmt::format("--pixel-scale: {} is not 255 or 1", quoted(raw.pixel_scale)));
     o.run.pixel_scale = s;
   }
   if (!raw.format.empty()) {
     const auto f = format_from_extension("." + raw.format);
     if (!f)
-      throw UsageError(fmt::format("--format: {} is not {}{}", quoted(raw.format), output_extensions("or"),
+      throw UsageError(fmt::format("--format: {} is not {}{}", quoted(raw.format),
+                                   output_extensions("or"),
                                    did_you_mean(raw.format, all_extensions())));
     o.run.out_format = f;
   }
   // parse_whole bounds both by kMaxThreads, so the narrowing is exact.
   const auto threads = static_cast<unsigned>(
       raw.threads.empty() ? 0 : parse_whole(raw.threads, "--threads", 1, kMaxThreads));
-  const auto jobs = static_cast<unsigned>(
-      raw.jobs.empty() ? 0 : parse_whole(raw.jobs, "--jobs", 1, kMaxThreads));
+  const auto jobs =
+      static_cast<unsigned>(raw.jobs.empty() ? 0 : parse_whole(raw.jobs, "--jobs", 1, kMaxThreads));
   resolve_tensor_options(raw.layout, raw.dtype, o.run);
   if (use == kPrint) return;
   check_output_format(raw, o, use);
@@ -442,13 +480,15 @@ bool is_plain_argument(const char* arg) { return arg[0] != '-' && arg[0] != '\0'
 }  // namespace
 
 std::string describe_method(const FamilyMethod& m) {
-  std::string s = fmt::format("method: {}\nconvention: {}\n", method_name(m.method), m.convention());
+  std::string s =
+      fmt::format("method: {}\nconvention: {}\n", method_name(m.method), m.convention());
   for (const auto& [k, v] : m.describe()) s += fmt::format("{}: {}\n", k, v);
   return s;
 }
 
 std::string describe_params(const LrnParams& p) {
-  return lrn_img::describe(lrn_img::Resolved{lrn_img::Method::Lrn, p.before, p.after, p.bias, p.alpha, p.beta});
+  return lrn_img::describe(
+      lrn_img::Resolved{lrn_img::Method::Lrn, p.before, p.after, p.bias, p.alpha, p.beta});
 }
 
 ParseResult parse_command_line(int argc, char** argv) {
@@ -510,7 +550,8 @@ ParseResult parse_command_line_with_cli11(int argc, char** argv) {
     throw UsageError("the command line could not be read; run 'lrn-img --help' for usage");
   }
   for (const CLI::Option* opt : app.get_options())
-    if (!opt->get_positional() && opt->count() > 0) raw.given.push_back("--" + opt->get_lnames().front());
+    if (!opt->get_positional() && opt->count() > 0)
+      raw.given.push_back("--" + opt->get_lnames().front());
   resolve(raw, result.options);
   result.proceed = true;
   return result;

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/pipeline.h"
 #include "lrn/convention.h"
+#include "pipeline/pipeline.h"
 
 namespace lrn::cli {
 
@@ -22,17 +22,17 @@ struct BatchOptions {
   bool quiet = false;
   bool stats = false;
   bool json = false;
-  bool recursive = false;           ///< -R: folders among the inputs are walked
-  std::string base;                 ///< --base DIR: outputs keep their folders below DIR
-  bool dry_run = false;             ///< print the planned IN -> OUT pairs, run nothing
-  std::string json_method;          ///< --json's "method", "convention" and "params" members
+  bool recursive = false;   ///< -R: folders among the inputs are walked
+  std::string base;         ///< --base DIR: outputs keep their folders below DIR
+  bool dry_run = false;     ///< print the planned IN -> OUT pairs, run nothing
+  std::string json_method;  ///< --json's "method", "convention" and "params" members
   bool batch() const { return !out_dir.empty() || !files_from.empty(); }
 };
 
 struct CliOptions {
   BatchOptions batch;
-  FrameworkParams framework;   ///< the parameters as the user stated them
-  RunOptions run;              ///< run.params resolved from `framework`; run.threads per image
+  FrameworkParams framework;  ///< the parameters as the user stated them
+  RunOptions run;             ///< run.params resolved from `framework`; run.threads per image
   bool print_params = false;
 };
 

@@ -40,11 +40,13 @@ std::string output_ext(const Input& in, const std::string& ext, const RunOptions
   if (format_from_extension("." + ext)) return ext;
   if (in.content) return ext_of(*in.content);  // found by content: scan.jfif -> scan.jpg
   throw UsageError("cannot name the output of " + quoted(in.path) +
-                   ": its extension names no output format; give --format " + output_extensions("|"));
+                   ": its extension names no output format; give --format " +
+                   output_extensions("|"));
 }
 
 // The fix for two inputs that would write one output.
-std::string clash_hint(const Input& a, const Input& b, const BatchOptions& opt, const RunOptions& run) {
+std::string clash_hint(const Input& a, const Input& b, const BatchOptions& opt,
+                       const RunOptions& run) {
   if (a.path == b.path) return "the same input is given twice";
   if (opt.base.empty() && a.rel_dir == b.rel_dir && folder_of(a.path) != folder_of(b.path))
     return "give --base DIR, a folder above both, to keep their folders apart under -O";
@@ -54,14 +56,16 @@ std::string clash_hint(const Input& a, const Input& b, const BatchOptions& opt, 
 
 }  // namespace
 
-Plan plan_batch(const std::vector<std::string>& args, const BatchOptions& b, const RunOptions& run) {
+Plan plan_batch(const std::vector<std::string>& args, const BatchOptions& b,
+                const RunOptions& run) {
   struct stat st {};
   if (stat(b.out_dir.c_str(), &st) != 0)
     throw FileError("cannot write to " + quoted(b.out_dir) + ": " +
                     (errno == ENOENT ? std::string("no such folder; create it first (mkdir -p)")
                                      : errno_phrase(errno)));
   if (!S_ISDIR(st.st_mode))
-    throw FileError(quoted(b.out_dir) + " is not a directory; -O wants a folder (for one input and "
+    throw FileError(quoted(b.out_dir) +
+                    " is not a directory; -O wants a folder (for one input and "
                     "one output, give IN OUT without -O)");
   std::string dir = b.out_dir;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
@@ -87,7 +91,8 @@ Plan plan_batch(const std::vector<std::string>& args, const BatchOptions& b, con
     if (!fresh) {
       const Input& first = inputs.files[at->second];
       throw UsageError(fmt::format("two inputs would write {}: {} and {}; {}", quoted(job.out),
-                                   quoted(first.path), quoted(in.path), clash_hint(first, in, b, run)));
+                                   quoted(first.path), quoted(in.path),
+                                   clash_hint(first, in, b, run)));
     }
     if (stat(job.out.c_str(), &st) == 0 && input_ids.count({st.st_dev, st.st_ino}))
       throw UsageError("the output " + quoted(job.out) + " of " + quoted(in.path) +
@@ -101,9 +106,9 @@ Plan plan_batch(const std::vector<std::string>& args, const BatchOptions& b, con
          slash = job.out.find('/', slash + 1)) {
       const auto other = outputs.find(job.out.substr(0, slash));
       if (other != outputs.end())
-        throw UsageError(fmt::format("the output {} of {} is also the folder of the output of {}; rename one",
-                                     quoted(other->first), quoted(inputs.files[other->second].path),
-                                     quoted(job.in)));
+        throw UsageError(fmt::format(
+            "the output {} of {} is also the folder of the output of {}; rename one",
+            quoted(other->first), quoted(inputs.files[other->second].path), quoted(job.in)));
     }
   return plan;
 }
@@ -131,7 +136,9 @@ int print_plan(const Plan& plan, const BatchOptions& b) {
     // A device or FIFO as OUT is written to, not replaced.
     const bool replaced = there && S_ISREG(st.st_mode);
     text += fmt::format("{} -> {}{}\n", quoted(job.in), quoted(job.out),
-                        skip ? " (exists: skipped)" : replaced ? " (exists: replaced)" : "");
+                        skip       ? " (exists: skipped)"
+                        : replaced ? " (exists: replaced)"
+                                   : "");
     ++(skip ? skipped : todo);
   }
   for (const std::string& path : plan.not_images)
@@ -172,7 +179,8 @@ int run_files(const CliOptions& o) {
     const std::string& in = b.inputs[0];
     struct stat st {};
     if (in != "-" && stat(in.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-      throw UsageError(quoted(in) + " is a directory; to process the images below it, give -R and -O DIR "
+      throw UsageError(quoted(in) +
+                       " is a directory; to process the images below it, give -R and -O DIR "
                        "(lrn-img -R IN_DIR -O OUT_DIR)");
     Plan plan{{{in, b.output, ""}}, {""}, {}};
     if (!b.dry_run) return run_jobs(plan.jobs, o);

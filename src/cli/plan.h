@@ -22,7 +22,8 @@ struct Plan {
 /// UsageError before any work when an input given by name has no such extension, when two
 /// inputs would write the same output (naming both), when an output would overwrite any input
 /// or be a folder of other outputs; and whatever expand_inputs throws.
-Plan plan_batch(const std::vector<std::string>& inputs, const BatchOptions& b, const RunOptions& run);
+Plan plan_batch(const std::vector<std::string>& inputs, const BatchOptions& b,
+                const RunOptions& run);
 
 /// What main runs once the options are parsed: IN OUT, or a batch (planned, folders made,
 /// run; with --dry-run the plan is printed instead). Returns the exit code.

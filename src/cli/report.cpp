@@ -37,13 +37,12 @@ void print_stats(const Job& job, const ImageStats& s) {
         s.batch ? fmt::format(" image {}/{}", i + 1, s.images) : std::string();
     text += fmt::format("lrn-img: stats {}{} ({}x{}, {} colour channel(s))\n", quoted(job.in),
                         which, s.width, s.height, s.channels);
-    text += fmt::format("  {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "channel",
-                        "in min", "in max", "in mean", "out min", "out max", "out mean");
+    text += fmt::format("  {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "channel", "in min",
+                        "in max", "in mean", "out min", "out max", "out mean");
     const ChannelStats &in = s.input[i], &out = s.output[i];
     for (std::size_t c = 0; c < s.channels; ++c)
       text += fmt::format("  {:>7} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}\n",
-                          c, in.min[c], in.max[c], in.mean[c], out.min[c], out.max[c],
-                          out.mean[c]);
+                          c, in.min[c], in.max[c], in.mean[c], out.min[c], out.max[c], out.mean[c]);
   }
   std::fputs(text.c_str(), stderr);
 }
@@ -86,8 +85,12 @@ std::string json_string(const std::string& s) {
 }
 
 Reporter::Reporter(std::size_t total, const BatchOptions& b, std::size_t not_images)
-    : options_(b), total_(total), batch_(b.batch()), bar_(b.batch() && !b.quiet && isatty(2)),
-      not_images_(not_images), start_(std::chrono::steady_clock::now()) {
+    : options_(b),
+      total_(total),
+      batch_(b.batch()),
+      bar_(b.batch() && !b.quiet && isatty(2)),
+      not_images_(not_images),
+      start_(std::chrono::steady_clock::now()) {
   draw(true);
 }
 
@@ -196,7 +199,8 @@ void Reporter::finish(int stopped_by) {
   const std::size_t left = total_ - done_ - failed_ - skipped_;
   if (interrupted) s += fmt::format(", {} not finished (interrupted)", left);
   if (not_images_)
-    s += fmt::format("; {} {}, skipped", not_images_, not_images_ == 1 ? "not an image" : "not images");
+    s += fmt::format("; {} {}, skipped", not_images_,
+                     not_images_ == 1 ? "not an image" : "not images");
   fmt::print(stderr, "{}\n", s);
 }
 

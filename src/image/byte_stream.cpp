@@ -18,8 +18,8 @@ void ByteSource::read_exact(void* dst, std::size_t n, const char* what) {
   auto* out = static_cast<std::uint8_t*>(dst);
   while (n > 0) {
     const std::size_t got = read(out, n);
-    if (got == 0) throw FileError("cannot decode " + quoted(name()) + ": " + what + " is truncated",
-                    name());
+    if (got == 0)
+      throw FileError("cannot decode " + quoted(name()) + ": " + what + " is truncated", name());
     out += got;
     n -= got;
   }
@@ -88,7 +88,8 @@ class FdSource : public ByteSource {
       throw_if_stopped();
       const ssize_t got = ::pread(fd_, dst, n, static_cast<off_t>(offset));
       if (got >= 0) return static_cast<std::size_t>(got);
-      if (errno != EINTR) throw FileError("cannot read " + quoted(name_) + ": " + errno_phrase(errno));
+      if (errno != EINTR)
+        throw FileError("cannot read " + quoted(name_) + ": " + errno_phrase(errno));
     }
   }
 
@@ -104,8 +105,8 @@ class FdSource : public ByteSource {
       throw_if_stopped();
       const ssize_t got = ::read(fd_, dst, n);
       if (got >= 0) return static_cast<std::size_t>(got);
-      if (errno != EINTR) throw FileError("cannot read " + quoted(name_) + ": " + errno_phrase(errno),
-                    name_);
+      if (errno != EINTR)
+        throw FileError("cannot read " + quoted(name_) + ": " + errno_phrase(errno), name_);
     }
   }
 
@@ -145,7 +146,8 @@ class MemorySource : public ByteSource {
 
   std::size_t read_at(std::uint64_t offset, void* dst, std::size_t n) override {
     if (offset >= bytes_.size()) return 0;
-    const std::size_t take = std::min<std::size_t>(n, bytes_.size() - static_cast<std::size_t>(offset));
+    const std::size_t take =
+        std::min<std::size_t>(n, bytes_.size() - static_cast<std::size_t>(offset));
     std::memcpy(dst, bytes_.data() + offset, take);
     return take;
   }
@@ -157,8 +159,7 @@ class MemorySource : public ByteSource {
 };
 
 [[noreturn]] void throw_read_error(const std::string& path, int err) {
-  throw FileError("cannot read " + quoted(path) + ": " + errno_phrase(err),
-                    path);
+  throw FileError("cannot read " + quoted(path) + ": " + errno_phrase(err), path);
 }
 
 }  // namespace
@@ -198,7 +199,8 @@ void MemorySink::write(const void* src, std::size_t n) {
 }
 
 bool MemorySink::write_at(std::uint64_t offset, const void* src, std::size_t n) {
-  if (offset > bytes.size() || n > bytes.size() - offset) throw std::logic_error("MemorySink::write_at past the end");
+  if (offset > bytes.size() || n > bytes.size() - offset)
+    throw std::logic_error("MemorySink::write_at past the end");
   if (n > 0) std::memcpy(bytes.data() + offset, src, n);
   return true;
 }

@@ -20,14 +20,16 @@ bool sniff_png(const std::vector<std::uint8_t>& h) { return starts(h, "\x89PNG\r
 bool sniff_npy(const std::vector<std::uint8_t>& h) { return starts(h, "\x93NUMPY", 6); }
 
 // JPEG's reader applies the EXIF orientation unless asked not to.
-std::unique_ptr<ImageReader> jpeg_reader(std::unique_ptr<ByteSource> src, const DecodeOptions& opt) {
+std::unique_ptr<ImageReader> jpeg_reader(std::unique_ptr<ByteSource> src,
+                                         const DecodeOptions& opt) {
   auto reader = open_jpeg_reader(std::move(src), opt);
   if (!opt.auto_orient) return reader;
   const int orientation = reader->orientation();
   return oriented(std::move(reader), orientation);
 }
 
-std::unique_ptr<ImageWriter> png_writer(ByteSink& sink, const ImageInfo& info, const EncodeOptions&) {
+std::unique_ptr<ImageWriter> png_writer(ByteSink& sink, const ImageInfo& info,
+                                        const EncodeOptions&) {
   return open_png_writer(sink, info);
 }
 
@@ -39,25 +41,102 @@ constexpr unsigned k1to4 = colors_bit(1) | colors_bit(2) | colors_bit(3) | color
 // format, name, extensions, sniff, reader, writer,
 // out_colors, colors_text, out_alpha, out_types, batches, quality, clamps,
 // values_as_stored, streams, multi_page
-const Codec kJpeg = {Format::Jpeg, "JPEG", {"jpg", "jpeg", nullptr}, sniff_jpeg, jpeg_reader,
-                     open_jpeg_writer, kGrayRgb, "JPEG holds 1 or 3 channels", false, k8, false, true,
-                     true, false, true, false};
-const Codec kPng = {Format::Png, "PNG", {"png", nullptr}, sniff_png, open_png_reader, png_writer,
-                    k1to4, "PNG holds 1 to 4 channels", true, k8 | k16, false, false, true, false,
-                    true, false};
-const Codec kPnm = {Format::Pnm, "PNM", {"pnm", "ppm", "pgm", nullptr}, sniff_pnm, open_pnm_reader,
-                    open_pnm_writer, kGrayRgb, "PNM (PGM, PPM) holds 1 or 3 channels", false, k8 | k16,
-                    false, false, true, false, true, false};
-const Codec kTiff = {Format::Tiff, "TIFF", {"tif", "tiff", nullptr}, sniff_tiff, open_tiff_reader,
-                     open_tiff_writer, k1to4, "TIFF holds 1 to 4 channels", true,
-                     k8 | k16 | type_bit(SampleType::F32), false, false, true, false, true, true};
-const Codec kWebp = {Format::Webp, "WebP", {"webp", nullptr}, sniff_webp, open_webp_reader,
-                     open_webp_writer, kGrayRgb, "WebP holds grey (as RGB) or RGB", true, k8, false, true,
-                     true, false, false, true};
-const Codec kNpy = {Format::Npy, ".npy", {"npy", nullptr}, sniff_npy, open_npy_reader,
-                    open_npy_writer, 0, "", true,
-                    type_bit(SampleType::F32) | type_bit(SampleType::F16), true, false, false, true,
-                    true, false};
+const Codec kJpeg = {Format::Jpeg,
+                     "JPEG",
+                     {"jpg", "jpeg", nullptr},
+                     sniff_jpeg,
+                     jpeg_reader,
+                     open_jpeg_writer,
+                     kGrayRgb,
+                     "JPEG holds 1 or 3 channels",
+                     false,
+                     k8,
+                     false,
+                     true,
+                     true,
+                     false,
+                     true,
+                     false};
+const Codec kPng = {Format::Png,
+                    "PNG",
+                    {"png", nullptr},
+                    sniff_png,
+                    open_png_reader,
+                    png_writer,
+                    k1to4,
+                    "PNG holds 1 to 4 channels",
+                    true,
+                    k8 | k16,
+                    false,
+                    false,
+                    true,
+                    false,
+                    true,
+                    false};
+const Codec kPnm = {Format::Pnm,
+                    "PNM",
+                    {"pnm", "ppm", "pgm", nullptr},
+                    sniff_pnm,
+                    open_pnm_reader,
+                    open_pnm_writer,
+                    kGrayRgb,
+                    "PNM (PGM, PPM) holds 1 or 3 channels",
+                    false,
+                    k8 | k16,
+                    false,
+                    false,
+                    true,
+                    false,
+                    true,
+                    false};
+const Codec kTiff = {Format::Tiff,
+                     "TIFF",
+                     {"tif", "tiff", nullptr},
+                     sniff_tiff,
+                     open_tiff_reader,
+                     open_tiff_writer,
+                     k1to4,
+                     "TIFF holds 1 to 4 channels",
+                     true,
+                     k8 | k16 | type_bit(SampleType::F32),
+                     false,
+                     false,
+                     true,
+                     false,
+                     true,
+                     true};
+const Codec kWebp = {Format::Webp,
+                     "WebP",
+                     {"webp", nullptr},
+                     sniff_webp,
+                     open_webp_reader,
+                     open_webp_writer,
+                     kGrayRgb,
+                     "WebP holds grey (as RGB) or RGB",
+                     true,
+                     k8,
+                     false,
+                     true,
+                     true,
+                     false,
+                     false,
+                     true};
+const Codec kNpy = {Format::Npy,
+                    ".npy",
+                    {"npy", nullptr},
+                    sniff_npy,
+                    open_npy_reader,
+                    open_npy_writer,
+                    0,
+                    "",
+                    true,
+                    type_bit(SampleType::F32) | type_bit(SampleType::F16),
+                    true,
+                    false,
+                    false,
+                    true,
+                    true,
+                    false};
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),

@@ -26,26 +26,26 @@ constexpr unsigned colors_bit(std::size_t n) { return 1u << (n - 1); }
 /// One row. Plain data (constant-initialised), defined next to its codec.
 struct Codec {
   Format format;
-  const char* name;            ///< in messages and lists: "JPEG"
-  const char* extensions[4];   ///< lower case, without the dot; [0] names outputs; nullptr ends
+  const char* name;           ///< in messages and lists: "JPEG"
+  const char* extensions[4];  ///< lower case, without the dot; [0] names outputs; nullptr ends
   /// Does a file's head (its first bytes, up to kSniffBytes) belong to this codec?
   bool (*sniff)(const std::vector<std::uint8_t>& head);
   ReaderFactory open_reader;
   WriterFactory open_writer;
 
   // ---- What the writer can hold (make_plan and the option checks read these) ----
-  unsigned out_colors;         ///< colors_bit()s of colour channel counts; 0: any count (.npy)
-  const char* colors_text;     ///< the same in words, for messages: "1 or 3 channels"
-  bool out_alpha;              ///< stores an alpha channel beside the colours
-  unsigned out_types;          ///< type_bit()s of the sample types it writes
-  bool batches;                ///< holds a batch of images and keeps the input's layout (.npy)
-  bool quality;                ///< --quality applies (lossy)
-  bool clamps;                 ///< integer samples, clamped or --rescale'd to their range
+  unsigned out_colors;      ///< colors_bit()s of colour channel counts; 0: any count (.npy)
+  const char* colors_text;  ///< the same in words, for messages: "1 or 3 channels"
+  bool out_alpha;           ///< stores an alpha channel beside the colours
+  unsigned out_types;       ///< type_bit()s of the sample types it writes
+  bool batches;             ///< holds a batch of images and keeps the input's layout (.npy)
+  bool quality;             ///< --quality applies (lossy)
+  bool clamps;              ///< integer samples, clamped or --rescale'd to their range
 
   // ---- How the reader delivers ----
-  bool values_as_stored;       ///< samples are LRN's values as they are, never pixel-scaled
-  bool streams;                ///< row by row (false: the whole image is held)
-  bool multi_page;             ///< may hold several pages; the first is read, with a warning
+  bool values_as_stored;  ///< samples are LRN's values as they are, never pixel-scaled
+  bool streams;           ///< row by row (false: the whole image is held)
+  bool multi_page;        ///< may hold several pages; the first is read, with a warning
 };
 
 /// Every codec, in sniffing order.

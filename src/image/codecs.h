@@ -53,7 +53,6 @@ void check_dimensions(const std::string& name, std::uint64_t width, std::uint64_
 
 /// Throws FileError "cannot decode 'name': a row of N bytes is over the limit of M ..." when
 /// row_bytes exceeds max_row_bytes. Codecs call it before allocating anything row-sized.
-void check_row_bytes(const std::string& name, std::uint64_t row_bytes,
-                     std::uint64_t max_row_bytes);
+void check_row_bytes(const std::string& name, std::uint64_t row_bytes, std::uint64_t max_row_bytes);
 
 }  // namespace lrn

@@ -13,8 +13,10 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   std::size_t n;
   unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte (RFC 3629, table 3-7)
   if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c >= 0xE0 && c <= 0xEF) n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-  else if (c >= 0xF0 && c <= 0xF4) n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+  else if (c >= 0xE0 && c <= 0xEF)
+    n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+  else if (c >= 0xF0 && c <= 0xF4)
+    n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
   else return 0;
   if (i + n > s.size()) return 0;
   if (at(i + 1) < lo || at(i + 1) > hi) return 0;

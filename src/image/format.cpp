@@ -35,8 +35,8 @@ std::optional<Format> format_from_extension(const std::string& path) {
 std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
                                          const DecodeOptions& opt) {
   const auto head = src->peek(kSniffBytes);
-  if (head.empty()) throw FileError("cannot decode " + quoted(src->name()) + ": the file is empty",
-                    src->name());
+  if (head.empty())
+    throw FileError("cannot decode " + quoted(src->name()) + ": the file is empty", src->name());
   const auto format = sniff_format(head);
   if (!format) {
     if (const Signature* s = unsupported_format(head))
@@ -61,7 +61,7 @@ void check_dimensions(const std::string& name, std::uint64_t width, std::uint64_
                       std::uint64_t max_pixels) {
   if (width == 0 || height == 0)
     throw FileError("cannot decode " + quoted(name) + ": the image has no pixels (" +
-                    std::to_string(width) + "x" + std::to_string(height) + ")",
+                        std::to_string(width) + "x" + std::to_string(height) + ")",
                     name);
   // Compare without overflowing: width * height > max  <=>  width > max / height (rounded).
   if (width > max_pixels / height) {

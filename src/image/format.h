@@ -87,7 +87,7 @@ class ImageReader {
 };
 
 struct EncodeOptions {
-  int quality = 90;  ///< JPEG and lossy WebP quality 1..100 (JPEG: 4:2:0 chroma subsampling)
+  int quality = 90;       ///< JPEG and lossy WebP quality 1..100 (JPEG: 4:2:0 chroma subsampling)
   bool lossless = false;  ///< WebP: lossless instead of lossy
   /// .npy: the shape to write (its product must be height * width * channels); empty:
   /// (H, W, C).
@@ -111,8 +111,7 @@ std::optional<Format> format_from_extension(const std::string& path);
 /// Opens a reader by content. Throws FileError: "'x' is a GIF image; lrn-img reads JPEG, PNG,
 /// PNM and .npy" for a format in signatures.h, "cannot decode 'x': not an image; ..." for
 /// anything else unknown, or the codec's reason.
-std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src,
-                                         const DecodeOptions& opt);
+std::unique_ptr<ImageReader> open_reader(std::unique_ptr<ByteSource> src, const DecodeOptions& opt);
 
 /// Opens a writer. What each format accepts:
 ///   JPEG: U8, 1 or 3 channels, no alpha.   PNG: U8 or U16, 1..4 channels (2 = gray+alpha,

@@ -35,9 +35,9 @@ struct ErrorMgr {
   bool strict = false;  // every warning is an error, benign ones included
   WarningSink warn;
   std::string name;
-  std::bitset<256> warned;  // message codes already reported, so a warning appears once
+  std::bitset<256> warned;       // message codes already reported, so a warning appears once
   bool damage_reported = false;  // damage usually cascades; the first message says it all
-  bool in_scans = false;  // the header has been read: pixel data is being decoded
+  bool in_scans = false;         // the header has been read: pixel data is being decoded
 };
 
 inline ErrorMgr* error_mgr(j_common_ptr c) { return static_cast<ErrorMgr*>(c->client_data); }

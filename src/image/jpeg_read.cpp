@@ -182,7 +182,8 @@ void cmyk_to_rgb(const JSAMPLE* cmyk, std::uint8_t* rgb, std::size_t width, bool
   for (std::size_t x = 0; x < width; ++x, cmyk += 4, rgb += 3) {
     const unsigned flip = inverted ? 0 : 255;
     const unsigned k = cmyk[3] ^ flip;
-    for (int i = 0; i < 3; ++i) rgb[i] = static_cast<std::uint8_t>(((cmyk[i] ^ flip) * k + 127) / 255);
+    for (int i = 0; i < 3; ++i)
+      rgb[i] = static_cast<std::uint8_t>(((cmyk[i] ^ flip) * k + 127) / 255);
   }
 }
 
@@ -271,14 +272,15 @@ void JpegReader::choose_output() {
       cmyk_row_.resize(std::size_t{cinfo_.image_width} * 4);
       if (err_.strict)
         throw FileError("cannot decode " + quoted(err_.name) +
-                        ": CMYK would be converted to RGB (a warning; " + param("strict") + " refuses it)",
+                            ": CMYK would be converted to RGB (a warning; " + param("strict") +
+                            " refuses it)",
                         err_.name);
       if (err_.warn) err_.warn(quoted(err_.name) + ": CMYK converted to RGB");
       return;
     default:
       throw FileError("cannot decode " + quoted(err_.name) + ": unsupported JPEG colour space (" +
-                      std::to_string(cinfo_.num_components) + " components)",
-                    err_.name);
+                          std::to_string(cinfo_.num_components) + " components)",
+                      err_.name);
   }
 }
 
@@ -320,8 +322,8 @@ void JpegReader::read_cmyk(std::uint8_t* dst, std::size_t rows) {
 
 void JpegReader::fail() {
   failure_ = err_.cause ? err_.cause
-                        : std::make_exception_ptr(FileError(
-                              "cannot decode " + quoted(err_.name) + ": " + tidy(err_.message)));
+                        : std::make_exception_ptr(FileError("cannot decode " + quoted(err_.name) +
+                                                            ": " + tidy(err_.message)));
   std::rethrow_exception(failure_);
 }
 

@@ -42,16 +42,14 @@ void init_destination(j_compress_ptr c) {
 
 boolean empty_output_buffer(j_compress_ptr c) {
   // libjpeg's contract: write the whole buffer, whatever free_in_buffer says.
-  if (!write_chunk(destination(c), error_mgr(c), kChunkBytes))
-    std::longjmp(error_mgr(c)->jump, 1);
+  if (!write_chunk(destination(c), error_mgr(c), kChunkBytes)) std::longjmp(error_mgr(c)->jump, 1);
   init_destination(c);
   return TRUE;
 }
 
 void term_destination(j_compress_ptr c) {
   const std::size_t used = kChunkBytes - destination(c)->pub.free_in_buffer;
-  if (!write_chunk(destination(c), error_mgr(c), used))
-    std::longjmp(error_mgr(c)->jump, 1);
+  if (!write_chunk(destination(c), error_mgr(c), used)) std::longjmp(error_mgr(c)->jump, 1);
 }
 
 bool try_create(j_compress_ptr c, ErrorMgr* e) {
@@ -87,8 +85,9 @@ std::string unsupported(const ImageInfo& info) {
            " (write .npy instead)";
   if (info.width == 0 || info.height == 0) return "the image has no pixels";
   if (info.width > JPEG_MAX_DIMENSION || info.height > JPEG_MAX_DIMENSION)
-    return "JPEG is limited to " + std::to_string(JPEG_MAX_DIMENSION) + " pixels a side, the image is " +
-           std::to_string(info.width) + "x" + std::to_string(info.height);
+    return "JPEG is limited to " + std::to_string(JPEG_MAX_DIMENSION) +
+           " pixels a side, the image is " + std::to_string(info.width) + "x" +
+           std::to_string(info.height);
   return {};
 }
 
@@ -118,8 +117,8 @@ class JpegWriter final : public ImageWriter {
 JpegWriter::JpegWriter(ByteSink& sink, const ImageInfo& info, const EncodeOptions& opt)
     : sink_(sink), info_(info) {
   const std::string why = unsupported(info);
-  if (!why.empty()) throw FileError("cannot write " + quoted(sink.name()) + ": " + why,
-                    sink.name());
+  if (!why.empty())
+    throw FileError("cannot write " + quoted(sink.name()) + ": " + why, sink.name());
   install_error_mgr(err_, cinfo_, ignore_message);
   if (!try_create(&cinfo_, &err_)) fail();
   dest_.out = &sink;
@@ -142,7 +141,8 @@ void JpegWriter::configure(int quality) {
     // 4:2:0, which jpeg_set_defaults picks already; spelled out because the README promises it.
     cinfo_.comp_info[0].h_samp_factor = 2;
     cinfo_.comp_info[0].v_samp_factor = 2;
-    for (int i = 1; i < 3; ++i) cinfo_.comp_info[i].h_samp_factor = cinfo_.comp_info[i].v_samp_factor = 1;
+    for (int i = 1; i < 3; ++i)
+      cinfo_.comp_info[i].h_samp_factor = cinfo_.comp_info[i].v_samp_factor = 1;
   }
   // optimize_coding stays off: optimal Huffman tables need a full-image coefficient buffer,
   // which would end the streaming (memory would grow with the image).
@@ -174,8 +174,7 @@ void JpegWriter::finish() {
 
 void JpegWriter::fail() {
   if (err_.cause) std::rethrow_exception(err_.cause);
-  throw FileError("cannot write " + quoted(sink_.name()) + ": " + tidy(err_.message),
-                    sink_.name());
+  throw FileError("cannot write " + quoted(sink_.name()) + ": " + tidy(err_.message), sink_.name());
 }
 
 }  // namespace

@@ -25,8 +25,7 @@ constexpr std::uint64_t kMaxChannels = 65536;
 constexpr bool kHostBigEndian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
 
 [[noreturn]] void fail(const std::string& name, const std::string& why) {
-  throw FileError("cannot decode " + quoted(name) + ": " + why,
-                    name);
+  throw FileError("cannot decode " + quoted(name) + ": " + why, name);
 }
 
 struct Header {
@@ -95,13 +94,13 @@ class HeaderParser {
     return true;
   }
   void expect(char c) {
-    if (!accept(c))
-      malformed(std::string("expected '") + c + "' at byte " + std::to_string(pos_));
+    if (!accept(c)) malformed(std::string("expected '") + c + "' at byte " + std::to_string(pos_));
   }
 
   std::string parse_string() {
     const char q = peek();
-    if (q != '\'' && q != '"') malformed("expected a quoted string at byte " + std::to_string(pos_));
+    if (q != '\'' && q != '"')
+      malformed("expected a quoted string at byte " + std::to_string(pos_));
     const auto end = s_.find(q, pos_ + 1);
     if (end == std::string::npos) malformed("unterminated string");
     std::string out = s_.substr(pos_ + 1, end - pos_ - 1);
@@ -208,16 +207,16 @@ void warn_if_channel_first(const std::string& name, const std::vector<std::uint6
                            const TensorShape& s, const DecodeOptions& opt) {
   if (!opt.layout && looks_channel_first(dims)) {
     const bool batch = dims.size() == 4;
-    const std::string reading =
-        (batch ? "N=" + std::to_string(s.images) + ", " : std::string()) +
-        "H=" + std::to_string(s.height) + ", W=" + std::to_string(s.width) +
-        ", C=" + std::to_string(s.channels);
+    const std::string reading = (batch ? "N=" + std::to_string(s.images) + ", " : std::string()) +
+                                "H=" + std::to_string(s.height) + ", W=" + std::to_string(s.width) +
+                                ", C=" + std::to_string(s.channels);
     const std::string msg = quoted(name) + ": shape " + shape_text(dims) + " read as " + reading +
                             "; if it is " + (batch ? "NCHW" : "CHW") + ", pass " + param("layout") +
                             " " + (batch ? "nchw" : "chw") + " (" + param("layout") + " " +
-                            (batch ? "nhwc" : "hwc") +
-                            " keeps this reading without this warning)";
-    if (opt.strict) throw FileError("cannot process " + msg + "; " + param("strict") + " makes warnings errors", name);
+                            (batch ? "nhwc" : "hwc") + " keeps this reading without this warning)";
+    if (opt.strict)
+      throw FileError("cannot process " + msg + "; " + param("strict") + " makes warnings errors",
+                      name);
     if (opt.warn) opt.warn(msg);
   }
 }
@@ -235,8 +234,7 @@ TensorShape checked_shape(const std::string& name, const std::vector<std::uint64
   // A large enough max_pixels could still let N * H * W * C * size overflow size_t.
   std::uint64_t bytes = sample_size(type);
   for (const std::uint64_t d : dims) {
-    if (__builtin_mul_overflow(bytes, d, &bytes) ||
-        bytes > std::numeric_limits<std::size_t>::max())
+    if (__builtin_mul_overflow(bytes, d, &bytes) || bytes > std::numeric_limits<std::size_t>::max())
       fail(name, "shape " + shape_text(dims) + " is too large");
   }
   return s;
@@ -285,8 +283,8 @@ std::string read_header_text(ByteSource& src) {
   if (std::memcmp(pre, kMagic, kMagicSize) != 0) fail(src.name(), "not a .npy file");
   const unsigned major = pre[kMagicSize], minor = pre[kMagicSize + 1];
   if (major < 1 || major > 3)
-    fail(src.name(), "unsupported .npy format version " + std::to_string(major) + "." +
-                         std::to_string(minor));
+    fail(src.name(),
+         "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor));
   unsigned char len_bytes[4] = {0, 0, 0, 0};
   src.read_exact(len_bytes, major == 1 ? 2 : 4, ".npy header");
   const std::uint32_t len = len_bytes[0] | len_bytes[1] << 8 | len_bytes[2] << 16 |
@@ -333,13 +331,13 @@ class NpyReader : public ImageReader {
 // float16 ('<f2') of shape `dims`: sorted keys, repr() of the tuple, spare spaces for growing
 // the first axis, padding.
 std::string npy_header(const std::vector<std::uint64_t>& dims, SampleType type) {
-  const char* descr = type == SampleType::F16 ? (kHostBigEndian ? ">f2" : "<f2")
-                                              : (kHostBigEndian ? ">f4" : "<f4");
+  const char* descr =
+      type == SampleType::F16 ? (kHostBigEndian ? ">f2" : "<f2") : (kHostBigEndian ? ">f4" : "<f4");
   std::string tuple;
   for (std::size_t i = 0; i < dims.size(); ++i) tuple += (i ? ", " : "") + std::to_string(dims[i]);
   if (dims.size() == 1) tuple += ",";
-  std::string dict = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" +
-                     tuple + "), }";
+  std::string dict =
+      std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + tuple + "), }";
   const std::string first = dims.empty() ? "" : std::to_string(dims[0]);
   constexpr std::size_t kGrowthDigits = 21;  // NumPy's GROWTH_AXIS_MAX_DIGITS
   if (first.size() < kGrowthDigits) dict.append(kGrowthDigits - first.size(), ' ');
@@ -398,15 +396,18 @@ std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
                                              const DecodeOptions& opt) {
   const Header h = HeaderParser(read_header_text(*src), src->name()).parse();
   if (h.fortran_order)
-    fail(src->name(), "Fortran-ordered arrays are not supported; save a C-ordered copy "
-                      "(numpy.ascontiguousarray)");
+    fail(src->name(),
+         "Fortran-ordered arrays are not supported; save a C-ordered copy "
+         "(numpy.ascontiguousarray)");
   const auto dtype = parse_dtype(h.descr);
   if (!dtype)
-    fail(src->name(), "dtype " + quoted(h.descr) + " is not supported; want float32 ('<f4'), "
-                      "float64 ('<f8'), float16 ('<f2') or uint8 ('|u1')");
+    fail(src->name(), "dtype " + quoted(h.descr) +
+                          " is not supported; want float32 ('<f4'), "
+                          "float64 ('<f8'), float16 ('<f2') or uint8 ('|u1')");
   const TensorShape shape = checked_shape(src->name(), h.shape, dtype->type, opt);
   // One decoded row, as the pipeline holds it (W x C samples in either layout).
-  check_row_bytes(src->name(), std::uint64_t{shape.width} * shape.channels * sample_size(dtype->type),
+  check_row_bytes(src->name(),
+                  std::uint64_t{shape.width} * shape.channels * sample_size(dtype->type),
                   opt.max_row_bytes);
   check_data_size(*src, shape.values() * sample_size(dtype->type), opt.max_npy_bytes);
   // After the limits: a file over them fails for that reason, even under --strict.
@@ -417,9 +418,9 @@ std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
 std::unique_ptr<ImageWriter> open_npy_writer(ByteSink& sink, const ImageInfo& info,
                                              const EncodeOptions& opt) {
   if (info.type != SampleType::F32 && info.type != SampleType::F16)
-    throw FileError("cannot write " + quoted(sink.name()) +
-                    ": .npy output takes float32 or float16 samples",
-                    sink.name());
+    throw FileError(
+        "cannot write " + quoted(sink.name()) + ": .npy output takes float32 or float16 samples",
+        sink.name());
   if (info.width == 0 || info.height == 0 || info.channels == 0)
     throw FileError("cannot write " + quoted(sink.name()) + ": the image has no pixels",
                     sink.name());

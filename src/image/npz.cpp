@@ -29,7 +29,9 @@ struct Reader {
 std::uint32_t le32(const unsigned char* p) {
   return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
 }
-std::uint16_t le16(const unsigned char* p) { return static_cast<std::uint16_t>(p[0] | (p[1] << 8)); }
+std::uint16_t le16(const unsigned char* p) {
+  return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
+}
 
 // The zip's members by name, uncompressed.
 std::map<std::string, Bytes> unzip(const Bytes& z, const Reader& r) {
@@ -38,8 +40,12 @@ std::map<std::string, Bytes> unzip(const Bytes& z, const Reader& r) {
   std::size_t eocd = std::string::npos;
   const std::size_t lowest = z.size() > 65557 ? z.size() - 65557 : 0;
   for (std::size_t i = z.size() - 22 + 1; i-- > lowest;)
-    if (le32(&z[i]) == 0x06054b50) { eocd = i; break; }
-  if (eocd == std::string::npos) r.fail("not a .npz file (no zip directory); write it with np.savez");
+    if (le32(&z[i]) == 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  if (eocd == std::string::npos)
+    r.fail("not a .npz file (no zip directory); write it with np.savez");
   const std::size_t entries = le16(&z[eocd + 10]);
   const std::uint32_t dir_size = le32(&z[eocd + 12]), dir_at = le32(&z[eocd + 16]);
   if (entries == 0xffff || dir_at == 0xffffffffu) r.fail("zip64 archives are not supported");
@@ -49,7 +55,8 @@ std::map<std::string, Bytes> unzip(const Bytes& z, const Reader& r) {
   for (std::size_t e = 0; e < entries; ++e) {
     if (at + 46 > eocd || le32(&z[at]) != 0x02014b50) r.fail("damaged zip directory");
     const unsigned method = le16(&z[at + 10]);
-    const std::uint32_t crc = le32(&z[at + 16]), csize = le32(&z[at + 20]), usize = le32(&z[at + 24]);
+    const std::uint32_t crc = le32(&z[at + 16]), csize = le32(&z[at + 20]),
+                        usize = le32(&z[at + 24]);
     const std::size_t nlen = le16(&z[at + 28]), xlen = le16(&z[at + 30]), clen = le16(&z[at + 32]);
     const std::uint32_t local = le32(&z[at + 42]);
     if (at + 46 + nlen + xlen + clen > eocd) r.fail("damaged zip directory");
@@ -60,7 +67,8 @@ std::map<std::string, Bytes> unzip(const Bytes& z, const Reader& r) {
       r.fail("zip64 members are not supported");
     if (std::uint64_t{local} + 30 > z.size() || le32(&z[local]) != 0x04034b50)
       r.fail("damaged zip member '" + name + "'");
-    const std::uint64_t data = std::uint64_t{local} + 30 + le16(&z[local + 26]) + le16(&z[local + 28]);
+    const std::uint64_t data =
+        std::uint64_t{local} + 30 + le16(&z[local + 26]) + le16(&z[local + 28]);
     if (data + csize > z.size()) r.fail("zip member '" + name + "' is truncated");
     if (usize > kMaxZcaBytes) r.fail("zip member '" + name + "' is too large");
     Bytes u(usize);
@@ -90,10 +98,11 @@ std::map<std::string, Bytes> unzip(const Bytes& z, const Reader& r) {
 }
 
 // A float32 / float64 little-endian array, C order (Fortran order of a 2-D array transposed).
-std::vector<double> parse_npy(const Bytes& b, const std::string& what, std::vector<std::size_t>* shape,
-                              const Reader& r) {
+std::vector<double> parse_npy(const Bytes& b, const std::string& what,
+                              std::vector<std::size_t>* shape, const Reader& r) {
   const std::string where = "'" + what + "' ";
-  if (b.size() < 10 || std::memcmp(b.data(), "\x93NUMPY", 6) != 0) r.fail(where + "is not a .npy array");
+  if (b.size() < 10 || std::memcmp(b.data(), "\x93NUMPY", 6) != 0)
+    r.fail(where + "is not a .npy array");
   std::size_t hlen = 0, hstart = 0;
   if (b[6] == 1) hlen = le16(&b[8]), hstart = 10;
   else if (b[6] == 2 || b[6] == 3) {
@@ -108,7 +117,8 @@ std::vector<double> parse_npy(const Bytes& b, const std::string& what, std::vect
   else r.fail(where + "must be float32 or float64 (little-endian)");
   const bool fortran = h.find("'fortran_order': True") != std::string::npos;
   const std::size_t open = h.find('(', h.find("'shape'")), close = h.find(')', open);
-  if (h.find("'shape'") == std::string::npos || open == std::string::npos || close == std::string::npos)
+  if (h.find("'shape'") == std::string::npos || open == std::string::npos ||
+      close == std::string::npos)
     r.fail(where + "has no shape");
   shape->clear();
   std::uint64_t count = 1;
@@ -119,7 +129,8 @@ std::vector<double> parse_npy(const Bytes& b, const std::string& what, std::vect
     std::size_t digits = 0;
     // At most 9 digits per axis: count (<= kMaxZcaBytes after each axis) times one more axis
     // stays far inside 64 bits.
-    for (; i < close && h[i] >= '0' && h[i] <= '9' && digits < 10; ++i, ++digits) d = d * 10 + (h[i] - '0');
+    for (; i < close && h[i] >= '0' && h[i] <= '9' && digits < 10; ++i, ++digits)
+      d = d * 10 + (h[i] - '0');
     if (digits == 0) r.fail(where + "has a bad shape");
     if (digits == 10) r.fail(where + "is too large");
     shape->push_back(static_cast<std::size_t>(d));
@@ -127,9 +138,9 @@ std::vector<double> parse_npy(const Bytes& b, const std::string& what, std::vect
     if (count > kMaxZcaBytes) r.fail(where + "is too large");
   }
   const std::size_t data = hstart + hlen;
-  if (b.size() - data != count * size) r.fail(where + "holds " + std::to_string(b.size() - data) +
-                                              " data bytes, not the " + std::to_string(count * size) +
-                                              " its shape needs");
+  if (b.size() - data != count * size)
+    r.fail(where + "holds " + std::to_string(b.size() - data) + " data bytes, not the " +
+           std::to_string(count * size) + " its shape needs");
   std::vector<double> v(count);
   for (std::size_t i = 0; i < count; ++i) {
     if (size == 8) std::memcpy(&v[i], &b[data + 8 * i], 8);
@@ -156,7 +167,8 @@ std::vector<double> parse_npy(const Bytes& b, const std::string& what, std::vect
 family::ZcaParams read_zca_npz(const std::string& path) {
   const Reader r{path};
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw FileError("cannot open the ZCA whitening " + quoted(path) + ": " + std::strerror(errno));
+  if (!f)
+    throw FileError("cannot open the ZCA whitening " + quoted(path) + ": " + std::strerror(errno));
   f.seekg(0, std::ios::end);
   const std::streamoff n = f.tellg();
   if (n < 0) r.fail("cannot tell its size");

@@ -76,13 +76,28 @@ class OrientedReader final : public ImageReader {
     const std::size_t w = s.width, h = s.height;
     std::size_t sx = x, sy = y;
     switch (orientation_) {
-      case 2: sx = w - 1 - x; break;                     // mirrored left-right
-      case 3: sx = w - 1 - x; sy = h - 1 - y; break;     // rotated 180
-      case 4: sy = h - 1 - y; break;                     // mirrored top-bottom
-      case 5: sx = y; sy = x; break;                     // transposed
-      case 6: sx = y; sy = h - 1 - x; break;             // needs 90 clockwise
-      case 7: sx = w - 1 - y; sy = h - 1 - x; break;     // transversed
-      case 8: sx = w - 1 - y; sy = x; break;             // needs 90 counter-clockwise
+      case 2: sx = w - 1 - x; break;  // mirrored left-right
+      case 3:
+        sx = w - 1 - x;
+        sy = h - 1 - y;
+        break;                        // rotated 180
+      case 4: sy = h - 1 - y; break;  // mirrored top-bottom
+      case 5:
+        sx = y;
+        sy = x;
+        break;  // transposed
+      case 6:
+        sx = y;
+        sy = h - 1 - x;
+        break;  // needs 90 clockwise
+      case 7:
+        sx = w - 1 - y;
+        sy = h - 1 - x;
+        break;  // transversed
+      case 8:
+        sx = w - 1 - y;
+        sy = x;
+        break;  // needs 90 counter-clockwise
       default: break;
     }
     return pixels_.data() + (sy * w + sx) * s.channels * sample_size(s.type);

@@ -28,8 +28,7 @@ namespace {
 constexpr std::size_t kBufferSize = 256 * 1024;
 
 [[noreturn]] void throw_write_error(const std::string& path, int err) {
-  throw FileError("cannot write " + quoted(path) + ": " + errno_phrase(err),
-                    path);
+  throw FileError("cannot write " + quoted(path) + ": " + errno_phrase(err), path);
 }
 
 // The folder part of a path as rename() and mkstemp() need it ("." for a bare name).
@@ -79,7 +78,7 @@ std::string resolve_target(const std::string& path) {
   if (::realpath(path.c_str(), resolved)) return resolved;
   if (errno == ENOENT)
     throw FileError("cannot write " + quoted(path) +
-                    ": not writing through a dangling symlink; remove it or create its target",
+                        ": not writing through a dangling symlink; remove it or create its target",
                     path);
   throw_write_error(path, errno);
 }
@@ -100,8 +99,7 @@ bool unnamed_allowed() {
 
 // Replaces the trailing XXXXXX of a temp_template() name with random letters and digits.
 void randomise(std::string& name) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   thread_local std::mt19937_64 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
   std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 2);
   for (std::size_t i = name.size() - 6; i < name.size(); ++i) name[i] = kAlphabet[pick(rng)];
@@ -276,7 +274,8 @@ void OutputFile::link_unnamed() {
 }
 
 bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {}, sb {};
+  struct stat sa {
+  }, sb{};
   if (::stat(a.c_str(), &sa) != 0 || ::stat(b.c_str(), &sb) != 0) return false;
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }

@@ -19,8 +19,8 @@ namespace {
 // file can make it hold. Real ICC profiles and XMP packets are well under a megabyte.
 // libspng 0.7 applies the first to what a compressed chunk (zTXt, iTXt, iCCP) inflates to,
 // the second to everything it stores; it also stores at most 1000 chunks.
-constexpr std::size_t kChunkLimit = 16u << 20;  // one chunk
-constexpr std::size_t kCacheLimit = 64u << 20;  // all stored chunks together
+constexpr std::size_t kChunkLimit = 16u << 20;      // one chunk
+constexpr std::size_t kCacheLimit = 64u << 20;      // all stored chunks together
 constexpr std::uint32_t kSpngMaxSide = 0x7FFFFFFF;  // PNG's own limit, and spng's
 // DEFLATE's best case: a 258-byte match coded in 2 bits. No zlib stream of n bytes inflates
 // to more than n * 1032.
@@ -144,13 +144,14 @@ class PngReader final : public ImageReader {
   };
   std::unique_ptr<std::uint8_t[], Free> image_;
   std::size_t rows_done_ = 0;
-  bool any_row_ = false;  // spng has decoded a complete row (of any interlace pass)
-  bool broken_ = false;  // lenient: spng gave up; the remaining rows are zero
+  bool any_row_ = false;        // spng has decoded a complete row (of any interlace pass)
+  bool broken_ = false;         // lenient: spng gave up; the remaining rows are zero
   std::exception_ptr failure_;  // strict: once spng has failed, every later call repeats it
 };
 
 PngReader::PngReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
-    : in_(std::move(in)), opt_(opt),
+    : in_(std::move(in)),
+      opt_(opt),
       crc_(opt.lenient, [this](const std::string& type) { bad_crc(type); }) {
   open_context();
   read_header();
@@ -164,23 +165,26 @@ void PngReader::bad_crc(const std::string& type) {
   const std::string chunk = escaped(type);  // the file's own bytes: any of the 256 values
   if (opt_.lenient) {
     if (opt_.warn)
-      opt_.warn(file + ": bad CRC in " + chunk + " chunk (decoded anyway, the image may be damaged)");
+      opt_.warn(file + ": bad CRC in " + chunk +
+                " chunk (decoded anyway, the image may be damaged)");
     return;
   }
   // spng drops such a chunk without a word; without its tRNS an image would quietly lose
   // its transparency, which is damage, not lost metadata.
   if (opt_.strict || type == "tRNS")
     throw FileError("cannot decode " + file + ": bad CRC in " + chunk + " chunk (damaged data)");
-  if (opt_.warn) opt_.warn(file + ": bad CRC in " + chunk + " chunk (ignored; the pixels are intact)");
+  if (opt_.warn)
+    opt_.warn(file + ": bad CRC in " + chunk + " chunk (ignored; the pixels are intact)");
 }
 
 void PngReader::open_context() {
   if (const char* missing = lrn_glue::spng_load_error())
-    throw FileError("cannot decode " + quoted(in_->name()) + ": PNG support unavailable: " + missing,
-                    in_->name());
+    throw FileError(
+        "cannot decode " + quoted(in_->name()) + ": PNG support unavailable: " + missing,
+        in_->name());
   ctx_.reset(spng_ctx_new(0));
-  if (!ctx_) throw FileError("cannot decode " + quoted(in_->name()) + ": out of memory",
-                    in_->name());
+  if (!ctx_)
+    throw FileError("cannot decode " + quoted(in_->name()) + ": out of memory", in_->name());
   input_.in = in_.get();
   input_.crc = &crc_;
   // By default a bad CRC on a critical chunk is an error, and spng drops an ancillary chunk
@@ -190,7 +194,8 @@ void PngReader::open_context() {
   else spng_set_crc_action(ctx_.get(), SPNG_CRC_ERROR, SPNG_CRC_DISCARD);
   const std::uint32_t side =
       static_cast<std::uint32_t>(std::min<std::uint64_t>(opt_.max_pixels, kSpngMaxSide));
-  spng_set_image_limits(ctx_.get(), std::max<std::uint32_t>(side, 1), std::max<std::uint32_t>(side, 1));
+  spng_set_image_limits(ctx_.get(), std::max<std::uint32_t>(side, 1),
+                        std::max<std::uint32_t>(side, 1));
   spng_set_chunk_limits(ctx_.get(), kChunkLimit, kCacheLimit);
   spng_set_png_stream(ctx_.get(), read_fn, &input_);
 }
@@ -286,17 +291,18 @@ void PngReader::decode_interlaced() {
 void PngReader::check_interlaced_size(const spng_ihdr& h) {
   const auto left = in_->remaining();
   if (opt_.lenient || !left) return;
-  const std::uint64_t channels = h.color_type == SPNG_COLOR_TYPE_TRUECOLOR ? 3
+  const std::uint64_t channels = h.color_type == SPNG_COLOR_TYPE_TRUECOLOR         ? 3
                                  : h.color_type == SPNG_COLOR_TYPE_GRAYSCALE_ALPHA ? 2
-                                 : h.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA ? 4 : 1;
+                                 : h.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA ? 4
+                                                                                   : 1;
   // At least this many bytes of filtered scanlines (in double: --max-pixels may be huge).
   const double raw = double(h.width) * h.height * double(channels * h.bit_depth) / 8;
   if (double(*left + kReadAheadSlack) * kMaxDeflateRatio >= raw) return;
   throw FileError("cannot decode " + quoted(in_->name()) + ": truncated image data (" +
-                  std::to_string(*left) + " bytes left cannot hold a " +
-                  std::to_string(h.width) + "x" + std::to_string(h.height) +
-                  " interlaced image)",
-                    in_->name());
+                      std::to_string(*left) + " bytes left cannot hold a " +
+                      std::to_string(h.width) + "x" + std::to_string(h.height) +
+                      " interlaced image)",
+                  in_->name());
 }
 
 // Reads the chunks after the image up to IEND: the CRC of the last IDAT chunk, and whether
@@ -318,9 +324,10 @@ void PngReader::damaged(int rc, const std::string& where, bool rows_lost) {
 }
 
 void PngReader::fail(int rc, const std::string& detail) {
-  failure_ = input_.cause ? input_.cause
-                          : std::make_exception_ptr(FileError("cannot decode " + quoted(in_->name()) +
-                                                              ": " + describe(rc) + detail));
+  failure_ = input_.cause
+                 ? input_.cause
+                 : std::make_exception_ptr(FileError("cannot decode " + quoted(in_->name()) + ": " +
+                                                     describe(rc) + detail));
   std::rethrow_exception(failure_);
 }
 
@@ -386,14 +393,14 @@ class PngWriter final : public ImageWriter {
 
 PngWriter::PngWriter(ByteSink& sink, const ImageInfo& info) : sink_(sink), info_(info) {
   const std::string why = unsupported(info);
-  if (!why.empty()) throw FileError("cannot write " + quoted(sink.name()) + ": " + why,
-                    sink.name());
+  if (!why.empty())
+    throw FileError("cannot write " + quoted(sink.name()) + ": " + why, sink.name());
   if (const char* missing = lrn_glue::spng_load_error())
     throw FileError("cannot write " + quoted(sink.name()) + ": PNG support unavailable: " + missing,
                     sink.name());
   ctx_.reset(spng_ctx_new(SPNG_CTX_ENCODER));
-  if (!ctx_) throw FileError("cannot write " + quoted(sink.name()) + ": out of memory",
-                    sink.name());
+  if (!ctx_)
+    throw FileError("cannot write " + quoted(sink.name()) + ": out of memory", sink.name());
   output_.out = &sink;
   if (int rc = spng_set_png_stream(ctx_.get(), write_fn, &output_)) fail(rc);
   configure();
@@ -436,8 +443,7 @@ void PngWriter::finish() {
 
 void PngWriter::fail(int rc) {
   if (output_.cause) std::rethrow_exception(output_.cause);
-  throw FileError("cannot write " + quoted(sink_.name()) + ": " + describe(rc),
-                    sink_.name());
+  throw FileError("cannot write " + quoted(sink_.name()) + ": " + describe(rc), sink_.name());
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ class ChunkCrcCheck {
       case Part::Signature: start(Part::Header, 8); break;
       case Part::Header: {
         checking_ = critical_too_ || (header_[4] & 0x20) != 0;  // bit 5 of byte 0: ancillary
-        crc_ = png_crc_update(0xFFFFFFFFu, header_ + 4, 4);  // the CRC covers type and data
+        crc_ = png_crc_update(0xFFFFFFFFu, header_ + 4, 4);     // the CRC covers type and data
         const std::uint32_t length = be32(header_);
         if (length > 0) start(Part::Data, length);
         else start(Part::Crc, 4);

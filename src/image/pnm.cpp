@@ -20,7 +20,9 @@ constexpr std::size_t kMaxHeaderBytes = std::size_t{1} << 20;
 // Netpbm's own cap on a dimension (pm_readmagicnumber... libnetpbm refuses more than INT_MAX).
 constexpr std::uint64_t kMaxSide = 0x7FFFFFFF;
 
-bool is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_space(int c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 class PnmReader final : public ImageReader {
  public:
@@ -45,7 +47,7 @@ class PnmReader final : public ImageReader {
   std::uint32_t maxval_ = 255;
   std::size_t header_bytes_ = 0;
   std::size_t rows_done_ = 0;
-  bool broken_ = false;  // lenient: the data ended; the remaining rows are zero
+  bool broken_ = false;          // lenient: the data ended; the remaining rows are zero
   std::size_t over_maxval_ = 0;  // lenient: samples above maxval, clamped
 };
 
@@ -143,7 +145,9 @@ void PnmReader::read_row(std::uint8_t* dst) {
     if (rows_done_ == 0) fail(where + " before the first complete row");
     broken_ = true;
     std::memset(dst, 0, n);  // a partial row is not kept: its samples may be half a pair
-    if (opt_.warn) opt_.warn(quoted(in_->name()) + ": " + where + " (decoded anyway, the missing pixels are zero)");
+    if (opt_.warn)
+      opt_.warn(quoted(in_->name()) + ": " + where +
+                " (decoded anyway, the missing pixels are zero)");
     return;
   }
   scale_row(dst);
@@ -181,14 +185,15 @@ void PnmReader::scale_row(std::uint8_t* dst) {
 // What follows the raster: nothing, or (netpbm allows it) another image, which is not read.
 void PnmReader::after_last_row() {
   if (over_maxval_ && opt_.warn)
-    opt_.warn(quoted(in_->name()) + ": " + std::to_string(over_maxval_) + " sample(s) above maxval " +
-              std::to_string(maxval_) + " (damaged data, clamped)");
+    opt_.warn(quoted(in_->name()) + ": " + std::to_string(over_maxval_) +
+              " sample(s) above maxval " + std::to_string(maxval_) + " (damaged data, clamped)");
   if (broken_) return;
   std::uint8_t next[2];
   const std::size_t got = in_->read(next, 2);
   if (got < 2 || next[0] != 'P' || next[1] < '1' || next[1] > '7') return;
   if (opt_.strict) fail("the file holds more than one image (only the first would be read)");
-  if (opt_.warn) opt_.warn(quoted(in_->name()) + ": the file holds more than one image; the first was read");
+  if (opt_.warn)
+    opt_.warn(quoted(in_->name()) + ": the file holds more than one image; the first was read");
 }
 
 // ---- Encoding ---------------------------------------------------------------------------

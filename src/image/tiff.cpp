@@ -91,7 +91,8 @@ std::unique_ptr<TIFFOpenOptions, OptionsFree> open_options(Messages* m, std::uin
 toff_t seek_to(std::uint64_t& pos, std::uint64_t end, toff_t off, int whence) {
   const auto delta = static_cast<std::int64_t>(off);
   if (whence == SEEK_SET) pos = off;
-  else if (whence == SEEK_CUR) pos = static_cast<std::uint64_t>(static_cast<std::int64_t>(pos) + delta);
+  else if (whence == SEEK_CUR)
+    pos = static_cast<std::uint64_t>(static_cast<std::int64_t>(pos) + delta);
   else pos = static_cast<std::uint64_t>(static_cast<std::int64_t>(end) + delta);
   return pos;
 }
@@ -116,7 +117,8 @@ tmsize_t in_read(thandle_t h, void* dst, tmsize_t n) {
     std::size_t got = 0;
     auto* out = static_cast<std::uint8_t*>(dst);
     while (got < static_cast<std::size_t>(n)) {
-      const std::size_t r = in->src->read_at(in->pos + got, out + got, static_cast<std::size_t>(n) - got);
+      const std::size_t r =
+          in->src->read_at(in->pos + got, out + got, static_cast<std::size_t>(n) - got);
       if (r == 0) break;
       got += r;
     }
@@ -165,14 +167,14 @@ class TiffReader final : public ImageReader {
   bool tiled_ = false;
   bool planar_ = false;
   bool min_is_white_ = false;
-  std::size_t band_rows_ = 0;   // rows per strip, or the tile height
+  std::size_t band_rows_ = 0;  // rows per strip, or the tile height
   std::size_t tile_width_ = 0;
   struct Free {
     void operator()(std::uint8_t* p) const { std::free(p); }
   };
   std::unique_ptr<std::uint8_t[], Free> band_;  // band_rows_ rows, interleaved, file's samples
-  std::vector<std::uint8_t> piece_;       // one strip or tile of one plane, when planar or tiled
-  std::size_t band_index_ = SIZE_MAX;     // which band band_ holds
+  std::vector<std::uint8_t> piece_;    // one strip or tile of one plane, when planar or tiled
+  std::size_t band_index_ = SIZE_MAX;  // which band band_ holds
   std::size_t rows_done_ = 0;
   bool broken_ = false;  // lenient: a band failed; it and the rest are zero
 };
@@ -184,8 +186,8 @@ TiffReader::TiffReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
   input_.size = *in_->size();
   // libtiff's largest single allocation: one strip or tile, raw or decoded. Within the pixel
   // budget (16 bytes a pixel: float32 RGBA), at least 16 MiB for small budgets.
-  const std::uint64_t max_alloc =
-      std::clamp<std::uint64_t>(opt_.max_pixels * 16, std::uint64_t{16} << 20, std::uint64_t{2} << 30);
+  const std::uint64_t max_alloc = std::clamp<std::uint64_t>(
+      opt_.max_pixels * 16, std::uint64_t{16} << 20, std::uint64_t{2} << 30);
   auto options = open_options(&messages_, max_alloc);
   tif_.reset(TIFFClientOpenExt(in_->name().c_str(), "rm", &input_, in_read, in_write, in_seek,
                                no_close, in_size, no_map, no_unmap, options.get()));
@@ -205,12 +207,15 @@ void TiffReader::make_seekable() {
     const std::size_t got = in_->read(chunk.data(), chunk.size());
     if (got == 0) break;
     if (all.size() + got > limit)
-      throw LimitExceeded("cannot decode " + quoted(in_->name()) +
-                              ": a TIFF from a pipe is held in memory (libtiff must seek), and this "
-                              "one is over the " + std::to_string(limit) + " bytes the pixel budget "
-                              "allows (8 bytes a pixel); save it to a file first, or raise " +
-                              param("max_pixels"),
-                          in_->name(), lrn_img::Limit::Pixels, all.size() + got, limit);
+      throw LimitExceeded(
+          "cannot decode " + quoted(in_->name()) +
+              ": a TIFF from a pipe is held in memory (libtiff must seek), and this "
+              "one is over the " +
+              std::to_string(limit) +
+              " bytes the pixel budget "
+              "allows (8 bytes a pixel); save it to a file first, or raise " +
+              param("max_pixels"),
+          in_->name(), lrn_img::Limit::Pixels, all.size() + got, limit);
     all.insert(all.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
   }
   in_ = memory_source(std::move(all), in_->name());
@@ -241,7 +246,9 @@ void TiffReader::read_header() {
   else if (bits == 32 && format == SAMPLEFORMAT_IEEEFP) info_.type = SampleType::F32;
   else
     fail(std::to_string(bits) + "-bit " +
-         (format == SAMPLEFORMAT_IEEEFP ? "float" : format == SAMPLEFORMAT_INT ? "signed" : "unsigned") +
+         (format == SAMPLEFORMAT_IEEEFP ? "float"
+          : format == SAMPLEFORMAT_INT  ? "signed"
+                                        : "unsigned") +
          " samples; lrn-img reads 8- and 16-bit unsigned and 32-bit float TIFF");
   std::uint16_t compression = COMPRESSION_NONE;
   TIFFGetField(t, TIFFTAG_COMPRESSION, &compression);
@@ -267,7 +274,8 @@ void TiffReader::read_header() {
   info_.has_alpha = (extra_count > 0 && spp > 1) || (photometric == PHOTOMETRIC_RGB && spp == 4) ||
                     (grey && spp == 2);
   check_row_bytes(in_->name(), info_.row_bytes(), opt_.max_row_bytes);
-  planar_ = sample_tag(TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) == PLANARCONFIG_SEPARATE && spp > 1;
+  planar_ =
+      sample_tag(TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) == PLANARCONFIG_SEPARATE && spp > 1;
   tiled_ = TIFFIsTiled(t) != 0;
   if (tiled_) {
     std::uint32_t tw = 0, th = 0;
@@ -286,10 +294,12 @@ void TiffReader::read_header() {
     TIFFGetFieldDefaulted(t, TIFFTAG_ROWSPERSTRIP, &rps);
     band_rows_ = std::clamp<std::size_t>(rps, 1, height);
   }
-  if (tiled_ && TIFFTileSize64(t) == 0) fail(messages_.error.empty() ? "bad tile size" : messages_.error);
+  if (tiled_ && TIFFTileSize64(t) == 0)
+    fail(messages_.error.empty() ? "bad tile size" : messages_.error);
   if (!TIFFLastDirectory(t)) {
     if (opt_.strict) fail("the file holds more than one page (only the first would be read)");
-    if (opt_.warn) opt_.warn(quoted(in_->name()) + ": the file holds more than one page; the first was read");
+    if (opt_.warn)
+      opt_.warn(quoted(in_->name()) + ": the file holds more than one page; the first was read");
   }
   pass_warnings();
 }
@@ -301,7 +311,8 @@ void TiffReader::read_rows(void* dst, std::size_t rows) {
   for (std::size_t i = 0; i < rows; ++i, ++rows_done_) {
     const std::size_t band = rows_done_ / band_rows_;
     if (band != band_index_) load_band(band);
-    std::memcpy(out + i * row_bytes, band_.get() + (rows_done_ % band_rows_) * row_bytes, row_bytes);
+    std::memcpy(out + i * row_bytes, band_.get() + (rows_done_ % band_rows_) * row_bytes,
+                row_bytes);
   }
 }
 
@@ -335,8 +346,8 @@ bool TiffReader::read_strips(std::size_t first, std::size_t rows) {
   piece_.resize(rows * plane_row);
   for (std::size_t s = 0; s < info_.channels; ++s) {
     const tmsize_t want = static_cast<tmsize_t>(piece_.size());
-    if (TIFFReadEncodedStrip(t, TIFFComputeStrip(t, row, static_cast<std::uint16_t>(s)), piece_.data(),
-                             want) != want)
+    if (TIFFReadEncodedStrip(t, TIFFComputeStrip(t, row, static_cast<std::uint16_t>(s)),
+                             piece_.data(), want) != want)
       return false;
     place(piece_.data(), plane_row, rows, 0, info_.width, s);
   }
@@ -346,14 +357,18 @@ bool TiffReader::read_strips(std::size_t first, std::size_t rows) {
 bool TiffReader::read_tiles(std::size_t first, std::size_t rows) {
   TIFF* t = tif_.get();
   const std::size_t planes = planar_ ? info_.channels : 1;
-  const std::size_t tile_row = tile_width_ * (planar_ ? 1 : info_.channels) * sample_size(info_.type);
+  const std::size_t tile_row =
+      tile_width_ * (planar_ ? 1 : info_.channels) * sample_size(info_.type);
   piece_.resize(static_cast<std::size_t>(TIFFTileSize64(t)));
   for (std::size_t x = 0; x < info_.width; x += tile_width_) {
     for (std::size_t s = 0; s < planes; ++s) {
-      const ttile_t tile = TIFFComputeTile(t, static_cast<std::uint32_t>(x), static_cast<std::uint32_t>(first), 0,
-                                           static_cast<std::uint16_t>(s));
-      if (TIFFReadEncodedTile(t, tile, piece_.data(), static_cast<tmsize_t>(piece_.size())) < 0) return false;
-      place(piece_.data(), tile_row, rows, x, std::min(tile_width_, info_.width - x), planar_ ? s : SIZE_MAX);
+      const ttile_t tile =
+          TIFFComputeTile(t, static_cast<std::uint32_t>(x), static_cast<std::uint32_t>(first), 0,
+                          static_cast<std::uint16_t>(s));
+      if (TIFFReadEncodedTile(t, tile, piece_.data(), static_cast<tmsize_t>(piece_.size())) < 0)
+        return false;
+      place(piece_.data(), tile_row, rows, x, std::min(tile_width_, info_.width - x),
+            planar_ ? s : SIZE_MAX);
     }
   }
   return true;
@@ -361,9 +376,10 @@ bool TiffReader::read_tiles(std::size_t first, std::size_t rows) {
 
 // Copies `rows` rows of `width` pixels from a strip or tile into the band at column x0: whole
 // pixels (plane SIZE_MAX), or one channel `plane` of a planar file into its interleaved place.
-void TiffReader::place(const std::uint8_t* src, std::size_t src_row_bytes, std::size_t rows, std::size_t x0,
-                       std::size_t width, std::size_t plane) {
-  const std::size_t ss = sample_size(info_.type), pixel = info_.pixel_bytes(), row_bytes = info_.row_bytes();
+void TiffReader::place(const std::uint8_t* src, std::size_t src_row_bytes, std::size_t rows,
+                       std::size_t x0, std::size_t width, std::size_t plane) {
+  const std::size_t ss = sample_size(info_.type), pixel = info_.pixel_bytes(),
+                    row_bytes = info_.row_bytes();
   for (std::size_t y = 0; y < rows; ++y) {
     const std::uint8_t* from = src + y * src_row_bytes;
     std::uint8_t* to = band_.get() + y * row_bytes + x0 * pixel;
@@ -371,21 +387,25 @@ void TiffReader::place(const std::uint8_t* src, std::size_t src_row_bytes, std::
       std::memcpy(to, from, width * pixel);
       continue;
     }
-    for (std::size_t x = 0; x < width; ++x) std::memcpy(to + x * pixel + plane * ss, from + x * ss, ss);
+    for (std::size_t x = 0; x < width; ++x)
+      std::memcpy(to + x * pixel + plane * ss, from + x * ss, ss);
   }
 }
 
 // MinIsWhite: 0 is white. Flip to the usual reading (libvips does the same); alpha untouched.
 void TiffReader::invert_band(std::size_t rows) {
-  const std::size_t n = rows * info_.width, c = info_.channels, colour = c - (info_.has_alpha ? 1 : 0);
+  const std::size_t n = rows * info_.width, c = info_.channels,
+                    colour = c - (info_.has_alpha ? 1 : 0);
   if (info_.type == SampleType::U8) {
     std::uint8_t* p = band_.get();
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t k = 0; k < colour; ++k) p[i * c + k] = static_cast<std::uint8_t>(255 - p[i * c + k]);
+      for (std::size_t k = 0; k < colour; ++k)
+        p[i * c + k] = static_cast<std::uint8_t>(255 - p[i * c + k]);
   } else {
     auto* p = reinterpret_cast<std::uint16_t*>(band_.get());
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t k = 0; k < colour; ++k) p[i * c + k] = static_cast<std::uint16_t>(65535 - p[i * c + k]);
+      for (std::size_t k = 0; k < colour; ++k)
+        p[i * c + k] = static_cast<std::uint16_t>(65535 - p[i * c + k]);
   }
 }
 
@@ -407,8 +427,9 @@ void TiffReader::damaged(std::size_t first) {
   broken_ = true;
   std::memset(band_.get(), 0, band_rows_ * info_.row_bytes());
   if (opt_.warn)
-    opt_.warn(quoted(in_->name()) + ": " + escaped(why) + " at row " + std::to_string(first + 1) + " of " +
-              std::to_string(info_.height) + " (decoded anyway, the missing pixels are zero)");
+    opt_.warn(quoted(in_->name()) + ": " + escaped(why) + " at row " + std::to_string(first + 1) +
+              " of " + std::to_string(info_.height) +
+              " (decoded anyway, the missing pixels are zero)");
 }
 
 void TiffReader::fail(const std::string& why) const {
@@ -442,7 +463,8 @@ struct Output {
     }
     static const std::uint8_t zeros[16] = {};
     while (pos > end) {  // a gap (libtiff aligns directories to even offsets)
-      const std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof zeros, pos - end));
+      const std::size_t k =
+          static_cast<std::size_t>(std::min<std::uint64_t>(sizeof zeros, pos - end));
       sink->write(zeros, k);
       end += k;
     }
@@ -467,7 +489,8 @@ tmsize_t out_write(thandle_t h, void* src, tmsize_t n) {
 tmsize_t out_read(thandle_t h, void* dst, tmsize_t n) {
   auto* out = static_cast<Output*>(h);
   if (!out->in_memory || out->pos >= out->memory.size()) return 0;
-  const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(n), out->memory.size() - out->pos);
+  const std::size_t k =
+      std::min<std::size_t>(static_cast<std::size_t>(n), out->memory.size() - out->pos);
   std::memcpy(dst, out->memory.data() + out->pos, k);
   out->pos += k;
   return static_cast<tmsize_t>(k);
@@ -481,8 +504,8 @@ toff_t out_size(thandle_t h) { return static_cast<Output*>(h)->end; }
 class TiffWriter final : public ImageWriter {
  public:
   TiffWriter(ByteSink& sink, const ImageInfo& info) : info_(info) {
-    const bool ok_type = info.type == SampleType::U8 || info.type == SampleType::U16 ||
-                         info.type == SampleType::F32;
+    const bool ok_type =
+        info.type == SampleType::U8 || info.type == SampleType::U16 || info.type == SampleType::F32;
     if (!ok_type || info.channels < 1 || info.channels > 4)
       throw FileError("cannot write " + quoted(sink.name()) +
                       ": TIFF holds 1 to 4 channels of 8 or 16 bits or float32");
@@ -492,8 +515,8 @@ class TiffWriter final : public ImageWriter {
     // BigTIFF when the samples alone could pass classic TIFF's 4 GiB.
     const double raw = double(info.row_bytes()) * double(info.height);
     const char* mode = raw > double(std::uint64_t{3} << 30) ? "w8" : "w";
-    tif_.reset(TIFFClientOpenExt(sink.name().c_str(), mode, &out_, out_read, out_write, out_seek, no_close,
-                                 out_size, no_map, no_unmap, options.get()));
+    tif_.reset(TIFFClientOpenExt(sink.name().c_str(), mode, &out_, out_read, out_write, out_seek,
+                                 no_close, out_size, no_map, no_unmap, options.get()));
     check(tif_ != nullptr);
     TIFF* t = tif_.get();
     const bool is_float = info.type == SampleType::F32;
@@ -512,12 +535,13 @@ class TiffWriter final : public ImageWriter {
     if (!is_float) TIFFSetField(t, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL);
     const std::size_t extras = info.channels - (colour >= 3 ? 3 : 1);
     if (extras > 0) {
-      std::uint16_t kinds[3] = {EXTRASAMPLE_UNSPECIFIED, EXTRASAMPLE_UNSPECIFIED, EXTRASAMPLE_UNSPECIFIED};
+      std::uint16_t kinds[3] = {EXTRASAMPLE_UNSPECIFIED, EXTRASAMPLE_UNSPECIFIED,
+                                EXTRASAMPLE_UNSPECIFIED};
       if (info.has_alpha) kinds[extras - 1] = EXTRASAMPLE_UNASSALPHA;
       TIFFSetField(t, TIFFTAG_EXTRASAMPLES, static_cast<std::uint16_t>(extras), kinds);
     }
-    const std::size_t rows = std::clamp<std::size_t>(kStripBytes / std::max<std::size_t>(info.row_bytes(), 1), 1,
-                                                     info.height);
+    const std::size_t rows = std::clamp<std::size_t>(
+        kStripBytes / std::max<std::size_t>(info.row_bytes(), 1), 1, info.height);
     TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, static_cast<std::uint32_t>(rows));
     TIFFSetField(t, TIFFTAG_SOFTWARE, "lrn-img");
   }
@@ -529,7 +553,8 @@ class TiffWriter final : public ImageWriter {
     scratch_.resize(info_.row_bytes());
     for (std::size_t i = 0; i < rows; ++i, ++row_) {
       std::memcpy(scratch_.data(), p + i * info_.row_bytes(), scratch_.size());
-      check(TIFFWriteScanline(tif_.get(), scratch_.data(), static_cast<std::uint32_t>(row_), 0) == 1);
+      check(TIFFWriteScanline(tif_.get(), scratch_.data(), static_cast<std::uint32_t>(row_), 0) ==
+            1);
     }
   }
 
@@ -565,11 +590,13 @@ bool sniff_tiff(const std::vector<std::uint8_t>& h) {
   return ii || mm;
 }
 
-std::unique_ptr<ImageReader> open_tiff_reader(std::unique_ptr<ByteSource> src, const DecodeOptions& opt) {
+std::unique_ptr<ImageReader> open_tiff_reader(std::unique_ptr<ByteSource> src,
+                                              const DecodeOptions& opt) {
   return std::make_unique<TiffReader>(std::move(src), opt);
 }
 
-std::unique_ptr<ImageWriter> open_tiff_writer(ByteSink& sink, const ImageInfo& info, const EncodeOptions&) {
+std::unique_ptr<ImageWriter> open_tiff_writer(ByteSink& sink, const ImageInfo& info,
+                                              const EncodeOptions&) {
   return std::make_unique<TiffWriter>(sink, info);
 }
 

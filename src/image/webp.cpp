@@ -81,23 +81,28 @@ WebpReader::WebpReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
   const std::uint32_t width = WebPDemuxGetI(demux.get(), WEBP_FF_CANVAS_WIDTH);
   const std::uint32_t height = WebPDemuxGetI(demux.get(), WEBP_FF_CANVAS_HEIGHT);
   if (std::uint64_t{width} * height > kWebpMaxPixels)
-    throw LimitExceeded("cannot decode " + quoted(in_->name()) + ": " + std::to_string(width) + "x" +
-                            std::to_string(height) + " is over WebP's own pixel cap of " +
-                            std::to_string(kWebpMaxPixels) +
-                            " pixels (libwebp decodes whole pictures; the cap holds that to 128 MiB)",
-                        in_->name(), lrn_img::Limit::Pixels, std::uint64_t{width} * height, kWebpMaxPixels);
+    throw LimitExceeded(
+        "cannot decode " + quoted(in_->name()) + ": " + std::to_string(width) + "x" +
+            std::to_string(height) + " is over WebP's own pixel cap of " +
+            std::to_string(kWebpMaxPixels) +
+            " pixels (libwebp decodes whole pictures; the cap holds that to 128 MiB)",
+        in_->name(), lrn_img::Limit::Pixels, std::uint64_t{width} * height, kWebpMaxPixels);
   check_dimensions(in_->name(), width, height, opt_.max_pixels);
   WebPIterator frame;
   if (!WebPDemuxGetFrame(demux.get(), 1, &frame))
-    fail(state == WEBP_DEMUX_DONE ? "the WebP file holds no image" : "truncated WebP data (no complete frame)");
+    fail(state == WEBP_DEMUX_DONE ? "the WebP file holds no image"
+                                  : "truncated WebP data (no complete frame)");
   const std::uint32_t frames = WebPDemuxGetI(demux.get(), WEBP_FF_FRAME_COUNT);
   const bool animated = (WebPDemuxGetI(demux.get(), WEBP_FF_FORMAT_FLAGS) & ANIMATION_FLAG) != 0;
-  const bool alpha = (WebPDemuxGetI(demux.get(), WEBP_FF_FORMAT_FLAGS) & ALPHA_FLAG) != 0 || frame.has_alpha;
+  const bool alpha =
+      (WebPDemuxGetI(demux.get(), WEBP_FF_FORMAT_FLAGS) & ALPHA_FLAG) != 0 || frame.has_alpha;
   info_ = {width, height, alpha ? std::size_t{4} : std::size_t{3}, alpha, SampleType::U8};
   check_row_bytes(in_->name(), info_.row_bytes(), opt_.max_row_bytes);
   if (animated && (frames > 1 || state != WEBP_DEMUX_DONE)) {
-    const std::string what = "an animated WebP (" +
-                             (state == WEBP_DEMUX_DONE ? std::to_string(frames) + " frames" : std::string("frames")) + ")";
+    const std::string what =
+        "an animated WebP (" +
+        (state == WEBP_DEMUX_DONE ? std::to_string(frames) + " frames" : std::string("frames")) +
+        ")";
     if (opt_.strict) fail(what + "; only the first frame would be read");
     if (opt_.warn) opt_.warn(quoted(in_->name()) + ": " + what + "; the first frame was read");
   }
@@ -159,9 +164,11 @@ class WebpWriter final : public ImageWriter {
   WebpWriter(ByteSink& sink, const ImageInfo& info, const EncodeOptions& opt)
       : sink_(sink), info_(info), opt_(opt) {
     if (info.type != SampleType::U8 || info.channels < 1 || info.channels > 4)
-      throw FileError("cannot write " + quoted(sink.name()) + ": WebP holds 8-bit grey or RGB, with or without alpha");
+      throw FileError("cannot write " + quoted(sink.name()) +
+                      ": WebP holds 8-bit grey or RGB, with or without alpha");
     if (info.width > kWebpMaxSide || info.height > kWebpMaxSide)
-      throw FileError("cannot write " + quoted(sink.name()) + ": WebP holds at most 16383x16383 pixels, and this is " +
+      throw FileError("cannot write " + quoted(sink.name()) +
+                      ": WebP holds at most 16383x16383 pixels, and this is " +
                       std::to_string(info.width) + "x" + std::to_string(info.height));
     out_channels_ = info.has_alpha ? 4 : 3;
     picture_.resize(info.width * info.height * out_channels_);
@@ -211,7 +218,8 @@ class WebpWriter final : public ImageWriter {
     WebPPictureFree(&pic);
     if (!ok) {
       WebPMemoryWriterClear(&memory);
-      throw FileError("cannot write " + quoted(sink_.name()) + ": libwebp could not encode the image (error " +
+      throw FileError("cannot write " + quoted(sink_.name()) +
+                      ": libwebp could not encode the image (error " +
                       std::to_string(static_cast<int>(why)) + ")");
     }
     try {
@@ -235,14 +243,17 @@ class WebpWriter final : public ImageWriter {
 }  // namespace
 
 bool sniff_webp(const std::vector<std::uint8_t>& h) {
-  return h.size() >= 12 && std::memcmp(h.data(), "RIFF", 4) == 0 && std::memcmp(h.data() + 8, "WEBP", 4) == 0;
+  return h.size() >= 12 && std::memcmp(h.data(), "RIFF", 4) == 0 &&
+         std::memcmp(h.data() + 8, "WEBP", 4) == 0;
 }
 
-std::unique_ptr<ImageReader> open_webp_reader(std::unique_ptr<ByteSource> src, const DecodeOptions& opt) {
+std::unique_ptr<ImageReader> open_webp_reader(std::unique_ptr<ByteSource> src,
+                                              const DecodeOptions& opt) {
   return std::make_unique<WebpReader>(std::move(src), opt);
 }
 
-std::unique_ptr<ImageWriter> open_webp_writer(ByteSink& sink, const ImageInfo& info, const EncodeOptions& opt) {
+std::unique_ptr<ImageWriter> open_webp_writer(ByteSink& sink, const ImageInfo& info,
+                                              const EncodeOptions& opt) {
   return std::make_unique<WebpWriter>(sink, info, opt);
 }
 

@@ -24,8 +24,14 @@ namespace {
 bool window_of_size(Convention c, int n, int* before, int* after) {
   if (n < 1) return false;
   switch (c) {
-    case Convention::Torch: *before = n / 2; *after = (n - 1) / 2; return true;
-    case Convention::Onnx: *before = (n - 1) / 2; *after = n / 2; return true;
+    case Convention::Torch:
+      *before = n / 2;
+      *after = (n - 1) / 2;
+      return true;
+    case Convention::Onnx:
+      *before = (n - 1) / 2;
+      *after = n / 2;
+      return true;
     case Convention::Caffe:
       if (n % 2 == 0) return false;
       *before = *after = (n - 1) / 2;

@@ -18,14 +18,14 @@
 
 // The entry points foreach_target compiled in convert_hwy.cpp (namespaces as Highway names
 // them).
-#define LRN_DECLARE_CONVERT(NS)                                                             \
-  namespace lrn::NS {                                                                       \
-  void ConvertU8ToF32(const std::uint8_t* src, float* dst, std::size_t n, float scale);     \
-  void ConvertU16ToF32(const std::uint16_t* src, float* dst, std::size_t n, float scale);   \
-  void ConvertF32ToU8(const float* src, std::uint8_t* dst, std::size_t n, float scale,      \
-                      float offset);                                                        \
-  void ConvertF32ToU16(const float* src, std::uint16_t* dst, std::size_t n, float scale,    \
-                       float offset);                                                       \
+#define LRN_DECLARE_CONVERT(NS)                                                           \
+  namespace lrn::NS {                                                                     \
+  void ConvertU8ToF32(const std::uint8_t* src, float* dst, std::size_t n, float scale);   \
+  void ConvertU16ToF32(const std::uint16_t* src, float* dst, std::size_t n, float scale); \
+  void ConvertF32ToU8(const float* src, std::uint8_t* dst, std::size_t n, float scale,    \
+                      float offset);                                                      \
+  void ConvertF32ToU16(const float* src, std::uint16_t* dst, std::size_t n, float scale,  \
+                       float offset);                                                     \
   }
 #if HWY_TARGETS & HWY_AVX3
 LRN_DECLARE_CONVERT(N_AVX3)
@@ -141,8 +141,7 @@ void u16_to_f32(const std::uint16_t* src, float* dst, std::size_t n, float scale
 void f32_to_u8(const float* src, std::uint8_t* dst, std::size_t n, float scale, float offset) {
   best().f32_to_u8(src, dst, n, scale, offset);
 }
-void f32_to_u16(const float* src, std::uint16_t* dst, std::size_t n, float scale,
-                float offset) {
+void f32_to_u16(const float* src, std::uint16_t* dst, std::size_t n, float scale, float offset) {
   best().f32_to_u16(src, dst, n, scale, offset);
 }
 
@@ -156,8 +155,8 @@ void f32_to_u8(const float* src, std::uint8_t* dst, std::size_t n, float scale, 
                Target t) {
   checked(t).f32_to_u8(src, dst, n, scale, offset);
 }
-void f32_to_u16(const float* src, std::uint16_t* dst, std::size_t n, float scale,
-                float offset, Target t) {
+void f32_to_u16(const float* src, std::uint16_t* dst, std::size_t n, float scale, float offset,
+                Target t) {
   checked(t).f32_to_u16(src, dst, n, scale, offset);
 }
 

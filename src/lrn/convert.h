@@ -25,8 +25,7 @@ void u16_to_f32(const std::uint16_t* src, float* dst, std::size_t n, float scale
 /// if !(s > 0) the sample is 0 (NaN included); else it is min(s, full) + 0.5f (rounded to
 /// float) truncated to an integer, full being 255 for u8 and 65535 for u16. +inf gives full.
 void f32_to_u8(const float* src, std::uint8_t* dst, std::size_t n, float scale, float offset);
-void f32_to_u16(const float* src, std::uint16_t* dst, std::size_t n, float scale,
-                float offset);
+void f32_to_u16(const float* src, std::uint16_t* dst, std::size_t n, float scale, float offset);
 
 /// The same on an explicit target (for tests and benchmarks): t must be in
 /// supported_targets(), else std::invalid_argument. The overloads above use the best one.
@@ -34,7 +33,7 @@ void u8_to_f32(const std::uint8_t* src, float* dst, std::size_t n, float scale, 
 void u16_to_f32(const std::uint16_t* src, float* dst, std::size_t n, float scale, Target t);
 void f32_to_u8(const float* src, std::uint8_t* dst, std::size_t n, float scale, float offset,
                Target t);
-void f32_to_u16(const float* src, std::uint16_t* dst, std::size_t n, float scale,
-                float offset, Target t);
+void f32_to_u16(const float* src, std::uint16_t* dst, std::size_t n, float scale, float offset,
+                Target t);
 
 }  // namespace lrn

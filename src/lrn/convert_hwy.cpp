@@ -133,13 +133,11 @@ HWY_INLINE void ToFloats(const T* src, float* dst, std::size_t n, float scale) {
 }
 
 template <typename T>
-HWY_INLINE void Quantised(const float* src, T* dst, std::size_t n, float scale,
-                          float offset) {
+HWY_INLINE void Quantised(const float* src, T* dst, std::size_t n, float scale, float offset) {
   const DF df;
   const float full = static_cast<float>(T(~T(0)));
   Drive(src, dst, n,
-        Quantise<T>{hn::Set(df, scale), hn::Set(df, offset), hn::Set(df, full),
-                    hn::Set(df, 0.5f)});
+        Quantise<T>{hn::Set(df, scale), hn::Set(df, offset), hn::Set(df, full), hn::Set(df, 0.5f)});
 }
 
 }  // namespace
@@ -151,8 +149,7 @@ void ConvertU8ToF32(const std::uint8_t* src, float* dst, std::size_t n, float sc
 void ConvertU16ToF32(const std::uint16_t* src, float* dst, std::size_t n, float scale) {
   ToFloats(src, dst, n, scale);
 }
-void ConvertF32ToU8(const float* src, std::uint8_t* dst, std::size_t n, float scale,
-                    float offset) {
+void ConvertF32ToU8(const float* src, std::uint8_t* dst, std::size_t n, float scale, float offset) {
   Quantised(src, dst, n, scale, offset);
 }
 void ConvertF32ToU16(const float* src, std::uint16_t* dst, std::size_t n, float scale,

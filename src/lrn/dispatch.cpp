@@ -18,11 +18,11 @@
 #include "lrn/plan.h"
 
 // The entry points foreach_target compiled in kernel_hwy.cpp (namespaces as Highway names them).
-#define LRN_DECLARE_RUN(NS)                                                                 \
-  namespace lrn::NS {                                                                       \
-  void RunLrn(const detail::Plan& plan, const float* in, float* out, std::size_t pixels); \
-  void RunLrnPlanar(const detail::Plan& plan, const float* in, std::size_t in_plane,        \
-                    float* out, std::size_t out_plane, std::size_t pixels);                 \
+#define LRN_DECLARE_RUN(NS)                                                                      \
+  namespace lrn::NS {                                                                            \
+  void RunLrn(const detail::Plan& plan, const float* in, float* out, std::size_t pixels);        \
+  void RunLrnPlanar(const detail::Plan& plan, const float* in, std::size_t in_plane, float* out, \
+                    std::size_t out_plane, std::size_t pixels);                                  \
   }
 #if HWY_TARGETS & HWY_AVX3
 LRN_DECLARE_RUN(N_AVX3)
@@ -91,15 +91,14 @@ constexpr Entry kCompiled[] = {
 #include <sys/platform/x86.h>
 #endif
 #define LRN_CPU_HAS(feature) CPU_FEATURE_ACTIVE(feature)
-#define LRN_HAS_SSE4_FEATURES                                                        \
+#define LRN_HAS_SSE4_FEATURES                                                               \
   (LRN_CPU_HAS(SSE3) && LRN_CPU_HAS(SSSE3) && LRN_CPU_HAS(SSE4_1) && LRN_CPU_HAS(SSE4_2) && \
    LRN_CPU_HAS(PCLMULQDQ) && LRN_CPU_HAS(AES))
-#define LRN_HAS_AVX2_FEATURES                                                           \
-  (LRN_CPU_HAS(AVX) && LRN_CPU_HAS(AVX2) && LRN_CPU_HAS(FMA) && LRN_CPU_HAS(F16C) &&    \
+#define LRN_HAS_AVX2_FEATURES                                                        \
+  (LRN_CPU_HAS(AVX) && LRN_CPU_HAS(AVX2) && LRN_CPU_HAS(FMA) && LRN_CPU_HAS(F16C) && \
    LRN_CPU_HAS(BMI1) && LRN_CPU_HAS(BMI2) && LRN_CPU_HAS(LZCNT))
-#define LRN_HAS_AVX3_FEATURES                                                           \
-  (LRN_CPU_HAS(AVX512F) && LRN_CPU_HAS(AVX512VL) && LRN_CPU_HAS(AVX512DQ) &&            \
-   LRN_CPU_HAS(AVX512BW))
+#define LRN_HAS_AVX3_FEATURES \
+  (LRN_CPU_HAS(AVX512F) && LRN_CPU_HAS(AVX512VL) && LRN_CPU_HAS(AVX512DQ) && LRN_CPU_HAS(AVX512BW))
 #else
 #include <cpuid.h>
 // Other C libraries: libgcc's __builtin_cpu_supports, which also checks XGETBV for avx*.
@@ -110,14 +109,14 @@ inline bool cpuid_ecx_bit(unsigned leaf, unsigned bit) {
   return __get_cpuid(leaf, &a, &b, &c, &d) && ((c >> bit) & 1u);
 }
 #define LRN_CPU_HAS(feature) __builtin_cpu_supports(feature)
-#define LRN_HAS_SSE4_FEATURES                                                              \
-  (LRN_CPU_HAS("sse3") && LRN_CPU_HAS("ssse3") && LRN_CPU_HAS("sse4.1") &&                 \
+#define LRN_HAS_SSE4_FEATURES                                              \
+  (LRN_CPU_HAS("sse3") && LRN_CPU_HAS("ssse3") && LRN_CPU_HAS("sse4.1") && \
    LRN_CPU_HAS("sse4.2") && LRN_CPU_HAS("pclmul") && LRN_CPU_HAS("aes"))
-#define LRN_HAS_AVX2_FEATURES                                                              \
+#define LRN_HAS_AVX2_FEATURES                                                                 \
   (LRN_CPU_HAS("avx") && LRN_CPU_HAS("avx2") && LRN_CPU_HAS("fma") && cpuid_ecx_bit(1, 29) && \
    LRN_CPU_HAS("bmi") && LRN_CPU_HAS("bmi2") && cpuid_ecx_bit(0x80000001u, 5))
-#define LRN_HAS_AVX3_FEATURES                                                                \
-  (LRN_CPU_HAS("avx512f") && LRN_CPU_HAS("avx512vl") && LRN_CPU_HAS("avx512dq") &&           \
+#define LRN_HAS_AVX3_FEATURES                                                      \
+  (LRN_CPU_HAS("avx512f") && LRN_CPU_HAS("avx512vl") && LRN_CPU_HAS("avx512dq") && \
    LRN_CPU_HAS("avx512bw"))
 #endif
 

@@ -34,7 +34,8 @@ std::string worded(const std::string& text, const Spelling& spell) {
   return out;
 }
 
-Error::Error(const std::string& text) : std::runtime_error(lrn_img::worded(text, {})), text_(text) {}
+Error::Error(const std::string& text)
+    : std::runtime_error(lrn_img::worded(text, {})), text_(text) {}
 
 std::string Error::worded(const Spelling& spell) const { return lrn_img::worded(text_, spell); }
 

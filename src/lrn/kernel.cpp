@@ -58,9 +58,9 @@ Numbers make_numbers(const LrnParams& p, double w) {
   // absolute when subnormal, so d >= (alpha_f * w + 2) * 2^-122 keeps that below 2^-28
   // relative. alpha_f must not have lost bits itself.
   const bool alpha_f_ok = p.alpha == 0 || (k.alpha_f >= FLT_MIN && k.alpha_f <= FLT_MAX);
-  k.lo_d = alpha_f_ok ? float_at_least(std::max(double(FLT_MIN),
-                                                (double(k.alpha_f) * w + 2) * 0x1p-122))
-                      : INFINITY;
+  k.lo_d = alpha_f_ok
+               ? float_at_least(std::max(double(FLT_MIN), (double(k.alpha_f) * w + 2) * 0x1p-122))
+               : INFINITY;
 
   // Other betas: double d from the float s, whose squares lose at most w * 2^-150.
   const double d_high = p.bias + p.alpha * double(FLT_MAX);
@@ -149,8 +149,8 @@ void Kernel::run(const float* in, float* out, std::size_t pixels) const {
   plan_->run(*plan_, in, out, pixels);
 }
 
-void Kernel::run_planar(const float* in, std::size_t in_plane, float* out,
-                        std::size_t out_plane, std::size_t pixels) const {
+void Kernel::run_planar(const float* in, std::size_t in_plane, float* out, std::size_t out_plane,
+                        std::size_t pixels) const {
   if (pixels == 0) return;
   if (plan_->beta_kind == detail::BetaKind::Zero) {
     if (in != out)

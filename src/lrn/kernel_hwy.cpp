@@ -314,8 +314,8 @@ HWY_INLINE void Drive(const Block& block, std::size_t channels, const float* in,
 }
 
 template <std::size_t kC, class Pow>
-HWY_INLINE void RunPlanar(const Consts& k, const detail::Plan& plan, const float* in,
-                          float* out, std::size_t pixels, float* scratch) {
+HWY_INLINE void RunPlanar(const Consts& k, const detail::Plan& plan, const float* in, float* out,
+                          std::size_t pixels, float* scratch) {
   const std::size_t block_floats = plan.channels * hn::Lanes(DF());
   const PlanarBlock<kC, Pow> block{
       {k, &plan, scratch + 3 * block_floats}, scratch, scratch + block_floats};
@@ -359,9 +359,7 @@ struct ChannelLanes {
 
   /// Lanes whose y is right without the Scalar target: trusted ones, and x = 0, whose y is x
   /// (0 of x's sign, as in Fix; an all-zero window with bias 0 is common in ReLU maps).
-  static HWY_INLINE MF Settled(MF ok, VF x) {
-    return hn::Or(ok, hn::Eq(x, hn::Zero(DF())));
-  }
+  static HWY_INLINE MF Settled(MF ok, VF x) { return hn::Or(ok, hn::Eq(x, hn::Zero(DF()))); }
   float* Sq(std::size_t slot) const { return buf + slot * Stride() + kMaxReach; }
   float* X(std::size_t slot) const { return buf + slot * Stride() + 2 * kMaxReach + rounded; }
 
@@ -468,8 +466,8 @@ HWY_NOINLINE void RunWithPow(const detail::Plan& plan, const float* in, float* o
       default: break;
     }
   }
-  if (!plan.full_cover && plan.channels >= hn::Lanes(DF()) &&
-      plan.reach_before <= kMaxReach && plan.reach_after <= kMaxReach)
+  if (!plan.full_cover && plan.channels >= hn::Lanes(DF()) && plan.reach_before <= kMaxReach &&
+      plan.reach_after <= kMaxReach)
     return RunChannelLanes<Pow>(k, plan, in, out, pixels);
   switch (plan.channels) {
     case 2: return RunPlanar<2, Pow>(k, plan, in, out, pixels, small);
@@ -496,8 +494,8 @@ HWY_INLINE void RunPlanarForm(const Consts& k, const detail::Plan& plan, const f
   const DF df;
   const std::size_t n = hn::Lanes(df);
   const std::size_t channels = plan.channels;
-  float* y = scratch;                                  // C * N * kGroup
-  float* tail = scratch + kGroup * channels * n;       // C * N
+  float* y = scratch;                                             // C * N * kGroup
+  float* tail = scratch + kGroup * channels * n;                  // C * N
   const PlanarCore<kC, Pow> core{k, &plan, tail + channels * n};  // C * N * kGroup
   const std::size_t whole = pixels - pixels % n;
   for (std::size_t i = 0; i < whole;) {
@@ -525,9 +523,8 @@ HWY_INLINE void RunPlanarForm(const Consts& k, const detail::Plan& plan, const f
 }
 
 template <class Pow>
-HWY_NOINLINE void RunPlanarWithPow(const detail::Plan& plan, const float* in,
-                                   std::size_t in_plane, float* out, std::size_t out_plane,
-                                   std::size_t pixels) {
+HWY_NOINLINE void RunPlanarWithPow(const detail::Plan& plan, const float* in, std::size_t in_plane,
+                                   float* out, std::size_t out_plane, std::size_t pixels) {
   const Consts& k = plan.k;
   constexpr std::size_t kScratch = 2 * kGroup + 1;
   HWY_ALIGN float small[kScratch * 16 * kMaxLanes];  // scratch for <= 16 channels

@@ -132,8 +132,7 @@ void run_pixels(const Plan& plan, const float* in, Layout li, float* out, Layout
   const Numbers& k = plan.k;
   std::vector<float> x(channels), y(channels);  // copies, so in == out works
   for (std::size_t i = 0; i < pixels; ++i) {
-    for (std::size_t c = 0; c < channels; ++c)
-      x[c] = in[i * li.pixel_step + c * li.channel_step];
+    for (std::size_t c = 0; c < channels; ++c) x[c] = in[i * li.pixel_step + c * li.channel_step];
     typename Pow::Factor f{};
     bool ok = true;
     double exact = 0;

@@ -23,7 +23,8 @@ const std::vector<MethodInfo>& methods() {
       {Method::SpatialLrn, "spatial-lrn", {"convention", "size", "alpha", "beta", "bias"}},
       {Method::Lcn, "lcn", {"convention", "kernel", "size", "threshold", "per_channel"}},
       {Method::Lms, "lms", {"convention", "kernel", "size", "per_channel"}},
-      {Method::Gcn, "gcn",
+      {Method::Gcn,
+       "gcn",
        {"convention", "preset", "scale", "sqrt_bias", "use_std", "min_divisor", "per_channel"}},
       {Method::Zca, "zca", {"zca"}},
   };
@@ -42,8 +43,9 @@ std::string number(double v) {
   char buf[400];
   const double a = std::fabs(v);
   const bool positional = v == 0 || !std::isfinite(v) || (a >= 1e-4 && a < 1e16);
-  const auto r = positional ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
-                            : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  const auto r = positional
+                     ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                     : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
   return std::string(buf, r.ptr);
 }
 
@@ -56,8 +58,9 @@ std::string not_one_of(const std::string& value, const std::vector<std::string>&
 }
 
 template <class C>
-C named(const std::optional<std::string>& text, C dflt, std::optional<C> (*parse)(const std::string&),
-        const char* param, const std::vector<std::string>& names) {
+C named(const std::optional<std::string>& text, C dflt,
+        std::optional<C> (*parse)(const std::string&), const char* param,
+        const std::vector<std::string>& names) {
   if (!text) return dflt;
   if (const auto c = parse(*text)) return *c;
   throw MethodError(param, std::string(param) + ": " + not_one_of(*text, names), *text, names);
@@ -114,14 +117,20 @@ FamilyMethod resolve_method(const MethodRequest& r) {
   const MethodInfo& mi = info(r.method);
   if (r.method == Method::Lrn) throw MethodError("", "lrn is resolved by to_lrn (params.h)");
   // A stated parameter the method does not take.
-  const std::pair<const char*, bool> stated[] = {
-      {"convention", r.convention.has_value()}, {"kernel", r.kernel.has_value()},
-      {"preset", r.preset.has_value()},         {"size", r.size.has_value()},
-      {"alpha", r.alpha.has_value()},           {"beta", r.beta.has_value()},
-      {"bias", r.bias.has_value()},             {"threshold", r.threshold.has_value()},
-      {"scale", r.scale.has_value()},           {"sqrt_bias", r.sqrt_bias.has_value()},
-      {"min_divisor", r.min_divisor.has_value()}, {"per_channel", r.per_channel.has_value()},
-      {"use_std", r.use_std.has_value()},       {"zca", r.zca.has_value()}};
+  const std::pair<const char*, bool> stated[] = {{"convention", r.convention.has_value()},
+                                                 {"kernel", r.kernel.has_value()},
+                                                 {"preset", r.preset.has_value()},
+                                                 {"size", r.size.has_value()},
+                                                 {"alpha", r.alpha.has_value()},
+                                                 {"beta", r.beta.has_value()},
+                                                 {"bias", r.bias.has_value()},
+                                                 {"threshold", r.threshold.has_value()},
+                                                 {"scale", r.scale.has_value()},
+                                                 {"sqrt_bias", r.sqrt_bias.has_value()},
+                                                 {"min_divisor", r.min_divisor.has_value()},
+                                                 {"per_channel", r.per_channel.has_value()},
+                                                 {"use_std", r.use_std.has_value()},
+                                                 {"zca", r.zca.has_value()}};
   for (const auto& [param, given] : stated)
     if (given && !method_takes(r.method, param))
       throw MethodError(param, std::string(param) + " does not apply to method " + mi.name);
@@ -177,11 +186,11 @@ FamilyMethod resolve_method(const MethodRequest& r) {
         if (r.convention && *r.convention != "pylearn2")
           throw MethodError("convention", "preset " + *r.preset +
                                               " is pylearn2's global_contrast_normalize; it "
-                                              "cannot use convention " + *r.convention);
+                                              "cannot use convention " +
+                                              *r.convention);
       } else {
-        p = GcnParams::defaults(
-            named(r.convention, GcnConvention::Pylearn2, parse_gcn_convention, "convention",
-                  conventions));
+        p = GcnParams::defaults(named(r.convention, GcnConvention::Pylearn2, parse_gcn_convention,
+                                      "convention", conventions));
       }
       if (r.scale) p.scale = *r.scale;
       if (r.sqrt_bias) p.sqrt_bias = *r.sqrt_bias;
@@ -229,21 +238,27 @@ std::vector<std::pair<std::string, std::string>> FamilyMethod::describe() const 
   switch (method) {
     case Method::SpatialLrn: {
       const auto& p = std::get<SpatialLrnParams>(params);
-      d = {{"size", std::to_string(p.size)}, {"alpha", number(p.alpha)}, {"beta", number(p.beta)},
+      d = {{"size", std::to_string(p.size)},
+           {"alpha", number(p.alpha)},
+           {"beta", number(p.beta)},
            {"bias", number(p.k())},
            {"alpha_divisor", p.convention == SpatialLrnConvention::Matconvnet
-                                 ? "in-image samples" : std::to_string(p.size * p.size)}};
+                                 ? "in-image samples"
+                                 : std::to_string(p.size * p.size)}};
       break;
     }
     case Method::Lcn: {
       const auto& p = std::get<LcnParams>(params);
-      d = {{"kernel", kernel_name(p.kernel)}, {"size", std::to_string(p.size)},
-           {"threshold", number(p.threshold)}, {"per_channel", yes(p.per_channel)}};
+      d = {{"kernel", kernel_name(p.kernel)},
+           {"size", std::to_string(p.size)},
+           {"threshold", number(p.threshold)},
+           {"per_channel", yes(p.per_channel)}};
       break;
     }
     case Method::Lms: {
       const auto& p = std::get<LmsParams>(params);
-      d = {{"kernel", kernel_name(p.kernel)}, {"size", std::to_string(p.size)},
+      d = {{"kernel", kernel_name(p.kernel)},
+           {"size", std::to_string(p.size)},
            {"per_channel", yes(p.per_channel)}};
       break;
     }
@@ -251,8 +266,10 @@ std::vector<std::pair<std::string, std::string>> FamilyMethod::describe() const 
       const auto& p = std::get<GcnParams>(params);
       if (!preset.empty()) d.push_back({"preset", preset});
       if (p.convention == GcnConvention::Pylearn2)
-        d.insert(d.end(), {{"scale", number(p.scale)}, {"sqrt_bias", number(p.sqrt_bias)},
-                           {"use_std", yes(p.use_std)}, {"min_divisor", number(p.min_divisor)}});
+        d.insert(d.end(), {{"scale", number(p.scale)},
+                           {"sqrt_bias", number(p.sqrt_bias)},
+                           {"use_std", yes(p.use_std)},
+                           {"min_divisor", number(p.min_divisor)}});
       d.push_back({"per_channel", yes(p.per_channel)});
       break;
     }

@@ -53,7 +53,9 @@ class MethodError : public std::invalid_argument {
  public:
   MethodError(std::string param_name, const std::string& what, std::string value_given = {},
               std::vector<std::string> accepted = {})
-      : std::invalid_argument(what), param(std::move(param_name)), value(std::move(value_given)),
+      : std::invalid_argument(what),
+        param(std::move(param_name)),
+        value(std::move(value_given)),
         choices(std::move(accepted)) {}
   std::string param, value;
   std::vector<std::string> choices;

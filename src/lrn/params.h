@@ -21,11 +21,11 @@ namespace lrn {
 /// - Values are whatever the caller feeds: for decoded images 0..255 by default (LRN is not
 ///   scale-invariant, so the range is part of the parameters' meaning).
 struct LrnParams {
-  int before = 2;             ///< channels before c in the window, >= 0
-  int after = 2;              ///< channels after c in the window, >= 0
-  double bias = 1.0;          ///< k, >= 0, finite
-  double alpha = 0.001 / 9;   ///< >= 0, finite; bias and alpha are not both 0
-  double beta = 0.75;         ///< finite, any sign
+  int before = 2;            ///< channels before c in the window, >= 0
+  int after = 2;             ///< channels after c in the window, >= 0
+  double bias = 1.0;         ///< k, >= 0, finite
+  double alpha = 0.001 / 9;  ///< >= 0, finite; bias and alpha are not both 0
+  double beta = 0.75;        ///< finite, any sign
 
   /// TensorFlow's form: a symmetric window of depth_radius r.
   static LrnParams tf(int radius, double bias, double alpha, double beta) {

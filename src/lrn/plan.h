@@ -74,9 +74,9 @@ inline constexpr double kLogPoly[kLogDegree + 1] = {0.0023407238547783816, 0.012
 /// double, 13 times below float's rounding; the degree 8 Taylor polynomial it replaced
 /// was far more precise than float output can show, and cost three more multiply-adds).
 inline constexpr int kExp2Degree = 5;
-inline constexpr double kExp2Poly[kExp2Degree + 1] = {
-    0.0013276471518831531, 0.00967554133065579, 0.055507132749627576,
-    0.24022119723934343,   0.6931469670638639,  1.0000000716546542};
+inline constexpr double kExp2Poly[kExp2Degree + 1] = {0.0013276471518831531, 0.00967554133065579,
+                                                      0.055507132749627576,  0.24022119723934343,
+                                                      0.6931469670638639,    1.0000000716546542};
 
 struct Plan;
 
@@ -104,8 +104,8 @@ struct Plan {
   /// [c - reach_before, c + reach_after] clipped to the channels.
   int reach_before = 0;
   int reach_after = 0;
-  RunFn run = nullptr;                 ///< the chosen target's implementation
-  PlanarRunFn run_planar = nullptr;   ///< and its planar form
+  RunFn run = nullptr;               ///< the chosen target's implementation
+  PlanarRunFn run_planar = nullptr;  ///< and its planar form
 };
 
 /// Windows, beta kind and full_cover for valid p and channels >= 1; run left unset.

@@ -32,7 +32,7 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 using DF = hn::ScalableTag<float>;
 using VF = hn::Vec<DF>;
-using DH = hn::Half<DF>;                  // the floats of one double vector
+using DH = hn::Half<DF>;                 // the floats of one double vector
 using DD = hn::Repartition<double, DF>;  // half as many doubles as DF has floats
 using VD = hn::Vec<DD>;
 using DU = hn::RebindToUnsigned<DD>;
@@ -128,8 +128,8 @@ HWY_INLINE void NegBetaLog2(const Consts& k, double exp_bias, Doubles& d) {
     // Adding 2^52 - mantissa(sqrt 2) carries into the exponent exactly when the mantissa is
     // >= sqrt(2): e is the biased exponent that leaves m in [sqrt(1/2), sqrt(2)).
     const VU e = hn::ShiftRight<52>(hn::Add(bits, hn::Set(du, 0x00095F619980C433ull)));
-    m[j] = hn::BitCast(dd, hn::Add(hn::Sub(bits, hn::ShiftLeft<52>(e)),
-                                   hn::Set(du, 0x3FF0000000000000ull)));
+    m[j] = hn::BitCast(
+        dd, hn::Add(hn::Sub(bits, hn::ShiftLeft<52>(e)), hn::Set(du, 0x3FF0000000000000ull)));
     // e < 2^11 as a double without an int64 conversion (SSE4/AVX2 lack one): put it in the
     // mantissa of 2^52, then subtract 2^52 and the bias 1023 (exp_bias, which may also add
     // the exact path's K).
@@ -150,8 +150,8 @@ HWY_INLINE void NegBetaLog2(const Consts& k, double exp_bias, Doubles& d) {
     for (std::size_t j = 0; j < kHalves; ++j) q[j] = MulThenAdd(q[j], w[j], hn::Set(dd, kQ[i]));
   for (std::size_t j = 0; j < kHalves; ++j) {
     const VD log_m = MulThenAdd(z2[j], hn::Mul(q[j], w[j]), z2[j]);
-    d[j] = MulThenAdd(hn::Set(dd, k.neg_beta), e_d[j],
-                      hn::Mul(hn::Set(dd, k.neg_beta_log2e), log_m));
+    d[j] =
+        MulThenAdd(hn::Set(dd, k.neg_beta), e_d[j], hn::Mul(hn::Set(dd, k.neg_beta_log2e), log_m));
   }
 }
 
@@ -160,12 +160,12 @@ HWY_INLINE void NegBetaLog2(const Consts& k, double exp_bias, Doubles& d) {
 HWY_INLINE void Exp2(Doubles& t) {
   const DD dd;
   const DU du;
-  const double* kC = detail::kExp2Poly;  // lrn/plan.h
+  const double* kC = detail::kExp2Poly;                // lrn/plan.h
   const VD shifter = hn::Set(dd, 6755399441055744.0);  // 1.5 * 2^52
   VD r[kHalves], f[kHalves], p[kHalves];
   for (std::size_t j = 0; j < kHalves; ++j) {
     const VD tc = hn::Min(hn::Max(t[j], hn::Set(dd, -1021.0)), hn::Set(dd, 1000.0));
-    r[j] = hn::Add(tc, shifter);  // rounds tc to the integer n, left in r's low bits
+    r[j] = hn::Add(tc, shifter);                 // rounds tc to the integer n, left in r's low bits
     f[j] = hn::Sub(tc, hn::Sub(r[j], shifter));  // in [-0.5, 0.5]
     p[j] = hn::Set(dd, kC[0]);
   }

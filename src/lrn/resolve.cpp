@@ -44,8 +44,10 @@ void check_numbers(double bias, double alpha, double beta) {
     problem("bias", param("bias") + " must be a finite number >= 0, got " + number(bias));
   if (!std::isfinite(alpha) || alpha < 0)
     problem("alpha", param("alpha") + " must be a finite number >= 0, got " + number(alpha));
-  if (!std::isfinite(beta)) problem("beta", param("beta") + " must be a finite number, got " + number(beta));
-  if (bias == 0 && alpha == 0) problem("bias", param("bias") + " and " + param("alpha") + " cannot both be 0");
+  if (!std::isfinite(beta))
+    problem("beta", param("beta") + " must be a finite number, got " + number(beta));
+  if (bias == 0 && alpha == 0)
+    problem("bias", param("bias") + " and " + param("alpha") + " cannot both be 0");
   if (!all.empty()) throw InvalidArgument(all, first);
 }
 
@@ -59,8 +61,8 @@ const std::vector<PresetDef>& preset_defs() {
       {"alexnet-paper", "Krizhevsky et al. 2012 (n=5, k=2; the paper does not divide alpha)",
        Convention::Tf, 2, 2.0, 1e-4, 0.75},
       {"caffe-alexnet", "Caffe's AlexNet LRN layer", Convention::Caffe, 5, 1.0, 1e-4, 0.75},
-      {"torch-defaults", "torch.nn.LocalResponseNorm's defaults (the size must be given)", Convention::Torch,
-       std::nullopt, 1.0, 1e-4, 0.75},
+      {"torch-defaults", "torch.nn.LocalResponseNorm's defaults (the size must be given)",
+       Convention::Torch, std::nullopt, 1.0, 1e-4, 0.75},
   };
   return defs;
 }
@@ -120,11 +122,11 @@ LrnParams resolve_params(const lrn_img::Params& in, FrameworkParams* stated) {
   const std::string where = in.preset ? " (from " + param("preset") + ")" : "";
   const std::string conv = convention_name(f.convention);
   if (tf && in.size)
-    throw InvalidArgument(param("size") + " belongs to " + param("convention") +
-                              " torch, onnx or caffe" + where + "; under tf give " + param("radius") +
-                              " (" + param("size") + " 5 under torch == " + param("radius") + " 2 " +
-                              param("alpha") + " alpha/5 under tf)",
-                          "size", std::to_string(*in.size));
+    throw InvalidArgument(
+        param("size") + " belongs to " + param("convention") + " torch, onnx or caffe" + where +
+            "; under tf give " + param("radius") + " (" + param("size") +
+            " 5 under torch == " + param("radius") + " 2 " + param("alpha") + " alpha/5 under tf)",
+        "size", std::to_string(*in.size));
   if (!tf && in.radius)
     throw InvalidArgument(param("radius") + " belongs to " + param("convention") +
                               " tf, but this run uses " + conv + where + "; give " + param("size") +
@@ -137,20 +139,20 @@ LrnParams resolve_params(const lrn_img::Params& in, FrameworkParams* stated) {
     const char* name = tf ? "radius" : "size";
     const int least = tf ? 0 : 1;
     if (*window < least)
-      throw InvalidArgument(param(name) + " must be >= " + std::to_string(least) + ", got " +
-                                std::to_string(*window),
-                            name, std::to_string(*window));
+      throw InvalidArgument(
+          param(name) + " must be >= " + std::to_string(least) + ", got " + std::to_string(*window),
+          name, std::to_string(*window));
     if (*window > kMaxWindow)
-      throw InvalidArgument(param(name) + ": " + std::to_string(*window) + " is over " +
-                                std::to_string(kMaxWindow),
-                            name, std::to_string(*window));
+      throw InvalidArgument(
+          param(name) + ": " + std::to_string(*window) + " is over " + std::to_string(kMaxWindow),
+          name, std::to_string(*window));
     f.window = *window;
   } else if (preset->window && preset->convention == f.convention) {
     f.window = *preset->window;
   } else if (!tf) {
-    throw InvalidArgument(param("convention") + " " + conv + " needs " + param("size") +
-                              " N (the window size)",
-                          "size");
+    throw InvalidArgument(
+        param("convention") + " " + conv + " needs " + param("size") + " N (the window size)",
+        "size");
   }
   check_numbers(f.bias, f.alpha, f.beta);
   std::string why;

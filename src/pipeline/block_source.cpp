@@ -5,8 +5,8 @@
 
 namespace lrn {
 
-BlockSource::BlockSource(ImageReader& reader, const std::uint8_t* held,
-                         std::size_t block_rows, bool prefetch)
+BlockSource::BlockSource(ImageReader& reader, const std::uint8_t* held, std::size_t block_rows,
+                         bool prefetch)
     : reader_(reader),
       held_(held),
       block_rows_(std::max<std::size_t>(1, block_rows)),

@@ -19,8 +19,7 @@ class BlockSource {
   /// Reads `reader`'s rows in blocks of `block_rows` (the last may be shorter). held: the
   /// whole image already read, rows packed (then the reader is not used). prefetch: decode on a thread of
   /// its own, up to two blocks ahead (ignored with held).
-  BlockSource(ImageReader& reader, const std::uint8_t* held, std::size_t block_rows,
-              bool prefetch);
+  BlockSource(ImageReader& reader, const std::uint8_t* held, std::size_t block_rows, bool prefetch);
   /// Stops and joins the decoder thread, if any.
   ~BlockSource();
   BlockSource(const BlockSource&) = delete;

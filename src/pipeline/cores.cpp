@@ -32,7 +32,8 @@ unsigned usable_cores() {
   // the mask already bounds.
   unsigned n = 0;
   cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) n = static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+  if (sched_getaffinity(0, sizeof set, &set) == 0)
+    n = static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
   else n = std::max(1u, std::thread::hardware_concurrency());
   if (const unsigned q = cgroup_quota_cores()) n = std::min(n, q);
   return n;

@@ -55,8 +55,12 @@ struct BlockSink final : RowSink {
 }  // namespace
 
 StreamDriver::StreamDriver(Operation& op, std::size_t row_floats, std::size_t block, Emit emit)
-    : op_(op), row_floats_(row_floats), block_(std::max<std::size_t>(block, 1)),
-      halo_(op.halo_rows()), emit_(std::move(emit)), passes_left_(op.passes()) {
+    : op_(op),
+      row_floats_(row_floats),
+      block_(std::max<std::size_t>(block, 1)),
+      halo_(op.halo_rows()),
+      emit_(std::move(emit)),
+      passes_left_(op.passes()) {
   ring_rows_ = std::min(op.geometry().height, 2 * halo_ + block_);
   ring_.resize(ring_rows_ * row_floats_);
   out_.resize(block_ * row_floats_);
@@ -69,18 +73,16 @@ void StreamDriver::process(std::size_t y0, std::size_t y1) {
     return;
   }
   const BlockSink dst{out_.data(), y0, row_floats_};
-  if (split_)
-    split_(y0, y1, [&](std::size_t b, std::size_t e) { op_.run_rows(src, dst, b, e); });
-  else
-    op_.run_rows(src, dst, y0, y1);
+  if (split_) split_(y0, y1, [&](std::size_t b, std::size_t e) { op_.run_rows(src, dst, b, e); });
+  else op_.run_rows(src, dst, y0, y1);
   for (std::size_t y = y0; y < y1; ++y) emit_(y, dst.row(y));
 }
 
 void StreamDriver::push(const float* row) {
   const std::size_t h = op_.geometry().height;
   if (passes_left_ == 0 || pushed_ >= h) throw std::logic_error("row pushed past the image");
-  std::copy(row, row + row_floats_, ring_.begin() + static_cast<std::ptrdiff_t>(
-                                                        (pushed_ % ring_rows_) * row_floats_));
+  std::copy(row, row + row_floats_,
+            ring_.begin() + static_cast<std::ptrdiff_t>((pushed_ % ring_rows_) * row_floats_));
   ++pushed_;
   // Output rows [done_, pushed_ - halo) have their whole window; a block of them is computed
   // once it is full. The ring keeps rows [pushed_ - ring_rows_, pushed_): for a block

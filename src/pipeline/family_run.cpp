@@ -53,7 +53,10 @@ class RawRows {
 class ImageRows {
  public:
   ImageRows(RawRows& src, const Plan& p, bool hold, std::size_t ring_rows)
-      : src_(src), p_(p), hold_(hold), rb_(p.in.row_bytes()),
+      : src_(src),
+        p_(p),
+        hold_(hold),
+        rb_(p.in.row_bytes()),
         ring_rows_(std::max<std::size_t>(1, ring_rows)) {
     if (!hold_) ring_.resize(ring_rows_ * rb_);
     if (p_.t.planar) plane_.resize(p_.in.width);
@@ -115,8 +118,8 @@ void run_family(ImageReader& reader, ImageWriter& writer, const Plan& p, const R
   const FamilyMethod& m = *opt.method;
   const std::size_t w = p.in.width, h = p.t.height, c = p.color, row_floats = w * c;
   // As stream(): only integer image outputs are rescaled (float TIFF and .npy get the values).
-  const bool rescale = opt.rescale && codec_of(p.out_format).clamps && p.out.type != SampleType::F32 &&
-                       p.out.type != SampleType::F16;
+  const bool rescale = opt.rescale && codec_of(p.out_format).clamps &&
+                       p.out.type != SampleType::F32 && p.out.type != SampleType::F16;
   const bool hold = p.t.planar || rescale || m.passes() == 2;
   // Threads split a block's rows; under a megapixel a thread costs more than it saves. With a
   // core to spare, the decoder of a large image gets a thread of its own, as in stream().
@@ -130,7 +133,8 @@ void run_family(ImageReader& reader, ImageWriter& writer, const Plan& p, const R
       p.t.planar ? h : std::min<std::size_t>(kSourceRows, std::max<std::size_t>(1, p.in.height));
   BlockSource source(reader, nullptr, source_rows, prefetch);
   RawRows raw_rows(source, p.in.row_bytes());
-  const std::size_t per_thread = std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, w));
+  const std::size_t per_thread =
+      std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, w));
   const std::size_t fit = std::max<std::size_t>(1, (std::size_t{4} << 20) / (row_floats * 4));
   const std::size_t block = std::min(fit, std::max<std::size_t>(8, pool.threads() * per_thread));
 
@@ -148,8 +152,8 @@ void run_family(ImageReader& reader, ImageWriter& writer, const Plan& p, const R
       op = m.make(Geometry::interleaved(w, h, c));
     } catch (const std::invalid_argument& e) {
       throw FileError("cannot apply " + std::string(method_name(m.method)) + " to " +
-                      quoted(in_name) + " (" + std::to_string(c) + " colour channel(s)): " +
-                      e.what());
+                      quoted(in_name) + " (" + std::to_string(c) +
+                      " colour channel(s)): " + e.what());
     }
     ImageRows rows(raw_rows, p, hold, std::min(h, 2 * op->halo_rows() + block));
     rows.start();
@@ -162,7 +166,8 @@ void run_family(ImageReader& reader, ImageWriter& writer, const Plan& p, const R
       while (d.passes_left() > 0) {
         const bool last = d.passes_left() == 1;
         for (std::size_t y = 0; y < h; ++y) {
-          if (opt.cancel && y % 64 == 0 && opt.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+          if (opt.cancel && y % 64 == 0 && opt.cancel->load(std::memory_order_relaxed))
+            throw Cancelled();
           rows.load(y, x.data());
           if (count_input && last && stats) stats->add(x.data(), 0, w, false, image);
           d.push(x.data());

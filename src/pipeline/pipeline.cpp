@@ -16,21 +16,20 @@
 #include <mutex>
 #include <vector>
 
-#include "pipeline/block_source.h"
 #include "image/codec_table.h"
-#include "pipeline/family_run.h"
-#include "pipeline/stages.h"
 #include "image/grow_buffer.h"
-#include "image/signatures.h"
 #include "image/output_file.h"
-#include "pipeline/parallel.h"
+#include "image/signatures.h"
 #include "lrn/convert.h"
 #include "lrn/half.h"
 #include "lrn/kernel.h"
+#include "pipeline/block_source.h"
+#include "pipeline/family_run.h"
+#include "pipeline/parallel.h"
+#include "pipeline/stages.h"
 
 namespace lrn {
 namespace pipeline_stages {
-
 
 double full_scale_of(SampleType t) { return t == SampleType::U16 ? 65535.0 : 255.0; }
 
@@ -52,7 +51,8 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
   const Codec& writes = codec_of(out_format);
   // .npy and float samples (float TIFF) are used as they are; integer samples are mapped so a
   // full-scale sample (255, or 65535 for 16-bit PNG, PNM and TIFF) becomes pixel_scale.
-  const bool float_in = in.type == SampleType::F16 || in.type == SampleType::F32 || in.type == SampleType::F64;
+  const bool float_in =
+      in.type == SampleType::F16 || in.type == SampleType::F32 || in.type == SampleType::F64;
   p.to_float = reads.values_as_stored || float_in ? 1.0 : opt.pixel_scale / full_scale_of(in.type);
 
   p.out.width = in.width;
@@ -64,14 +64,14 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
   if (!writes.batches) {
     if (p.t.images > 1)
       throw FileError("cannot write " + quoted(out_name) + ": " + quoted(in_name) + " holds " +
-                      std::to_string(p.t.images) + " images and " + writes.name +
-                      " holds one; write .npy instead",
-                    out_name);
+                          std::to_string(p.t.images) + " images and " + writes.name +
+                          " holds one; write .npy instead",
+                      out_name);
     if (p.color > 4 || (writes.out_colors && !(writes.out_colors & colors_bit(p.color))))
       throw FileError("cannot write " + quoted(out_name) + ": " + std::to_string(p.color) +
-                      "-channel data cannot be stored as " + writes.name + " (" +
-                      writes.colors_text + "); write .npy instead",
-                    out_name);
+                          "-channel data cannot be stored as " + writes.name + " (" +
+                          writes.colors_text + "); write .npy instead",
+                      out_name);
   }
   if (exact) {
     // The output keeps the input's layout and shape (lrn/layout.h): no transpose either way.
@@ -90,14 +90,16 @@ Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format,
                writes.name + " gets its own sample type");
     // 16-bit input stays 16-bit where the format can hold it.
     p.out.type = in.type == SampleType::U16 && (writes.out_types & type_bit(SampleType::U16))
-                     ? SampleType::U16 : SampleType::U8;
+                     ? SampleType::U16
+                     : SampleType::U8;
     // Alpha passes through as stored, so only between samples of one type.
     p.keep_alpha = in.has_alpha && writes.out_alpha && in.type == p.out.type;
     if (in.has_alpha && !p.keep_alpha && opt.warn)
       opt.warn(quoted(in_name) + ": alpha channel dropped (" +
                (writes.out_alpha ? std::string(in.type == SampleType::U16 ? "16-bit" : "float") +
                                        " alpha and " + writes.name + "'s 8-bit samples"
-                                 : std::string(writes.name) + " has none") + ")");
+                                 : std::string(writes.name) + " has none") +
+               ")");
     p.full_scale = full_scale_of(p.out.type);
     p.to_sample = p.full_scale / opt.pixel_scale;
   }
@@ -145,7 +147,8 @@ void to_floats_of(const T* src, std::size_t pixels, const Plan& p, float* dst) {
 void to_floats(const std::uint8_t* raw, std::size_t pixels, const Plan& p, float* dst) {
   const float scale = static_cast<float>(p.to_float);
   // Rows without alpha are one contiguous run of samples (.npy, float16 included, has none).
-  if (p.in.channels == p.color) return samples_to_floats(raw, pixels * p.color, p.in.type, scale, dst);
+  if (p.in.channels == p.color)
+    return samples_to_floats(raw, pixels * p.color, p.in.type, scale, dst);
   switch (p.in.type) {
     case SampleType::U8: return to_floats_of(raw, pixels, p, dst);
     case SampleType::U16:
@@ -169,7 +172,6 @@ float alpha_value(const std::uint8_t* raw, std::size_t i, const Plan& p) {
   }
   return static_cast<float>(v * p.to_float);
 }
-
 
 void quantise_run(const float* f, std::size_t n, const Quantiser& q, std::uint8_t* dst) {
   f32_to_u8(f, dst, n, q.scale, q.offset);
@@ -235,7 +237,6 @@ std::size_t min_rows_per_thread(const Plan& p) {
   return std::max<std::size_t>(1, (64 * 1024) / std::max<std::size_t>(1, row));
 }
 
-
 // Rows per block: about 64K samples per thread (the unit the decoder hands over and the
 // encoder takes; LRN works through it in chunks), and enough rows that every thread of the
 // pool gets a part; but a block's input or output rows never take more than kMaxBlockBytes
@@ -248,7 +249,8 @@ std::size_t block_rows(const Plan& p, unsigned threads) {
   const std::size_t sized = threads * kSamplesPerThread / row_samples;
   // A planar image is read and written whole (its channel planes span it): blocks of whole
   // images, split over the threads by pixels.
-  if (p.t.planar) return std::min(std::max<std::size_t>(1, sized / p.t.height), p.t.images) * p.t.height;
+  if (p.t.planar)
+    return std::min(std::max<std::size_t>(1, sized / p.t.height), p.t.images) * p.t.height;
   const std::size_t split = threads > 1 ? threads * min_rows_per_thread(p) : 1;
   const std::size_t row_bytes = std::max<std::size_t>({1, p.in.row_bytes(), p.out.row_bytes()});
   const std::size_t fit = std::max<std::size_t>(1, kMaxBlockBytes / row_bytes);
@@ -262,12 +264,12 @@ constexpr std::size_t kChunkFloats = 8 * 1024;
 
 // Pixels of one image that LRN has just normalised, as run_pass hands them to `finish`.
 struct Chunk {
-  const float* y;            // the output values
-  std::size_t stride;        // 0: interleaved (HWC); else the distance between channel planes
-  const std::uint8_t* raw;   // interleaved: these pixels' input samples (for alpha)
-  std::size_t image;         // index of the image in the file
-  std::size_t block_image;   // planar: index of the image in the block
-  std::size_t first;         // interleaved: first pixel from the block's start; planar: in the image
+  const float* y;           // the output values
+  std::size_t stride;       // 0: interleaved (HWC); else the distance between channel planes
+  const std::uint8_t* raw;  // interleaved: these pixels' input samples (for alpha)
+  std::size_t image;        // index of the image in the file
+  std::size_t block_image;  // planar: index of the image in the block
+  std::size_t first;        // interleaved: first pixel from the block's start; planar: in the image
   std::size_t pixels;
 };
 
@@ -284,11 +286,11 @@ struct Pass {
 // Rows [b, e) of an interleaved block whose first row is `first_row` of the file. Chunks never
 // straddle two images, so statistics stay per image.
 template <typename Finish>
-void interleaved_part(const Pass& s, const std::uint8_t* in, std::size_t first_row,
-                      std::size_t b, std::size_t e, Finish& finish) {
+void interleaved_part(const Pass& s, const std::uint8_t* in, std::size_t first_row, std::size_t b,
+                      std::size_t e, Finish& finish) {
   const Plan& p = s.p;
-  const std::size_t w = p.in.width, in_pixel = p.in.pixel_bytes(),
-                    out_pixel = p.out.pixel_bytes(), image_pixels = w * p.t.height;
+  const std::size_t w = p.in.width, in_pixel = p.in.pixel_bytes(), out_pixel = p.out.pixel_bytes(),
+                    image_pixels = w * p.t.height;
   std::vector<float> f(s.direct_in && s.direct_out ? 0 : std::min(s.chunk, (e - b) * w) * p.color);
   for (std::size_t i = b * w; i < e * w;) {
     const std::size_t at = first_row * w + i, image = at / image_pixels;
@@ -333,7 +335,8 @@ void planar_part(const Pass& s, const std::uint8_t* in, std::size_t first_image,
         xs = hw;
       } else {
         for (std::size_t c = 0; c < color; ++c)
-          samples_to_floats(image_in + (c * hw + i) * in_sample, n, p.in.type, scale, f.data() + c * n);
+          samples_to_floats(image_in + (c * hw + i) * in_sample, n, p.in.type, scale,
+                            f.data() + c * n);
       }
       float* y = f.data();
       std::size_t ys = n;
@@ -365,8 +368,12 @@ void run_pass(BlockSource& source, const Plan& p, const Kernel& k, WorkerPool& p
   // kernel call has no tail to pad except at the end of a part; results do not depend on it.
   std::size_t chunk = std::max<std::size_t>(1, kChunkFloats / std::max<std::size_t>(1, p.color));
   if (chunk >= 16) chunk -= chunk % 16;
-  Pass s{p, k, stats, direct_out,
-         p.in.type == SampleType::F32 && !p.in.has_alpha && p.to_float == 1.0, chunk};
+  Pass s{p,
+         k,
+         stats,
+         direct_out,
+         p.in.type == SampleType::F32 && !p.in.has_alpha && p.to_float == 1.0,
+         chunk};
   std::size_t n = 0, first_row = 0;
   while (const std::uint8_t* in = source.next(&n)) {
     if (opt.cancel && opt.cancel->load(std::memory_order_relaxed)) throw Cancelled();
@@ -384,13 +391,14 @@ void run_pass(BlockSource& source, const Plan& p, const Kernel& k, WorkerPool& p
 }
 
 // Min and max of LRN's output over the colour channels, for --rescale (NaN ignored).
-std::pair<float, float> output_range(ImageReader& reader, const GrowBuffer& held,
-                                     const Plan& p, const Kernel& k, WorkerPool& pool,
-                                     const RunOptions& opt, std::size_t rows) {
+std::pair<float, float> output_range(ImageReader& reader, const GrowBuffer& held, const Plan& p,
+                                     const Kernel& k, WorkerPool& pool, const RunOptions& opt,
+                                     std::size_t rows) {
   std::mutex m;
   float lo = std::numeric_limits<float>::infinity(), hi = -lo;
   BlockSource source(reader, held.data(), rows, false);
-  run_pass(source, p, k, pool, opt, nullptr, nullptr, false,
+  run_pass(
+      source, p, k, pool, opt, nullptr, nullptr, false,
       [&](const Chunk& ch) {
         float l = std::numeric_limits<float>::infinity(), h = -l;
         auto scan = [&](const float* y, std::size_t count) {
@@ -400,7 +408,8 @@ std::pair<float, float> output_range(ImageReader& reader, const GrowBuffer& held
           }
         };
         if (ch.stride == 0) scan(ch.y, ch.pixels * p.color);
-        else for (std::size_t c = 0; c < p.color; ++c) scan(ch.y + c * ch.stride, ch.pixels);
+        else
+          for (std::size_t c = 0; c < p.color; ++c) scan(ch.y + c * ch.stride, ch.pixels);
         std::lock_guard<std::mutex> lock(m);
         lo = std::min(lo, l);
         hi = std::max(hi, h);
@@ -457,8 +466,8 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
 
   GrowBuffer held;
   std::pair<float, float> range;
-  const bool rescale = opt.rescale && codec_of(p.out_format).clamps && p.out.type != SampleType::F32 &&
-                       p.out.type != SampleType::F16;
+  const bool rescale = opt.rescale && codec_of(p.out_format).clamps &&
+                       p.out.type != SampleType::F32 && p.out.type != SampleType::F16;
   if (rescale) {
     // Grow with the data, block by block: a small file that declares a huge image fails when
     // its data runs out, having cost only the rows it delivered.
@@ -472,9 +481,10 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   }
   const Quantiser q = make_quantiser(p, rescale ? &range : nullptr);
 
-  const bool direct_out = p.out.type == SampleType::F32 && !p.keep_alpha && p.planar_out == p.t.planar;
-  const bool in_place = direct_out && !rescale && p.in.type == SampleType::F32 &&
-                        !p.in.has_alpha && p.to_float == 1.0;
+  const bool direct_out =
+      p.out.type == SampleType::F32 && !p.keep_alpha && p.planar_out == p.t.planar;
+  const bool in_place = direct_out && !rescale && p.in.type == SampleType::F32 && !p.in.has_alpha &&
+                        p.to_float == 1.0;
   // Not zero-filled, like BlockSource's slots: pages cost memory only once written.
   const std::unique_ptr<std::uint8_t[]> out_block(
       new std::uint8_t[in_place ? 0 : rows * p.out.row_bytes()]);
@@ -483,8 +493,8 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   if (opt.stats) stats.emplace(p.color);
   std::atomic<std::size_t> overflows{0};
   BlockSource source(reader, rescale ? held.data() : nullptr, rows, prefetch);
-  run_pass(source, p, kernel, pool, opt, stats ? &*stats : nullptr,
-      direct_out ? out : nullptr, in_place,
+  run_pass(
+      source, p, kernel, pool, opt, stats ? &*stats : nullptr, direct_out ? out : nullptr, in_place,
       [&](const Chunk& ch) {
         if (direct_out) return;
         if (const std::size_t o = store(ch, p, q, out))
@@ -526,8 +536,8 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   const std::string in_name = src->name();
   const auto in_format = sniff_format(src->peek(kSniffBytes));
   if (opt.layout && in_format && !codec_of(*in_format).batches)
-    throw UsageError(param("layout") + " applies to .npy input, and " + quoted(in_name) +
-                         " is a " + format_name(*in_format) + " file",
+    throw UsageError(param("layout") + " applies to .npy input, and " + quoted(in_name) + " is a " +
+                         format_name(*in_format) + " file",
                      "layout", layout_name(*opt.layout));
   auto reader = open_reader(std::move(src), dec);
   const Plan p = make_plan(reader->info(), reader->tensor(), in_format.value_or(Format::Npy), f,
@@ -544,8 +554,7 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
 void process_file(const std::string& in, const std::string& out, const RunOptions& opt) {
   const Format f = output_format(out, opt);
   if (in != "-" && same_file(in, out))
-    throw FileError("refusing to write " + quoted(out) + ": it is the input file",
-                    out);
+    throw FileError("refusing to write " + quoted(out) + ": it is the input file", out);
   auto src = open_source(in);
   OutputFile file(out);
   process_stream(std::move(src), file, f, opt);

@@ -6,8 +6,8 @@
 #include <atomic>
 #include <cstdint>
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "image/errors.h"
 #include "image/format.h"
@@ -31,29 +31,29 @@ struct ImageStats {
 };
 
 struct RunOptions {
-  LrnParams params;                 ///< the cross-channel LRN (when method is unset)
+  LrnParams params;                    ///< the cross-channel LRN (when method is unset)
   std::optional<FamilyMethod> method;  ///< a method of the family instead (lrn/method.h)
-  int quality = 90;                 ///< JPEG and lossy WebP quality 1..100
-  bool lossless = false;            ///< WebP output: lossless
-  bool rescale = false;             ///< map output min..max to the full range (image outputs)
-  double pixel_scale = 255.0;       ///< value of a full-scale sample seen by LRN: 255 or 1
+  int quality = 90;                    ///< JPEG and lossy WebP quality 1..100
+  bool lossless = false;               ///< WebP output: lossless
+  bool rescale = false;                ///< map output min..max to the full range (image outputs)
+  double pixel_scale = 255.0;          ///< value of a full-scale sample seen by LRN: 255 or 1
   std::uint64_t max_pixels = std::uint64_t{1} << 28;
-  std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;  ///< see DecodeOptions
+  std::uint64_t max_npy_bytes = std::uint64_t{4} << 30;   ///< see DecodeOptions
   std::uint64_t max_row_bytes = std::uint64_t{16} << 20;  ///< see DecodeOptions
-  std::optional<Layout> layout;     ///< .npy input's layout (see DecodeOptions); a UsageError
-                                    ///< with JPEG or PNG input
+  std::optional<Layout> layout;           ///< .npy input's layout (see DecodeOptions); a UsageError
+                                          ///< with JPEG or PNG input
   SampleType npy_type = SampleType::F32;  ///< .npy output: F32 or F16 (overflow warns)
   /// npy_type was asked for (--dtype): then it also sets the sample type of every other output
   /// that can hold floats (TIFF: F32), which otherwise keeps the input's depth.
   bool dtype_given = false;
-  bool lenient = false;             ///< decode what can be decoded from damaged files, warning
-  bool strict = false;              ///< every warning is an error (codecs and warn's callers)
-  unsigned threads = 1;             ///< row-block threads inside one image, >= 1
-  std::optional<Format> out_format; ///< default: from OUT's extension
-  bool auto_orient = true;          ///< apply JPEG EXIF orientation
-  WarningSink warn;                 ///< non-fatal messages, already naming the file
+  bool lenient = false;              ///< decode what can be decoded from damaged files, warning
+  bool strict = false;               ///< every warning is an error (codecs and warn's callers)
+  unsigned threads = 1;              ///< row-block threads inside one image, >= 1
+  std::optional<Format> out_format;  ///< default: from OUT's extension
+  bool auto_orient = true;           ///< apply JPEG EXIF orientation
+  WarningSink warn;                  ///< non-fatal messages, already naming the file
   const std::atomic<bool>* cancel = nullptr;  ///< checked between row blocks
-  ImageStats* stats = nullptr;      ///< filled when set (costs a pass over the values)
+  ImageStats* stats = nullptr;                ///< filled when set (costs a pass over the values)
 };
 
 /// The format OUT is written in: opt.out_format, else OUT's extension. Throws UsageError when

@@ -18,14 +18,14 @@ namespace lrn::pipeline_stages {
 struct Plan {
   ImageInfo in;
   ImageInfo out;
-  TensorShape t;             // images, rows per image, layout (one interleaved image: JPEG/PNG)
-  bool planar_out = false;   // the output keeps a planar input's layout (.npy)
+  TensorShape t;            // images, rows per image, layout (one interleaved image: JPEG/PNG)
+  bool planar_out = false;  // the output keeps a planar input's layout (.npy)
   Format out_format = Format::Npy;
-  std::size_t color = 0;     // channels LRN runs across (all but alpha)
-  bool keep_alpha = false;   // alpha passes through to the output
-  double to_float = 1.0;     // input sample -> value LRN sees
-  double to_sample = 1.0;    // value LRN sees -> output sample (image outputs)
-  double full_scale = 255;   // largest output sample (image outputs)
+  std::size_t color = 0;    // channels LRN runs across (all but alpha)
+  bool keep_alpha = false;  // alpha passes through to the output
+  double to_float = 1.0;    // input sample -> value LRN sees
+  double to_sample = 1.0;   // value LRN sees -> output sample (image outputs)
+  double full_scale = 255;  // largest output sample (image outputs)
 };
 
 Plan make_plan(const ImageInfo& in, const TensorShape* tensor, Format in_format, Format out_format,

@@ -15,12 +15,12 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/driver.h"
 #include "lrn/family/gcn.h"
 #include "lrn/family/lcn.h"
 #include "lrn/family/lms.h"
 #include "lrn/family/spatial_lrn.h"
 #include "lrn/family/zca.h"
+#include "pipeline/driver.h"
 
 using namespace lrn::family;
 
@@ -63,7 +63,8 @@ Array read_npy(const std::string& path) {
   std::size_t count = 1;
   for (std::size_t at = 0; at < dims.size();) {
     const std::size_t comma = dims.find(',', at);
-    const std::string d = dims.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    const std::string d =
+        dims.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
     if (d.find_first_of("0123456789") != std::string::npos) {
       a.shape.push_back(std::stoull(d));
       count *= a.shape.back();

@@ -9,8 +9,8 @@
 
 #include <dnnl.hpp>
 
-#include "pipeline/driver.h"
 #include "lrn/family/spatial_lrn.h"
+#include "pipeline/driver.h"
 
 using namespace lrn::family;
 
@@ -20,8 +20,9 @@ std::vector<float> onednn_lrn(const std::vector<float>& x, int w, int h, int c, 
                               float alpha, float beta, float k) {
   dnnl::engine eng(dnnl::engine::kind::cpu, 0);
   dnnl::stream s(eng);
-  const dnnl::memory::desc md({1, c, h, w}, dnnl::memory::data_type::f32,
-                              nhwc ? dnnl::memory::format_tag::nhwc : dnnl::memory::format_tag::nchw);
+  const dnnl::memory::desc md(
+      {1, c, h, w}, dnnl::memory::data_type::f32,
+      nhwc ? dnnl::memory::format_tag::nhwc : dnnl::memory::format_tag::nchw);
   const dnnl::lrn_forward::desc d(dnnl::prop_kind::forward_inference,
                                   dnnl::algorithm::lrn_within_channel, md, n, alpha, beta, k);
   const dnnl::lrn_forward::primitive_desc pd(d, eng);
@@ -48,9 +49,10 @@ int main() {
       const Geometry g = nhwc ? Geometry::interleaved(w, h, c) : Geometry::planar(w, h, c);
       const std::ptrdiff_t row = nhwc ? w * c : w;
       for (int n : {1, 3, 5, 7, 9}) {
-        for (const double* abk : {(const double[]){1e-4, 0.75, 1.0}, (const double[]){0.02, 0.75, 2.0},
-                                  (const double[]){0.5, 0.5, 0.25}, (const double[]){1e-3, 1.0, 3.0},
-                                  (const double[]){0.1, 0.6, 0.0}}) {
+        for (const double* abk :
+             {(const double[]){1e-4, 0.75, 1.0}, (const double[]){0.02, 0.75, 2.0},
+              (const double[]){0.5, 0.5, 0.25}, (const double[]){1e-3, 1.0, 3.0},
+              (const double[]){0.1, 0.6, 0.0}}) {
           SpatialLrnParams p = SpatialLrnParams::defaults(SpatialLrnConvention::Onednn);
           p.size = n;
           p.alpha = static_cast<float>(abk[0]);  // oneDNN takes floats: compare like for like

@@ -8,9 +8,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   for (const bool lenient : {false, true}) {
     try {
-      auto reader = lrn::open_reader(
-          lrn::memory_source(std::vector<std::uint8_t>(data, data + size), "fuzz"),
-          lrn_fuzz::fuzz_options(lenient));
+      auto reader =
+          lrn::open_reader(lrn::memory_source(std::vector<std::uint8_t>(data, data + size), "fuzz"),
+                           lrn_fuzz::fuzz_options(lenient));
       lrn_fuzz::read_all(*reader);
     } catch (const lrn::FileError&) {
     }

@@ -48,7 +48,8 @@ std::vector<std::string> gcn_preset_names() { return {"maxout-cifar10", "coates"
 
 std::vector<std::string> validate(const GcnParams& p) {
   std::vector<std::string> errors;
-  if (!std::isfinite(p.scale) || p.scale <= 0) errors.push_back("scale must be a finite number > 0");
+  if (!std::isfinite(p.scale) || p.scale <= 0)
+    errors.push_back("scale must be a finite number > 0");
   if (!std::isfinite(p.sqrt_bias) || p.sqrt_bias < 0)
     errors.push_back("sqrt_bias must be a finite number >= 0");
   if (!std::isfinite(p.min_divisor) || p.min_divisor < 0)
@@ -60,7 +61,8 @@ std::vector<std::string> validate(const GcnParams& p) {
       (p.scale != d.scale || p.sqrt_bias != d.sqrt_bias || p.use_std != d.use_std ||
        p.min_divisor != d.min_divisor))
     errors.push_back(std::string("scale, sqrt_bias, use_std and min_divisor belong to the "
-                                 "pylearn2 convention, not ") + convention_name(p.convention));
+                                 "pylearn2 convention, not ") +
+                     convention_name(p.convention));
   return errors;
 }
 
@@ -85,8 +87,12 @@ struct Moments {
 class Gcn final : public Operation {
  public:
   Gcn(const GcnParams& p, const Geometry& g)
-      : Operation(g), p_(p), lanes_(p.per_channel ? g.channels : 1), moments_(lanes_),
-        mean_(lanes_, 0.0), inverse_(lanes_, 1.0) {}
+      : Operation(g),
+        p_(p),
+        lanes_(p.per_channel ? g.channels : 1),
+        moments_(lanes_),
+        mean_(lanes_, 0.0),
+        inverse_(lanes_, 1.0) {}
   std::size_t halo_rows() const override { return 0; }
   int passes() const override { return 2; }
 
@@ -128,12 +134,8 @@ class Gcn final : public Operation {
           if (d < p_.min_divisor) d = 1;
           break;
         }
-        case GcnConvention::Tf:
-          d = std::max(std::sqrt(m.m2 / m.n), 1 / std::sqrt(m.n));
-          break;
-        case GcnConvention::CaffeMvn:
-          d = std::sqrt(m.m2 / m.n) + 1e-9;
-          break;
+        case GcnConvention::Tf: d = std::max(std::sqrt(m.m2 / m.n), 1 / std::sqrt(m.n)); break;
+        case GcnConvention::CaffeMvn: d = std::sqrt(m.m2 / m.n) + 1e-9; break;
       }
       inverse_[l] = 1 / d;
     }

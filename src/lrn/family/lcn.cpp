@@ -67,8 +67,12 @@ detail::Taps taps_for(const LcnParams& p) {
 class Lcn final : public Operation {
  public:
   Lcn(const LcnParams& p, const Geometry& g)
-      : Operation(g), p_(p), taps_(taps_for(p)), lanes_(p.per_channel ? g.channels : 1),
-        totals_(lanes_, 0.0), means_(lanes_, 0.0) {
+      : Operation(g),
+        p_(p),
+        taps_(taps_for(p)),
+        lanes_(p.per_channel ? g.channels : 1),
+        totals_(lanes_, 0.0),
+        means_(lanes_, 0.0) {
     const double s = taps_.sum();
     wnorm_ = 1 / (s * s);
     group_ = p.per_channel ? 1.0 : static_cast<double>(g.channels);
@@ -83,11 +87,13 @@ class Lcn final : public Operation {
   }
 
   std::size_t halo_rows() const override {
-    const bool chained = p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett;
+    const bool chained =
+        p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett;
     return taps_.radius() * (chained ? 2 : 1);
   }
   int passes() const override {
-    return p_.convention == LcnConvention::Jarrett || p_.convention == LcnConvention::Pylearn2 ? 2 : 1;
+    return p_.convention == LcnConvention::Jarrett || p_.convention == LcnConvention::Pylearn2 ? 2
+                                                                                               : 1;
   }
 
   void accumulate(const RowSource& in, std::size_t y0, std::size_t y1) override {
@@ -95,22 +101,24 @@ class Lcn final : public Operation {
     // Per row: the sum over x, strip by strip (fixed strips, in x order); then rows in order.
     std::vector<double> row_sums;
     std::size_t first = y0;
-    rows(in, y0, y1, [&](std::size_t y, std::size_t xa, std::size_t xb, const double*,
-                         const double* den) {
-      if (xa == 0) {
-        if (y == first) row_sums.assign(kChunk * lanes_, 0.0);
-      }
-      double* rs = &row_sums[(y - first) * lanes_];
-      for (std::size_t l = 0; l < lanes_; ++l) {
-        double s = 0;
-        for (std::size_t x = xa; x < xb; ++x) s += den[(x - xa) * lanes_ + l];
-        rs[l] += s;
-      }
-    }, [&](std::size_t c0, std::size_t c1) {
-      for (std::size_t y = c0; y < c1; ++y)
-        for (std::size_t l = 0; l < lanes_; ++l) totals_[l] += row_sums[(y - c0) * lanes_ + l];
-      first = c1;
-    });
+    rows(
+        in, y0, y1,
+        [&](std::size_t y, std::size_t xa, std::size_t xb, const double*, const double* den) {
+          if (xa == 0) {
+            if (y == first) row_sums.assign(kChunk * lanes_, 0.0);
+          }
+          double* rs = &row_sums[(y - first) * lanes_];
+          for (std::size_t l = 0; l < lanes_; ++l) {
+            double s = 0;
+            for (std::size_t x = xa; x < xb; ++x) s += den[(x - xa) * lanes_ + l];
+            rs[l] += s;
+          }
+        },
+        [&](std::size_t c0, std::size_t c1) {
+          for (std::size_t y = c0; y < c1; ++y)
+            for (std::size_t l = 0; l < lanes_; ++l) totals_[l] += row_sums[(y - c0) * lanes_ + l];
+          first = c1;
+        });
   }
   void finish() override {
     const double pixels = static_cast<double>(geometry_.width * geometry_.height);
@@ -121,59 +129,61 @@ class Lcn final : public Operation {
                 std::size_t y1) const override {
     const Geometry& g = geometry_;
     const double t = p_.threshold;
-    rows(in, y0, y1, [&](std::size_t y, std::size_t xa, std::size_t xb, const double* num,
-                         const double* den) {
-      float* dst = out.row(y);
-      const std::size_t C = g.channels, L = lanes_;
-      // The final divisor per (pixel, lane), inverted once: y = v * (1 / d).
-      auto inverse = [&](double s, std::size_t l) {
-        double d = s;
-        switch (p_.convention) {
-          case LcnConvention::Torch7: d = s > t ? s : t; break;
-          case LcnConvention::Jarrett:
-          case LcnConvention::Pylearn2: d = std::max({s, means_[l], t}); break;
-          case LcnConvention::Pinto: break;
-        }
-        return d > 0 ? 1 / d : 0.0;
-      };
-      if (packed() && L == 1 && C == 3) {  // the common case, vectorised: d = max(s, floor)
-        double floor = -std::numeric_limits<double>::infinity();  // pinto: d = s
-        switch (p_.convention) {
-          case LcnConvention::Torch7: floor = t; break;
-          case LcnConvention::Jarrett:
-          case LcnConvention::Pylearn2: floor = std::max(means_[0], t); break;
-          case LcnConvention::Pinto: break;
-        }
-        return detail::divide3(num, den, floor, dst + xa * 3, xb - xa);
-      }
-      if (packed() && L == 3 && C == 3) {  // per channel, vectorised
-        double floors[3];
-        for (std::size_t l = 0; l < 3; ++l)
-          floors[l] = p_.convention == LcnConvention::Torch7 ? t
-                      : p_.convention == LcnConvention::Pinto
-                          ? -std::numeric_limits<double>::infinity()
-                          : std::max(means_[l], t);
-        return detail::divide_each3(num, den, floors, dst + xa * 3, xb - xa);
-      }
-      for (std::size_t x = xa; x < xb; ++x) {
-        const double* v = num + (x - xa) * C;
-        const double* dn = den + (x - xa) * L;
-        if (L == 1) {
-          const double iv = inverse(dn[0], 0);
-          for (std::size_t c = 0; c < C; ++c) dst[at(x, c)] = static_cast<float>(v[c] * iv);
-        } else {
-          for (std::size_t c = 0; c < C; ++c)
-            dst[at(x, c)] = static_cast<float>(v[c] * inverse(dn[c], c));
-        }
-      }
-    }, nullptr);
+    rows(
+        in, y0, y1,
+        [&](std::size_t y, std::size_t xa, std::size_t xb, const double* num, const double* den) {
+          float* dst = out.row(y);
+          const std::size_t C = g.channels, L = lanes_;
+          // The final divisor per (pixel, lane), inverted once: y = v * (1 / d).
+          auto inverse = [&](double s, std::size_t l) {
+            double d = s;
+            switch (p_.convention) {
+              case LcnConvention::Torch7: d = s > t ? s : t; break;
+              case LcnConvention::Jarrett:
+              case LcnConvention::Pylearn2: d = std::max({s, means_[l], t}); break;
+              case LcnConvention::Pinto: break;
+            }
+            return d > 0 ? 1 / d : 0.0;
+          };
+          if (packed() && L == 1 && C == 3) {  // the common case, vectorised: d = max(s, floor)
+            double floor = -std::numeric_limits<double>::infinity();  // pinto: d = s
+            switch (p_.convention) {
+              case LcnConvention::Torch7: floor = t; break;
+              case LcnConvention::Jarrett:
+              case LcnConvention::Pylearn2: floor = std::max(means_[0], t); break;
+              case LcnConvention::Pinto: break;
+            }
+            return detail::divide3(num, den, floor, dst + xa * 3, xb - xa);
+          }
+          if (packed() && L == 3 && C == 3) {  // per channel, vectorised
+            double floors[3];
+            for (std::size_t l = 0; l < 3; ++l)
+              floors[l] = p_.convention == LcnConvention::Torch7 ? t
+                          : p_.convention == LcnConvention::Pinto
+                              ? -std::numeric_limits<double>::infinity()
+                              : std::max(means_[l], t);
+            return detail::divide_each3(num, den, floors, dst + xa * 3, xb - xa);
+          }
+          for (std::size_t x = xa; x < xb; ++x) {
+            const double* v = num + (x - xa) * C;
+            const double* dn = den + (x - xa) * L;
+            if (L == 1) {
+              const double iv = inverse(dn[0], 0);
+              for (std::size_t c = 0; c < C; ++c) dst[at(x, c)] = static_cast<float>(v[c] * iv);
+            } else {
+              for (std::size_t c = 0; c < C; ++c)
+                dst[at(x, c)] = static_cast<float>(v[c] * inverse(dn[c], c));
+            }
+          }
+        },
+        nullptr);
   }
 
  private:
   /// Receives, for output row y and columns [xa, xb): num ((xb - xa) x C: the centred values)
   /// and den ((xb - xa) x lanes: the local divisor before any image-wide floor).
-  using RowFn = std::function<void(std::size_t y, std::size_t xa, std::size_t xb,
-                                   const double* num, const double* den)>;
+  using RowFn = std::function<void(std::size_t y, std::size_t xa, std::size_t xb, const double* num,
+                                   const double* den)>;
   /// Called after each tile of rows [c0, c1) has been handed out completely.
   using TileDone = std::function<void(std::size_t c0, std::size_t c1)>;
 
@@ -191,7 +201,8 @@ class Lcn final : public Operation {
   void fill_x(const float* row, std::size_t xa, std::size_t xb, double* dst, std::size_t stride,
               bool squares) const {
     const Geometry& g = geometry_;
-    const bool packed = g.pixel_stride == static_cast<std::ptrdiff_t>(g.channels) && g.channel_stride == 1;
+    const bool packed =
+        g.pixel_stride == static_cast<std::ptrdiff_t>(g.channels) && g.channel_stride == 1;
     if (packed && !p_.per_channel && g.channels == 3) {  // the common case, same sums in order
       if (!squares) detail::prefetch_next_strip(row, xa, xb, g.width, 3);
       if (!squares && stride == 1) return detail::sum3(row + xa * 3, dst, xb - xa);
@@ -237,16 +248,15 @@ class Lcn final : public Operation {
         const std::size_t x1 = std::min(W, x0 + strip);
         if (p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett)
           chained(in, c0, c1, x0, x1, f, scratch);
-        else
-          single(in, c0, c1, x0, x1, f, scratch);
+        else single(in, c0, c1, x0, x1, f, scratch);
       }
       if (done) done(c0, c1);
     }
   }
 
   /// Torch7 and Jarrett: a mean window, then a deviation window over v = x - m.
-  void chained(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0,
-               std::size_t x1, const RowFn& f, Scratch& scratch) const {
+  void chained(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0, std::size_t x1,
+               const RowFn& f, Scratch& scratch) const {
     const Geometry& g = geometry_;
     const std::size_t W = g.width, C = g.channels, r = taps_.radius(), L = lanes_;
     const bool torch = p_.convention == LcnConvention::Torch7;
@@ -264,11 +274,12 @@ class Lcn final : public Operation {
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           // mean = sums * wnorm / group / a, with 1 / a = (1 / row mass) (1 / column mass).
           const float* src = in.row(y);
-          const double scale = torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
-                                     : wnorm_ / group_;
+          const double scale =
+              torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
+                    : wnorm_ / group_;
           if (packed() && !p_.per_channel && C == 3)  // the common case, vectorised
-            return detail::centre3(src + xa * 3, sums, scale,
-                                   torch ? &inv_col_mass_[xa] : nullptr, vat(y, xa), xb - xa);
+            return detail::centre3(src + xa * 3, sums, scale, torch ? &inv_col_mass_[xa] : nullptr,
+                                   vat(y, xa), xb - xa);
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : scale;
             double* vx = vat(y, x);
@@ -299,7 +310,9 @@ class Lcn final : public Operation {
         },
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const double inside = wnorm_ / group_;
-          const double scale = torch ? torch_1d_factor_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum()) : 1.0;
+          const double scale =
+              torch ? torch_1d_factor_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
+                    : 1.0;
           if (L == 1) {
             detail::roots(sums, inside, scale, torch ? &inv_col_mass_[xa] : nullptr, den.data(),
                           xb - xa);
@@ -318,13 +331,13 @@ class Lcn final : public Operation {
   }
 
   /// Pylearn2 and Pinto: sums of x and x^2 over one window.
-  void single(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0,
-              std::size_t x1, const RowFn& f, Scratch& scratch) const {
+  void single(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0, std::size_t x1,
+              const RowFn& f, Scratch& scratch) const {
     const Geometry& g = geometry_;
     const std::size_t C = g.channels, L = lanes_;
     const bool pinto = p_.convention == LcnConvention::Pinto;
     const double size = static_cast<double>(taps_.size() * taps_.size()) * group_;
-    std::vector<double> &num = scratch.num, &den = scratch.den;
+    std::vector<double>&num = scratch.num, &den = scratch.den;
     num.resize((x1 - x0) * C);
     den.resize((x1 - x0) * L);
     detail::window_sums(
@@ -341,8 +354,7 @@ class Lcn final : public Operation {
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const float* src = in.row(y);
           if (packed() && C == 3 && pinto && !p_.per_channel) {  // the defaults, vectorised
-            detail::pinto3(src + xa * 3, sums, size, p_.threshold, num.data(), den.data(),
-                           xb - xa);
+            detail::pinto3(src + xa * 3, sums, size, p_.threshold, num.data(), den.data(), xb - xa);
             return f(y, xa, xb, num.data(), den.data());
           }
           if (packed() && C == 3 && !pinto && p_.per_channel) {

@@ -38,9 +38,11 @@ namespace {
 class Lms final : public Operation {
  public:
   Lms(const LmsParams& p, const Geometry& g)
-      : Operation(g), p_(p),
-        taps_(p.kernel == KernelShape::Box ? detail::box_taps(static_cast<std::size_t>(p.size))
-                                           : detail::torch_gaussian_taps(static_cast<std::size_t>(p.size))) {
+      : Operation(g),
+        p_(p),
+        taps_(p.kernel == KernelShape::Box
+                  ? detail::box_taps(static_cast<std::size_t>(p.size))
+                  : detail::torch_gaussian_taps(static_cast<std::size_t>(p.size))) {
     col_mass_.resize(g.width);
     for (std::size_t x = 0; x < g.width; ++x) col_mass_[x] = detail::axis_mass(taps_, x, g.width);
     full_mass_ = taps_.sum() * taps_.sum();
@@ -57,7 +59,8 @@ class Lms final : public Operation {
     };
     auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
       const float* row = in.row(y);
-      if (p_.per_channel && g.pixel_stride == static_cast<std::ptrdiff_t>(C) && g.channel_stride == 1) {
+      if (p_.per_channel && g.pixel_stride == static_cast<std::ptrdiff_t>(C) &&
+          g.channel_stride == 1) {
         detail::prefetch_next_strip(row, xa, xb, g.width, C);
         return detail::widen(row + xa * C, dst, (xb - xa) * C);
       }
@@ -79,8 +82,8 @@ class Lms final : public Operation {
       if (C == 3 && g.pixel_stride == 3 && g.channel_stride == 1)  // packed RGB, vectorised
         return detail::subtract_means3(
             src + xa * 3, sums, p_.per_channel, row_mass,
-            p_.convention == LmsConvention::Torch7 ? &col_mass_[xa] : nullptr, full_mass_,
-            per_lane, dst + xa * 3, xb - xa);
+            p_.convention == LmsConvention::Torch7 ? &col_mass_[xa] : nullptr, full_mass_, per_lane,
+            dst + xa * 3, xb - xa);
       for (std::size_t x = xa; x < xb; ++x) {
         const double mass =
             (p_.convention == LmsConvention::Torch7 ? row_mass * col_mass_[x] : full_mass_) *

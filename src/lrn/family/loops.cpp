@@ -65,14 +65,14 @@ LRN_CLONES double centred_squares4(const double* __restrict v, double mean, std:
   return (a[0] + a[1]) + (a[2] + a[3]);
 }
 
-LRN_CLONES void standardize(const float* __restrict x, double mean, double inv,
-                            float* __restrict y, std::size_t n) {
+LRN_CLONES void standardize(const float* __restrict x, double mean, double inv, float* __restrict y,
+                            std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>((x[i] - mean) * inv);
 }
 
 // Computed unconditionally, then selected: branch-free, so the loops vectorise.
-LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict s, double k,
-                         double a, float* __restrict y, std::size_t n) {
+LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict s, double k, double a,
+                         float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double d = k + a * s[i];
@@ -85,7 +85,7 @@ LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict s, 
 }
 
 LRN_CLONES bool pow_three_quarters(const float* __restrict x, const double* __restrict s, double k,
-                         double a, float* __restrict y, std::size_t n) {
+                                   double a, float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double d = k + a * s[i];
@@ -98,8 +98,8 @@ LRN_CLONES bool pow_three_quarters(const float* __restrict x, const double* __re
   return outside != 0;
 }
 
-LRN_CLONES bool pow_one(const float* __restrict x, const double* __restrict s, double k,
-                         double a, float* __restrict y, std::size_t n) {
+LRN_CLONES bool pow_one(const float* __restrict x, const double* __restrict s, double k, double a,
+                        float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double d = k + a * s[i];
@@ -163,8 +163,8 @@ LRN_CLONES void divide3(const double* __restrict v, const double* __restrict den
   }
 }
 
-LRN_CLONES void pinto3(const float* __restrict x, const double* __restrict s, double size,
-                       double t, double* __restrict num, double* __restrict den, std::size_t n) {
+LRN_CLONES void pinto3(const float* __restrict x, const double* __restrict s, double size, double t,
+                       double* __restrict num, double* __restrict den, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double s1 = s[2 * i], s2 = s[2 * i + 1];
     const double val = s2 - s1 * s1 / size;
@@ -212,10 +212,12 @@ LRN_CLONES void divide_each3(const double* __restrict v, const double* __restric
 
 namespace {
 template <bool PerChannel, bool Columns>
-__attribute__((always_inline)) inline void subtract_means3_t(
-    const float* __restrict x, const double* __restrict s, double row_mass,
-    const double* __restrict col_mass, double full_mass, double per_lane, float* __restrict y,
-    std::size_t n) {
+__attribute__((always_inline)) inline void subtract_means3_t(const float* __restrict x,
+                                                             const double* __restrict s,
+                                                             double row_mass,
+                                                             const double* __restrict col_mass,
+                                                             double full_mass, double per_lane,
+                                                             float* __restrict y, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double mass = (Columns ? row_mass * col_mass[i] : full_mass) * per_lane;
     const double inv = 1 / mass;
@@ -227,17 +229,16 @@ __attribute__((always_inline)) inline void subtract_means3_t(
 }
 }  // namespace
 
-LRN_CLONES void subtract_means3(const float* x, const double* s, bool per_channel,
-                                double row_mass, const double* col_mass, double full_mass,
-                                double per_lane, float* y, std::size_t n) {
+LRN_CLONES void subtract_means3(const float* x, const double* s, bool per_channel, double row_mass,
+                                const double* col_mass, double full_mass, double per_lane, float* y,
+                                std::size_t n) {
   if (per_channel && col_mass)
     subtract_means3_t<true, true>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
   else if (per_channel)
     subtract_means3_t<true, false>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
   else if (col_mass)
     subtract_means3_t<false, true>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
-  else
-    subtract_means3_t<false, false>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
+  else subtract_means3_t<false, false>(x, s, row_mass, col_mass, full_mass, per_lane, y, n);
 }
 
 namespace {
@@ -277,7 +278,7 @@ __attribute__((always_inline)) inline void box_sums_t(const double* __restrict v
                                                       std::size_t n, double* __restrict suf,
                                                       double* __restrict out) {
   const std::size_t L = LT ? LT : lanes, P = 4 * L;  // vectors, doubles per position
-  double fixed[LT ? 4 * LT : 4] = {};  // the running prefix (registers once inlined)
+  double fixed[LT ? 4 * LT : 4] = {};                // the running prefix (registers once inlined)
   std::vector<double> dynamic(LT ? 0 : 4 * L);
   double* acc = LT ? fixed : dynamic.data();
   for (std::size_t a = (sx / n) * n; a < ex; a += n) {
@@ -313,8 +314,7 @@ __attribute__((always_inline)) inline void box_sums_t(const double* __restrict v
             store4(acc + 4 * l, load4(acc + 4 * l) + load4(vu + 4 * l));
         }
       }
-      for (std::size_t l = 0; l < L; ++l)
-        store4(o + 4 * l, load4(su + 4 * l) + load4(acc + 4 * l));
+      for (std::size_t l = 0; l < L; ++l) store4(o + 4 * l, load4(su + 4 * l) + load4(acc + 4 * l));
     }
   }
 }

@@ -13,8 +13,8 @@ namespace lrn::family::detail {
 /// Asks for the next strip of a packed row (columns [xb, xb + (xb - xa)), C floats each) while
 /// this strip is read: the windows read a tile of rows strip by strip, so each row's next piece
 /// comes a whole tile later and starts a fresh page the hardware prefetcher must learn again.
-inline void prefetch_next_strip(const float* row, std::size_t xa, std::size_t xb,
-                                std::size_t width, std::size_t C) {
+inline void prefetch_next_strip(const float* row, std::size_t xa, std::size_t xb, std::size_t width,
+                                std::size_t C) {
   const std::size_t end = (width < xb + (xb - xa) ? width : xb + (xb - xa)) * C;
   for (std::size_t o = xb * C; o < end; o += 16) __builtin_prefetch(row + o, 0, 2);
 }
@@ -23,7 +23,7 @@ void add_into(double* dst, const double* a, const double* b, std::size_t n);  //
 void add_to(double* dst, const double* b, std::size_t n);                     ///< dst += b
 void squares(const float* x, double* dst, std::size_t n);                     ///< dst = x^2
 
-void widen(const float* x, double* dst, std::size_t n);                      ///< dst = x
+void widen(const float* x, double* dst, std::size_t n);  ///< dst = x
 /// Sum of v in four interleaved accumulators (i mod 4), combined as (a0 + a1) + (a2 + a3):
 /// a fixed order, so any vector width gives the same bits.
 double sum4(const double* v, std::size_t n);
@@ -64,14 +64,12 @@ void pinto3(const float* x, const double* s, double size, double t, double* num,
 /// Pylearn2 per channel (L = 3): num[3 i + c] = x - s[6 i + c] a,
 /// den[3 i + c] = sqrt(std::max(s[6 i + 3 + c] a, 0.0)) (the general path's s a / group with
 /// group 1: dividing by 1 changes no bits).
-void pylearn2_3(const float* x, const double* s, double a, double* num, double* den,
-                std::size_t n);
+void pylearn2_3(const float* x, const double* s, double a, double* num, double* den, std::size_t n);
 /// Per channel packed RGB with both sums: dst[6 i + c] = x[3 i + c], dst[6 i + 3 + c] = its square.
 void values_and_squares3(const float* x, double* dst, std::size_t n);
 /// divide3 with one divisor per sample and a floor per channel:
 /// y[3 i + c] = float(v[3 i + c] * q), q = 1 / d where d = max(den[3 i + c], floor[c]) > 0, else 0.
-void divide_each3(const double* v, const double* den, const double* floor, float* y,
-                  std::size_t n);
+void divide_each3(const double* v, const double* den, const double* floor, float* y, std::size_t n);
 
 /// Local mean subtraction of packed RGB: y[3 i + c] = float(x[3 i + c] - s[i L + l] * q_i) with
 /// q_i = 1 / (mass_i * per_lane), mass_i = row_mass * col_mass[i] (col_mass null: full_mass);

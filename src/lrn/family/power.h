@@ -14,8 +14,11 @@ namespace lrn::family::detail {
 class NegativePower {
  public:
   explicit NegativePower(double beta) : beta_(beta) {
-    kind_ = beta == 0 ? Zero : beta == 0.5 ? Half : beta == 0.75 ? ThreeQuarters
-                                                    : beta == 1 ? One : General;
+    kind_ = beta == 0      ? Zero
+            : beta == 0.5  ? Half
+            : beta == 0.75 ? ThreeQuarters
+            : beta == 1    ? One
+                           : General;
   }
   double scale(double x, double d) const {
     if (kind_ == Zero) return x;

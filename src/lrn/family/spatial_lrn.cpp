@@ -37,19 +37,21 @@ std::vector<std::string> validate(const SpatialLrnParams& p) {
   std::vector<std::string> errors;
   if (p.size < 1 || p.size > kMaxWindow || p.size % 2 == 0)
     errors.push_back("the window size must be odd, 1.." + std::to_string(kMaxWindow));
-  if (!std::isfinite(p.alpha) || p.alpha < 0) errors.push_back("alpha must be a finite number >= 0");
+  if (!std::isfinite(p.alpha) || p.alpha < 0)
+    errors.push_back("alpha must be a finite number >= 0");
   if (!std::isfinite(p.beta)) errors.push_back("beta must be a finite number");
   if (p.bias) {
     if (p.convention == SpatialLrnConvention::Caffe)
-      errors.push_back("the caffe convention has no bias k (Caffe ignores it and adds 1); "
-                       "the onednn convention takes one");
+      errors.push_back(
+          "the caffe convention has no bias k (Caffe ignores it and adds 1); "
+          "the onednn convention takes one");
     else if (p.convention == SpatialLrnConvention::Matconvnet)
-      errors.push_back("the matconvnet convention has no bias k (it adds 1); the onednn "
-                       "convention takes one");
+      errors.push_back(
+          "the matconvnet convention has no bias k (it adds 1); the onednn "
+          "convention takes one");
     else if (!std::isfinite(*p.bias) || *p.bias < 0)
       errors.push_back("bias must be a finite number >= 0");
-    else if (*p.bias == 0 && p.alpha == 0)
-      errors.push_back("bias and alpha cannot both be 0");
+    else if (*p.bias == 0 && p.alpha == 0) errors.push_back("bias and alpha cannot both be 0");
   }
   return errors;
 }
@@ -59,8 +61,11 @@ namespace {
 class SpatialLrn final : public Operation {
  public:
   SpatialLrn(const SpatialLrnParams& p, const Geometry& g)
-      : Operation(g), p_(p), taps_(detail::box_taps(static_cast<std::size_t>(p.size))),
-        power_(p.beta), k_(p.k()) {
+      : Operation(g),
+        p_(p),
+        taps_(detail::box_taps(static_cast<std::size_t>(p.size))),
+        power_(p.beta),
+        k_(p.k()) {
     col_mass_.resize(g.width);
     for (std::size_t x = 0; x < g.width; ++x) col_mass_[x] = detail::axis_mass(taps_, x, g.width);
   }

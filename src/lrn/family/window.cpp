@@ -62,8 +62,8 @@ void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size
   const std::size_t n = t.size(), r = n / 2, L = lanes, strip = strip_columns(L);
   WindowScratch own;
   WindowScratch& b = scratch ? *scratch : own;
-  auto &cache = b.cache, &block = b.block, &vrow = b.vrow, &hrow = b.hrow,
-       &zeros = b.zeros, &minus_zeros = b.minus_zeros;
+  auto &cache = b.cache, &block = b.block, &vrow = b.vrow, &hrow = b.hrow, &zeros = b.zeros,
+       &minus_zeros = b.minus_zeros;
   auto &rows4 = b.rows4, &hrows4 = b.hrows4, &t4 = b.t4, &o4 = b.o4, &suf = b.suf;
   suf.resize(4 * n * L);
   std::vector<const double*> suffix(n), rows(n);
