@@ -154,6 +154,28 @@ TEST_CASE("without a usable libspng, PNG fails with a clear error and JPEG still
   CHECK(run(kRocket, "c.jpg").exit_code == 0);
 }
 
+TEST_CASE("without usable libtiff and libwebp, TIFF and WebP fail clearly and JPEG still works",
+          "[cli]") {
+  // As for libspng: both are opened with dlopen on first use (third_party/on_demand), so broken
+  // copies found first on LD_LIBRARY_PATH only fail the runs that need them.
+  TempDir dir;
+  for (const char* so : {"libtiff.so.6", "libwebp.so.7", "libwebpdemux.so.2"})
+    write_bytes(dir.file(so), {'n', 'o', 't', ' ', 'E', 'L', 'F'});
+  auto run = [&](const std::string& in, const std::string& out) {
+    return run_program(
+        {"/usr/bin/env", "LD_LIBRARY_PATH=" + dir.path(), binary_path(), in, dir.file(out)});
+  };
+  for (const auto& [out, what] : {std::pair<std::string, std::string>{"a.tif", "TIFF"},
+                                  std::pair<std::string, std::string>{"b.webp", "WebP"}}) {
+    const RunResult r = run(kRocket, out);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Contains(what + " support unavailable"));
+    CHECK_FALSE(exists(dir.file(out)));
+  }
+  CHECK(run(kRocket, "c.jpg").exit_code == 0);
+}
+
 TEST_CASE("image output rounds to nearest and clamps, .npy input is not scaled", "[cli]") {
   TempDir dir;
   // alpha 0, bias 1, beta 0.75: y = x; values outside 0..255 clamp, halves round up.
