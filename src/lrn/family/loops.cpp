@@ -244,9 +244,9 @@ LRN_CLONES void subtract_means3(const float* x, const double* s, bool per_channe
 namespace {
 
 // Four doubles in GCC's generic vectors: AVX2 registers in the avx2 clone, SSE2 pairs in the
-// baseline one; the shuffles only move bits, so both clones agree.
+// baseline one; the shuffles only move bits, so both clones agree. __builtin_shufflevector
+// (GCC >= 12 and clang) rather than GCC's own __builtin_shuffle, which clang lacks.
 typedef double V4 __attribute__((vector_size(32)));
-typedef long long I4 __attribute__((vector_size(32)));
 
 __attribute__((always_inline)) inline V4 load4(const double* p) {
   V4 v;
@@ -257,14 +257,14 @@ __attribute__((always_inline)) inline void store4(double* p, V4 v) { std::memcpy
 
 /// Rows r[0..3] (four doubles each) become columns, in place: r[i] = (r0[i], r1[i], r2[i], r3[i]).
 __attribute__((always_inline)) inline void transpose4(V4* r) {
-  const V4 t0 = __builtin_shuffle(r[0], r[1], I4{0, 4, 2, 6});
-  const V4 t1 = __builtin_shuffle(r[0], r[1], I4{1, 5, 3, 7});
-  const V4 t2 = __builtin_shuffle(r[2], r[3], I4{0, 4, 2, 6});
-  const V4 t3 = __builtin_shuffle(r[2], r[3], I4{1, 5, 3, 7});
-  r[0] = __builtin_shuffle(t0, t2, I4{0, 1, 4, 5});
-  r[1] = __builtin_shuffle(t1, t3, I4{0, 1, 4, 5});
-  r[2] = __builtin_shuffle(t0, t2, I4{2, 3, 6, 7});
-  r[3] = __builtin_shuffle(t1, t3, I4{2, 3, 6, 7});
+  const V4 t0 = __builtin_shufflevector(r[0], r[1], 0, 4, 2, 6);
+  const V4 t1 = __builtin_shufflevector(r[0], r[1], 1, 5, 3, 7);
+  const V4 t2 = __builtin_shufflevector(r[2], r[3], 0, 4, 2, 6);
+  const V4 t3 = __builtin_shufflevector(r[2], r[3], 1, 5, 3, 7);
+  r[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+  r[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+  r[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+  r[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
 }
 
 /// The block scheme on padded coordinates u = x + r (v's index is u - sx), anchors at
