@@ -73,10 +73,58 @@ lrn_img::Format output_format(const std::string& dst, const FileArgs& a) {
 
 std::string keyword(std::string_view name) { return std::string(name); }
 
+// "'a', 'b' or 'c'".
+std::string choices(const std::vector<std::string>& names) {
+  std::string s;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    s += std::string(i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + "'" + names[i] + "'";
+  return s;
+}
+
 lrn_img::Params params(const ParamArgs& a) {
   lrn_img::Params p;
+  const auto method = lrn_img::parse_method(a.method);
+  if (!method) {
+    std::vector<std::string> names;
+    for (const lrn_img::Method m : lrn_img::methods()) names.push_back(lrn_img::method_name(m));
+    throw InvalidArgument(param("method") + " " + quoted(a.method) + " is not " + choices(names),
+                          "method", a.method);
+  }
+  p.method = *method;
   p.preset = a.preset;
-  if (a.convention) p.convention = parse_convention(*a.convention);
+  if (a.convention) {
+    if (p.method == lrn_img::Method::Lrn) {
+      p.convention = parse_convention(*a.convention);
+    } else if (!lrn_img::method_takes(p.method, "convention")) {
+      p.convention = lrn_img::Convention::Tf;  // any: resolve() refuses it, naming the method
+    } else {
+      std::vector<std::string> names;
+      for (const lrn_img::Convention c : lrn_img::conventions(p.method)) {
+        names.push_back(lrn_img::convention_name(c));
+        if (*a.convention == names.back()) p.convention = c;
+      }
+      if (!p.convention)
+        throw InvalidArgument(param("convention") + " " + quoted(*a.convention) + " is not " +
+                                  choices(names) + " (method " + a.method + ")",
+                              "convention", *a.convention);
+    }
+  }
+  if (a.kernel) {
+    if (*a.kernel == "box") p.kernel = lrn_img::Kernel::Box;
+    else if (*a.kernel == "gaussian") p.kernel = lrn_img::Kernel::Gaussian;
+    else if (!lrn_img::method_takes(p.method, "kernel")) p.kernel = lrn_img::Kernel::Box;
+    else
+      throw InvalidArgument(param("kernel") + " " + quoted(*a.kernel) + " is not 'box' or 'gaussian'",
+                            "kernel", *a.kernel);
+  }
+  p.threshold = a.threshold;
+  p.per_channel = a.per_channel;
+  p.scale = a.scale;
+  p.sqrt_bias = a.sqrt_bias;
+  p.use_std = a.use_std;
+  p.min_divisor = a.min_divisor;
+  p.zca_file = a.zca_file;
+  if (a.zca_mean) p.zca = lrn_img::Whitening{*a.zca_mean, a.zca_p.value_or(std::vector<double>{})};
   p.radius = a.radius;
   p.size = a.size;
   p.bias = a.bias;

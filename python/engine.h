@@ -18,14 +18,21 @@ namespace lrn_py {
 std::string keyword(std::string_view name);
 
 /// The normalization keywords, None (unset) meaning the preset's or the default's value.
+/// method and the family's keywords are lrn-img's --method and its options (per_channel False
+/// is --joint; zca_mean and zca_p are the data of zca=(mean, P)).
 struct ParamArgs {
   std::optional<int> radius, size;
   std::optional<double> bias, alpha, beta;
   std::optional<std::string> convention, preset;
+  std::string method = "lrn";
+  std::optional<std::string> kernel, zca_file;
+  std::optional<double> threshold, scale, sqrt_bias, min_divisor;
+  std::optional<bool> per_channel, use_std;
+  std::optional<std::vector<double>> zca_mean, zca_p;
 };
 
-/// The keywords as lrn_img::Params (convention parsed; InvalidArgument for an unknown one).
-/// lrn_img::resolve() checks the rest.
+/// The keywords as lrn_img::Params (method, convention and kernel parsed; InvalidArgument for
+/// an unknown one, naming the method's own choices). lrn_img::resolve() checks the rest.
 lrn_img::Params params(const ParamArgs& a);
 
 /// threads None: lrn_img::usable_cores(), read once per process; else 1..1024, as lrn-img -t.

@@ -185,15 +185,65 @@ lrn_py::ParamArgs param_args(std::optional<int> radius, std::optional<int> size,
                              std::optional<double> bias, std::optional<double> alpha,
                              std::optional<double> beta, std::optional<std::string> convention,
                              std::optional<std::string> preset) {
-  return lrn_py::ParamArgs{radius, size, bias, alpha, beta, convention, preset};
+  lrn_py::ParamArgs a;
+  a.radius = radius, a.size = size, a.bias = bias, a.alpha = alpha, a.beta = beta;
+  a.convention = std::move(convention), a.preset = std::move(preset);
+  return a;
 }
 
-py::array lrn(const py::object& array_obj, std::optional<int> radius, std::optional<int> size,
-              std::optional<double> bias, std::optional<double> alpha, std::optional<double> beta,
-              std::optional<std::string> convention, std::optional<std::string> preset,
-              const std::string& layout, std::optional<long> threads, const py::object& out_obj) {
-  const lrn_img::Resolved params = lrn_img::resolve(
-      lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset)));
+// The family's keywords (method's own) beyond lrn()'s, as the functions take them.
+struct FamilyKw {
+  std::string method = "lrn";
+  std::optional<std::string> kernel;
+  std::optional<double> threshold;
+  std::optional<bool> per_channel;
+  std::optional<double> scale, sqrt_bias;
+  std::optional<bool> use_std;
+  std::optional<double> min_divisor;
+  py::object zca = py::none(), zca_file = py::none();
+};
+
+std::string path_of(const py::object& o, const char* name);
+
+// All the normalization keywords as lrn_img::Params; zca=(mean, P) read through NumPy.
+lrn_img::Params all_params(std::optional<int> radius, std::optional<int> size,
+                           std::optional<double> bias, std::optional<double> alpha,
+                           std::optional<double> beta, std::optional<std::string> convention,
+                           std::optional<std::string> preset, const FamilyKw& f) {
+  lrn_py::ParamArgs a = param_args(radius, size, bias, alpha, beta, convention, preset);
+  a.method = f.method;
+  a.kernel = f.kernel;
+  a.threshold = f.threshold;
+  a.per_channel = f.per_channel;
+  a.scale = f.scale;
+  a.sqrt_bias = f.sqrt_bias;
+  a.use_std = f.use_std;
+  a.min_divisor = f.min_divisor;
+  if (!f.zca_file.is_none()) a.zca_file = path_of(f.zca_file, "zca_file");
+  if (!f.zca.is_none()) {
+    if (!py::isinstance<py::sequence>(f.zca) || py::isinstance<py::str>(f.zca) ||
+        py::len(f.zca) != 2)
+      throw TypeErr("zca must be a pair (mean, P) of arrays, got " +
+                    py::str(py::type::of(f.zca).attr("__name__")).cast<std::string>());
+    const auto np = py::module_::import("numpy");
+    const auto seq = py::reinterpret_borrow<py::sequence>(f.zca);
+    const py::array mean = np.attr("ascontiguousarray")(seq[0], py::arg("dtype") = "float64");
+    const py::array P = np.attr("ascontiguousarray")(seq[1], py::arg("dtype") = "float64");
+    if (mean.ndim() != 1 || P.ndim() != 2)
+      throw InvalidArgument(param("zca") + " must be (mean, P) with mean of shape (C,) and P of " +
+                                "shape (C, C), got shapes " + shape_of(mean) + " and " +
+                                shape_of(P),
+                            "zca");
+    a.zca_mean = mean.cast<std::vector<double>>();
+    a.zca_p = P.attr("ravel")().cast<std::vector<double>>();
+  }
+  return lrn_py::params(a);
+}
+
+// lrn() and normalize(): the parameters resolved, then the array normalized into out.
+py::array run_array(const py::object& array_obj, const lrn_img::Resolved& params,
+                    const std::string& layout, std::optional<long> threads,
+                    const py::object& out_obj) {
   const unsigned n_threads = lrn_py::thread_count(threads);
   py::array array = as_ndarray(array_obj, "array");
   check_dtype(array);
@@ -254,6 +304,32 @@ py::array lrn(const py::object& array_obj, std::optional<int> radius, std::optio
   return std::move(out);
 }
 
+py::array lrn(const py::object& array_obj, std::optional<int> radius, std::optional<int> size,
+              std::optional<double> bias, std::optional<double> alpha, std::optional<double> beta,
+              std::optional<std::string> convention, std::optional<std::string> preset,
+              const std::string& layout, std::optional<long> threads, const py::object& out_obj) {
+  const lrn_img::Resolved params = lrn_img::resolve(
+      lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset)));
+  return run_array(array_obj, params, layout, threads, out_obj);
+}
+
+py::array normalize(const py::object& array_obj, const std::string& method,
+                    std::optional<std::string> convention, std::optional<std::string> preset,
+                    std::optional<int> radius, std::optional<int> size, std::optional<double> bias,
+                    std::optional<double> alpha, std::optional<double> beta,
+                    std::optional<std::string> kernel, std::optional<double> threshold,
+                    std::optional<bool> per_channel, std::optional<double> scale,
+                    std::optional<double> sqrt_bias, std::optional<bool> use_std,
+                    std::optional<double> min_divisor, const py::object& zca,
+                    const py::object& zca_file, const std::string& layout,
+                    std::optional<long> threads, const py::object& out_obj) {
+  const FamilyKw f{method,    kernel,  threshold,   per_channel, scale,
+                   sqrt_bias, use_std, min_divisor, zca,         zca_file};
+  const lrn_img::Resolved params = lrn_img::resolve(
+      all_params(radius, size, bias, alpha, beta, convention, preset, f));
+  return run_array(array_obj, params, layout, threads, out_obj);
+}
+
 std::string path_of(const py::object& o, const char* name) {
   try {
     return py::str(py::module_::import("os").attr("fspath")(o)).cast<std::string>();
@@ -272,7 +348,13 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
                   std::optional<std::string> dtype, std::optional<unsigned long long> max_pixels,
                   std::optional<unsigned long long> max_npy_bytes,
                   std::optional<unsigned long long> max_row_bytes, bool lenient, bool strict,
-                  bool auto_orient) {
+                  bool auto_orient, const std::string& method, std::optional<std::string> kernel,
+                  std::optional<double> threshold, std::optional<bool> per_channel,
+                  std::optional<double> scale, std::optional<double> sqrt_bias,
+                  std::optional<bool> use_std, std::optional<double> min_divisor,
+                  const py::object& zca, const py::object& zca_file) {
+  const FamilyKw f{method,    kernel,  threshold,   per_channel, scale,
+                   sqrt_bias, use_std, min_divisor, zca,         zca_file};
   lrn_py::FileArgs a;
   a.layout = layout;
   a.format = format;
@@ -288,7 +370,7 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
   a.strict = strict;
   a.auto_orient = auto_orient;
   const lrn_img::Params params =
-      lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset));
+      all_params(radius, size, bias, alpha, beta, convention, preset, f);
   lrn_img::resolve(params);  // its errors before any other
   const std::string in = path_of(src, "src"), out = path_of(dst, "dst");
   lrn_img::FileOptions options = lrn_py::file_options(out, params, a);
@@ -312,10 +394,39 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
 py::dict describe_params(std::optional<int> radius, std::optional<int> size,
                          std::optional<double> bias, std::optional<double> alpha,
                          std::optional<double> beta, std::optional<std::string> convention,
-                         std::optional<std::string> preset) {
-  const lrn_img::Resolved r = lrn_img::resolve(
-      lrn_py::params(param_args(radius, size, bias, alpha, beta, convention, preset)));
+                         std::optional<std::string> preset, const std::string& method,
+                         std::optional<std::string> kernel, std::optional<double> threshold,
+                         std::optional<bool> per_channel, std::optional<double> scale,
+                         std::optional<double> sqrt_bias, std::optional<bool> use_std,
+                         std::optional<double> min_divisor, const py::object& zca,
+                         const py::object& zca_file) {
+  const FamilyKw f{method,    kernel,  threshold,   per_channel, scale,
+                   sqrt_bias, use_std, min_divisor, zca,         zca_file};
+  const lrn_img::Resolved r =
+      lrn_img::resolve(all_params(radius, size, bias, alpha, beta, convention, preset, f));
   py::dict d;
+  if (r.method != lrn_img::Method::Lrn) {  // as --json records it: typed values
+    const auto builtins = py::module_::import("builtins");
+    py::dict values;
+    for (const auto& [k, v] : r.values) {
+      if (v == "true" || v == "false") {
+        values[k.c_str()] = v == "true";
+        continue;
+      }
+      try {
+        values[k.c_str()] = v.find_first_of(".e") == std::string::npos
+                                ? builtins.attr("int")(v)
+                                : builtins.attr("float")(v);
+      } catch (const py::error_already_set&) {
+        values[k.c_str()] = v;
+      }
+    }
+    d["method"] = lrn_img::method_name(r.method);
+    d["convention"] = r.convention;
+    d["params"] = values;
+    d["text"] = lrn_img::describe(r);
+    return d;
+  }
   d["before"] = r.before;
   d["after"] = r.after;
   for (const lrn_img::Statement& s : lrn_img::restate(r)) {
@@ -391,6 +502,7 @@ PYBIND11_MODULE(_lrn_img, m) {  // wrapped by lrn_img/__init__.py
         arg("beta") = py::none(), arg("convention") = py::none(), arg("preset") = py::none(),
         arg("layout") = "hwc", arg("threads") = py::none(), arg("out") = py::none(),
         R"doc(LRN across the channel axis of a NumPy array; returns float32 of the same shape.
+(normalize(array, method=...) computes every method, LRN included.)
 
 array: float32, float64, float16 or uint8 (as 0..255 values), any strides; a float32 array is
 read where it is (no copy). layout: 'hwc', 'chw', 'nhwc' or 'nchw' (a 2-D
@@ -400,6 +512,25 @@ usable cores; results are bit-identical for any count. out: a C-contiguous float
 same shape to write into; it may be array itself (in place). The GIL is released while it
 computes; Ctrl-C stops a long call. Raises ValueError (bad arguments; .parameter names the
 keyword), TypeError (unsupported dtype or type).)doc");
+  m.def("normalize", &normalize, arg("array"), py::kw_only(), arg("method") = "lrn",
+        arg("convention") = py::none(), arg("preset") = py::none(), arg("radius") = py::none(),
+        arg("size") = py::none(), arg("bias") = py::none(), arg("alpha") = py::none(),
+        arg("beta") = py::none(), arg("kernel") = py::none(), arg("threshold") = py::none(),
+        arg("per_channel") = py::none(), arg("scale") = py::none(), arg("sqrt_bias") = py::none(),
+        arg("use_std") = py::none(), arg("min_divisor") = py::none(), arg("zca") = py::none(),
+        arg("zca_file") = py::none(), arg("layout") = "hwc", arg("threads") = py::none(),
+        arg("out") = py::none(),
+        R"doc(Any method of lrn-img's --method on a NumPy array; returns float32 of the same shape.
+
+method: 'lrn' (default; as lrn()), 'spatial-lrn', 'lcn', 'lms', 'gcn' or 'zca'. The other
+keywords are lrn-img's options for it, with underscores: convention, preset, radius, size,
+bias, alpha, beta (lrn, spatial-lrn), kernel ('box' or 'gaussian'), threshold, per_channel
+(False is --joint), scale, sqrt_bias, use_std, min_divisor, zca=(mean, P) or zca_file (an .npz
+with arrays mean and P). None takes the method's (or its convention's) default; a keyword the
+method does not take is a ValueError naming the method. Statistics (gcn, lcn jarrett and
+pylearn2) are per image, also for each image of an 'nhwc' or 'nchw' array. Results equal
+lrn-img's on the same float32 values bit for bit, for any threads. array, layout, threads and
+out as lrn(): float32, float64, float16 or uint8, any strides; the GIL is released.)doc");
   m.def("process_file", &process_file, arg("src"), arg("dst"), py::kw_only(),
         arg("radius") = py::none(), arg("size") = py::none(), arg("bias") = py::none(),
         arg("alpha") = py::none(), arg("beta") = py::none(), arg("convention") = py::none(),
@@ -408,7 +539,12 @@ keyword), TypeError (unsupported dtype or type).)doc");
         arg("format") = py::none(), arg("dtype") = py::none(), arg("max_pixels") = py::none(),
         arg("max_npy_bytes") = py::none(), arg("max_row_bytes") = py::none(),
         arg("lenient") = false, arg("strict") = false, arg("auto_orient") = true,
-        R"doc(What `lrn-img SRC DST [options]` does: read a JPEG, PNG or .npy file, apply LRN, write
+        arg("method") = "lrn", arg("kernel") = py::none(), arg("threshold") = py::none(),
+        arg("per_channel") = py::none(), arg("scale") = py::none(), arg("sqrt_bias") = py::none(),
+        arg("use_std") = py::none(), arg("min_divisor") = py::none(), arg("zca") = py::none(),
+        arg("zca_file") = py::none(),
+        R"doc(What `lrn-img SRC DST [options]` does: read a JPEG, PNG or .npy file, apply LRN (or
+method=, with its keywords as normalize() takes them), write
 DST all-or-nothing (format from its extension, or format='jpg'|'png'|'npy'). Keywords are
 lrn-img's options with underscores (quality, rescale, pixel_scale, dtype, max_pixels, ...).
 Raises lrn_img.FileError (an OSError; .filename) for anything about either file,
@@ -418,7 +554,15 @@ RuntimeWarnings. Releases the GIL; Ctrl-C stops it and nothing is written.)doc")
   m.def("describe_params", &describe_params, py::kw_only(), arg("radius") = py::none(),
         arg("size") = py::none(), arg("bias") = py::none(), arg("alpha") = py::none(),
         arg("beta") = py::none(), arg("convention") = py::none(), arg("preset") = py::none(),
-        R"doc(The resolved parameters in every convention, as `lrn-img --print-params` prints them:
+        arg("method") = "lrn", arg("kernel") = py::none(), arg("threshold") = py::none(),
+        arg("per_channel") = py::none(), arg("scale") = py::none(), arg("sqrt_bias") = py::none(),
+        arg("use_std") = py::none(), arg("min_divisor") = py::none(), arg("zca") = py::none(),
+        arg("zca_file") = py::none(),
+        R"doc(For a family method (method='lcn', ...): {'method': 'lcn', 'convention': 'torch7',
+'params': {'kernel': 'box', 'size': 9, ...}, 'text': ...}, the method, convention and params of
+lrn-img's --json record, and text what `lrn-img --method ... --print-params` prints. For LRN
+(the default):
+The resolved parameters in every convention, as `lrn-img --print-params` prints them:
 {'before': 2, 'after': 2, 'tf': {'radius': 2, 'bias': ..., 'alpha': ..., 'beta': ...},
  'torch': {'size': 5, ...}, 'onnx': {...}, 'caffe': {...}}; a convention that cannot state the
 window maps to None.)doc");

@@ -3,6 +3,7 @@ tf.nn.local_response_normalization computes it, on NumPy arrays and image files 
 engine, in process: no subprocess, no temporary files).
 
     lrn(array, *, radius, size, bias, alpha, beta, convention, preset, layout, threads, out)
+    normalize(array, *, method='lcn', ...)  every method of `lrn-img --method`, same keywords
     process_file(src, dst, **options)    what `lrn-img SRC DST [options]` does
     describe_params(**params)            what `lrn-img --print-params` prints, as a dict
 
@@ -17,11 +18,15 @@ from . import _lrn_img
 __version__ = _lrn_img.__version__
 FileError = _lrn_img.FileError            # an OSError: .filename
 LimitExceeded = _lrn_img.LimitExceeded    # a FileError: .limit, .value, .maximum
-__all__ = ["lrn", "process_file", "describe_params", "FileError", "LimitExceeded", "__version__"]
+__all__ = ["lrn", "normalize", "process_file", "describe_params", "FileError", "LimitExceeded", "__version__"]
 
 
 def lrn(array, **options):
     return _lrn_img.lrn(array, **options)
+
+
+def normalize(array, **options):
+    return _lrn_img.normalize(array, **options)
 
 
 def process_file(src, dst, **options):
@@ -33,5 +38,6 @@ def describe_params(**params):
 
 
 lrn.__doc__ = _lrn_img.lrn.__doc__
+normalize.__doc__ = _lrn_img.normalize.__doc__
 process_file.__doc__ = _lrn_img.process_file.__doc__
 describe_params.__doc__ = _lrn_img.describe_params.__doc__

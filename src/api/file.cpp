@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "api/family.h"
 #include "image/format.h"
 #include "lrn/resolve.h"
 #include "pipeline/cores.h"
@@ -14,7 +15,12 @@ namespace {
 
 lrn::RunOptions run_options(const FileOptions& o) {
   lrn::RunOptions run;
-  run.params = lrn::resolve_params(o.params);
+  if (o.params.method == Method::Lrn) {
+    check_method_params(o.params);
+    run.params = lrn::resolve_params(o.params);
+  } else {
+    run.method = resolve_family(o.params);
+  }
   if (o.quality < 1 || o.quality > 100)
     throw InvalidArgument(param("quality") + ": " + std::to_string(o.quality) + " is not in 1..100",
                           "quality", std::to_string(o.quality));

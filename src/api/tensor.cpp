@@ -2,8 +2,13 @@
 // read where they are (interleaved or planar) go straight through it; any other strides are
 // gathered into an interleaved row and scattered back.
 #include <algorithm>
+#include <memory>
+#include <optional>
+#include <stdexcept>
 #include <vector>
 
+#include "api/family.h"
+#include "pipeline/driver.h"
 #include "lrn/kernel.h"
 #include "lrn/resolve.h"
 #include "lrn_img/errors.h"
@@ -76,6 +81,96 @@ void check(const ConstTensorView& in, const TensorView& out) {
   }
 }
 
+// A family method over the views, one image at a time (statistics are per image): the image
+// gathered into an interleaved buffer unless it is one already, the operation's statistics
+// pass (two-pass methods) over all rows in order, then its rows split over the threads, into
+// an interleaved buffer scattered to out (or straight into out when out is interleaved and
+// apart from in). The operation's output does not depend on how rows are split, so this is
+// bit for bit what lrn-img's streaming run computes.
+void run_family(const ConstTensorView& in, const TensorView& out, const lrn::FamilyMethod& m,
+                unsigned threads, const std::atomic<bool>* cancel) {
+  using lrn::family::Geometry;
+  const std::size_t H = in.height, W = in.width, C = in.channels;
+  const auto row_floats = static_cast<std::ptrdiff_t>(W * C);
+  const bool in_direct = interleaved(in);
+  const bool out_direct = interleaved(out) && !same_view(in, out);
+  std::vector<float> src_buf(in_direct ? 0 : H * W * C), dst_buf(out_direct ? 0 : H * W * C);
+  constexpr std::size_t kRows = 16;  // rows per work item
+  const std::size_t blocks = (H + kRows - 1) / kRows;
+  if (threads == 0) threads = lrn::usable_cores();
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, blocks));
+  std::optional<lrn::WorkerPool> pool;
+  if (threads > 1) pool.emplace(threads);
+  auto stopped = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
+
+  for (std::size_t n = 0; n < in.images; ++n) {
+    if (stopped()) break;
+    std::unique_ptr<lrn::family::Operation> op;
+    try {
+      op = m.make(Geometry::interleaved(W, H, C));
+    } catch (const std::invalid_argument& e) {
+      throw InvalidArgument("cannot apply method " + std::string(lrn::method_name(m.method)) +
+                                " to a tensor of " + std::to_string(C) +
+                                " channel(s): " + e.what(),
+                            m.method == lrn::Method::Zca ? "zca" : "in");
+    }
+    const float* src = in.data + static_cast<std::ptrdiff_t>(n) * in.image_stride;
+    float* dst = out.data + static_cast<std::ptrdiff_t>(n) * out.image_stride;
+    lrn::family::ImageView iv{src, in.row_stride};
+    if (!in_direct) {
+      for (std::size_t y = 0; y < H; ++y)
+        for (std::size_t x = 0; x < W; ++x)
+          for (std::size_t c = 0; c < C; ++c)
+            src_buf[(y * W + x) * C + c] =
+                src[static_cast<std::ptrdiff_t>(y) * in.row_stride +
+                    static_cast<std::ptrdiff_t>(x) * in.column_stride +
+                    static_cast<std::ptrdiff_t>(c) * in.channel_stride];
+      iv = {src_buf.data(), row_floats};
+    }
+    lrn::family::MutableImageView ov{dst, out.row_stride};
+    if (!out_direct) ov = {dst_buf.data(), row_floats};
+
+    struct Rows : lrn::family::RowSource {
+      const float* base;
+      std::ptrdiff_t stride;
+      const float* row(std::size_t y) const override {
+        return base + static_cast<std::ptrdiff_t>(y) * stride;
+      }
+    } rows;
+    rows.base = iv.data, rows.stride = iv.row_stride;
+    struct Sink : lrn::family::RowSink {
+      float* base;
+      std::ptrdiff_t stride;
+      float* row(std::size_t y) const override {
+        return base + static_cast<std::ptrdiff_t>(y) * stride;
+      }
+    } sink;
+    sink.base = ov.data, sink.stride = ov.row_stride;
+
+    if (op->passes() == 2) {
+      op->accumulate(rows, 0, H);
+      op->finish();
+    }
+    auto run = [&](std::size_t begin, std::size_t end) {
+      for (std::size_t b = begin; b < end; ++b) {
+        if (stopped()) return;
+        op->run_rows(rows, sink, b * kRows, std::min(H, (b + 1) * kRows));
+      }
+    };
+    if (pool) pool->run(blocks, 1, run);
+    else run(0, blocks);
+    if (stopped()) break;
+    if (!out_direct)
+      for (std::size_t y = 0; y < H; ++y)
+        for (std::size_t x = 0; x < W; ++x)
+          for (std::size_t c = 0; c < C; ++c)
+            dst[static_cast<std::ptrdiff_t>(y) * out.row_stride +
+                static_cast<std::ptrdiff_t>(x) * out.column_stride +
+                static_cast<std::ptrdiff_t>(c) * out.channel_stride] = dst_buf[(y * W + x) * C + c];
+  }
+  if (cancel && cancel->load()) throw Cancelled();
+}
+
 }  // namespace
 
 const char* layout_name(Layout l) {
@@ -132,6 +227,16 @@ void normalize(const ConstTensorView& in, const TensorView& out, const Params& p
 
 void normalize(const ConstTensorView& in, const TensorView& out, const Resolved& r,
                unsigned threads, const std::atomic<bool>* cancel) {
+  if (r.method != Method::Lrn) {
+    if (!r.family || static_cast<int>(r.family->method.method) != static_cast<int>(r.method))
+      throw InvalidArgument(std::string("a Resolved for method ") + method_name(r.method) +
+                                " must come from resolve()",
+                            "params");
+    check(in, out);
+    if (in.images == 0 || in.height == 0 || in.width == 0) return;
+    run_family(in, out, r.family->method, threads, cancel);
+    return;
+  }
   const lrn::LrnParams p{r.before, r.after, r.bias, r.alpha, r.beta};
   if (const auto problems = lrn::validate(p); !problems.empty()) throw InvalidArgument(problems[0]);
   check(in, out);

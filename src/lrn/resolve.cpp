@@ -78,7 +78,7 @@ Convention to_internal(lrn_img::Convention c) {
     case lrn_img::Convention::Torch: return Convention::Torch;
     case lrn_img::Convention::Onnx: return Convention::Onnx;
     case lrn_img::Convention::Caffe: return Convention::Caffe;
-    case lrn_img::Convention::Tf: break;
+    default: break;  // Tf; the family's are refused by resolve_params before
   }
   return Convention::Tf;
 }
@@ -106,7 +106,13 @@ LrnParams resolve_params(const lrn_img::Params& in, FrameworkParams* stated) {
   FrameworkParams f;
   f.convention = preset->convention;
   if (in.convention) {
-    const Convention c = to_internal(*in.convention);
+    const lrn_img::Convention pc = *in.convention;
+    if (pc != lrn_img::Convention::Tf && pc != lrn_img::Convention::Torch &&
+        pc != lrn_img::Convention::Onnx && pc != lrn_img::Convention::Caffe)
+      throw InvalidArgument(param("convention") + ": '" + lrn_img::convention_name(pc) +
+                                "' is not tf, torch, onnx or caffe (method lrn)",
+                            "convention", lrn_img::convention_name(pc));
+    const Convention c = to_internal(pc);
     if (in.preset && c != preset->convention)
       throw InvalidArgument(param("preset") + " " + preset->name + " uses " + param("convention") +
                                 " " + convention_name(preset->convention) + ", not " +
