@@ -2,8 +2,11 @@
 // against a naive float64 loop, resolve() as the command line resolves flags.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/wording.h"
@@ -198,5 +201,166 @@ TEST_CASE("api: usable_cores(), format_of_name(), and resolve()'s range errors c
   } catch (const lrn_img::InvalidArgument& e) {
     CHECK(std::string(e.what()) == "alpha must be a finite number >= 0, got -2");
     CHECK(e.parameter() == "alpha");
+  }
+}
+
+// ---- the family's methods (Params::method other than Lrn) ----------------------------------
+
+namespace {
+
+// The InvalidArgument resolve(p) throws: its parameter() and what().
+std::pair<std::string, std::string> refusal(const lrn_img::Params& p) {
+  try {
+    lrn_img::resolve(p);
+  } catch (const lrn_img::InvalidArgument& e) {
+    return {e.parameter(), e.what()};
+  }
+  return {"", "no exception"};
+}
+
+lrn_img::Params method(lrn_img::Method m) {
+  lrn_img::Params p;
+  p.method = m;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("api: a family method's bad parameters name the parameter and the method", "[api]") {
+  using lrn_img::Convention;
+  using lrn_img::Method;
+  auto p = method(Method::Gcn);
+  p.size = 5;  // lrn's, spatial-lrn's, lcn's and lms's
+  auto r = refusal(p);
+  CHECK(r.first == "size");
+  CHECK(r.second ==
+        "size does not apply to method gcn; it belongs to method lrn, spatial-lrn, lcn or lms");
+  p = method(Method::Lrn);
+  p.threshold = 1;
+  CHECK(refusal(p).second == "threshold does not apply to method lrn; it belongs to method lcn");
+  p = method(Method::Lcn);
+  p.convention = Convention::Caffe;
+  r = refusal(p);
+  CHECK(r.first == "convention");
+  CHECK(r.second == "convention: 'caffe' is not torch7, jarrett, pylearn2 or pinto (method lcn)");
+  p = method(Method::Lrn);
+  p.convention = Convention::Jarrett;
+  CHECK(refusal(p).first == "convention");
+  for (const Method m : {Method::SpatialLrn, Method::Lcn, Method::Lms}) {
+    p = method(m);
+    p.size = 4;  // even: refused by every family method
+    r = refusal(p);
+    CHECK(r.first == "size");
+    CHECK(r.second.find("size must be odd") != std::string::npos);
+  }
+  p = method(Method::SpatialLrn);
+  p.bias = 2;  // caffe has no k
+  r = refusal(p);
+  CHECK(r.first == "bias");
+  CHECK(r.second.find("onednn") != std::string::npos);
+  p.convention = Convention::Onednn;
+  CHECK_NOTHROW(lrn_img::resolve(p));
+  p = method(Method::Zca);
+  CHECK(refusal(p).first == "zca");
+  p.zca = lrn_img::Whitening{{0, 0}, {1, 0, 0, 1}};
+  p.zca_file = "w.npz";
+  CHECK(refusal(p).first == "zca_file");
+  p.zca_file.reset();
+  p.zca->P.pop_back();
+  CHECK(refusal(p).first == "zca");
+  // Marked names are spelled per front end.
+  p = method(Method::Gcn);
+  p.sqrt_bias = -1;
+  try {
+    lrn_img::resolve(p);
+    FAIL("no exception");
+  } catch (const lrn_img::InvalidArgument& e) {
+    CHECK(e.parameter() == "sqrt_bias");
+    CHECK(e.worded([](std::string_view n) { return "<" + std::string(n) + ">"; }) ==
+          "method gcn: <sqrt_bias> must be a finite number >= 0");
+  }
+}
+
+TEST_CASE("api: resolve() and describe() for a family method say what it computes", "[api]") {
+  auto p = method(lrn_img::Method::Lcn);
+  const lrn_img::Resolved r = lrn_img::resolve(p);
+  CHECK(r.convention == "torch7");
+  CHECK(lrn_img::describe(r) ==
+        "method: lcn\nconvention: torch7\nkernel: box\nsize: 9\nthreshold: 0.0001\n"
+        "per_channel: false\n");
+  CHECK(lrn_img::restate(r).empty());
+  CHECK(lrn_img::parse_method("zero-pad") == std::nullopt);
+  CHECK(lrn_img::parse_convention("zero-pad") == lrn_img::Convention::ZeroPad);
+  CHECK(lrn_img::conventions(lrn_img::Method::Gcn).front() == lrn_img::Convention::Pylearn2);
+  // A Resolved made by hand for a family method has nothing to run.
+  std::vector<float> x(3 * 3 * 3, 1.0f), y(x.size());
+  const std::size_t dims[] = {3, 3, 3};
+  lrn_img::Resolved hand;
+  hand.method = lrn_img::Method::Lcn;
+  CHECK_THROWS_AS(lrn_img::normalize(lrn_img::make_view(std::as_const(x).data(), lrn_img::Layout::Hwc, dims, 3),
+                                     lrn_img::make_view(y.data(), lrn_img::Layout::Hwc, dims, 3),
+                                     hand),
+                  lrn_img::InvalidArgument);
+  // zca's whitening must fit the tensor's channels.
+  p = method(lrn_img::Method::Zca);
+  p.zca = lrn_img::Whitening{{0, 0}, {1, 0, 0, 1}};
+  CHECK_THROWS_AS(lrn_img::normalize(lrn_img::make_view(std::as_const(x).data(), lrn_img::Layout::Hwc, dims, 3),
+                                     lrn_img::make_view(y.data(), lrn_img::Layout::Hwc, dims, 3), p),
+                  lrn_img::InvalidArgument);
+}
+
+TEST_CASE("api: a windowed family method gives the same values on NCHW and NHWC views",
+          "[api][threads]") {
+  using lrn_img::Layout;
+  const std::size_t N = 2, H = 19, W = 23, C = 3;
+  std::vector<float> nhwc(N * H * W * C);
+  for (std::size_t i = 0; i < nhwc.size(); ++i)
+    nhwc[i] = static_cast<float>((i * 7919) % 256) * (i < nhwc.size() / 2 ? 1.0f : 0.1f);
+  std::vector<float> nchw(nhwc.size());
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t y = 0; y < H; ++y)
+      for (std::size_t x = 0; x < W; ++x)
+        for (std::size_t c = 0; c < C; ++c)
+          nchw[((n * C + c) * H + y) * W + x] = nhwc[((n * H + y) * W + x) * C + c];
+  const std::size_t d_nhwc[] = {N, H, W, C}, d_nchw[] = {N, C, H, W};
+
+  lrn_img::Params spatial = method(lrn_img::Method::SpatialLrn);
+  spatial.size = 7;
+  lrn_img::Params jarrett = method(lrn_img::Method::Lcn);  // two passes: per-image statistics
+  jarrett.convention = lrn_img::Convention::Jarrett;
+  lrn_img::Params gcn = method(lrn_img::Method::Gcn);
+  for (const lrn_img::Params& p : {spatial, jarrett, gcn}) {
+    INFO(lrn_img::method_name(p.method));
+    std::vector<float> a(nhwc.size()), b(nhwc.size());
+    lrn_img::normalize(lrn_img::make_view(std::as_const(nhwc).data(), Layout::Nhwc, d_nhwc, 4),
+                       lrn_img::make_view(a.data(), Layout::Nhwc, d_nhwc, 4), p, 1);
+    lrn_img::normalize(lrn_img::make_view(std::as_const(nchw).data(), Layout::Nchw, d_nchw, 4),
+                       lrn_img::make_view(b.data(), Layout::Nchw, d_nchw, 4), p, 3);
+    bool same = true, moved = false;
+    for (std::size_t n = 0; n < N; ++n)
+      for (std::size_t y = 0; y < H; ++y)
+        for (std::size_t x = 0; x < W; ++x)
+          for (std::size_t c = 0; c < C; ++c) {
+            const std::size_t i = ((n * H + y) * W + x) * C + c;
+            same = same && a[i] == b[((n * C + c) * H + y) * W + x];
+            moved = moved || a[i] != nhwc[i];
+          }
+    CHECK(same);
+    CHECK(moved);
+    // The second image alone gives what it gave in the batch (statistics are per image).
+    const std::size_t d_hwc[] = {H, W, C};
+    std::vector<float> alone(H * W * C);
+    lrn_img::normalize(lrn_img::make_view(std::as_const(nhwc).data() + H * W * C, Layout::Hwc, d_hwc, 3),
+                       lrn_img::make_view(alone.data(), Layout::Hwc, d_hwc, 3), p);
+    CHECK(std::equal(alone.begin(), alone.end(), a.begin() + static_cast<long>(H * W * C)));
+    // In place on the channel-first buffer.
+    lrn_img::normalize(lrn_img::make_view(std::as_const(nchw).data(), Layout::Nchw, d_nchw, 4),
+                       lrn_img::make_view(nchw.data(), Layout::Nchw, d_nchw, 4), p, 2);
+    CHECK(nchw == b);
+    for (std::size_t n = 0; n < N; ++n)  // restore the input for the next method
+      for (std::size_t y = 0; y < H; ++y)
+        for (std::size_t x = 0; x < W; ++x)
+          for (std::size_t c = 0; c < C; ++c)
+            nchw[((n * C + c) * H + y) * W + x] = nhwc[((n * H + y) * W + x) * C + c];
   }
 }
