@@ -1,5 +1,6 @@
-// lrn_img from C++: normalize a file as `lrn-img IN OUT` does, then a tensor in memory.
-// Usage: example IN OUT   (prints the largest deviation of the tensor from a float64 loop)
+// lrn_img from C++: normalize a file as `lrn-img IN OUT` does, then a tensor in memory, with
+// LRN and with a method of the normalization family (global contrast normalization).
+// Usage: example IN OUT   (prints the largest deviations of the tensor from float64 loops)
 #include <lrn_img/lrn_img.h>
 
 #include <cmath>
@@ -45,8 +46,31 @@ int main(int argc, char** argv) {
           const double got = data[(n * 7 + c) * 12 + i];
           worst = std::fmax(worst, std::fabs(got - want) / std::fmax(std::fabs(want), 1e-30));
         }
-    std::printf("lrn_img %s: largest relative deviation %.3g\n", lrn_img::version(), worst);
-    return worst < 1e-5 ? 0 : 1;
+    // 3. The family: pylearn2's global contrast normalization with the maxout-cifar10 preset
+    //    (scale 55), statistics per image, into a new buffer; `lrn-img --method gcn --preset
+    //    maxout-cifar10` computes the same. Every method and its parameters: lrn_img/params.h.
+    lrn_img::Params gcn;
+    gcn.method = lrn_img::Method::Gcn;
+    gcn.preset = "maxout-cifar10";
+    std::vector<float> white(original.size());
+    lrn_img::normalize(lrn_img::make_view(original.data(), lrn_img::Layout::Nchw, dims, 4),
+                       lrn_img::make_view(white.data(), lrn_img::Layout::Nchw, dims, 4), gcn);
+    std::printf("%s", lrn_img::describe(lrn_img::resolve(gcn)).c_str());  // as --print-params
+    double worst_gcn = 0;
+    for (std::size_t n = 0; n < 2; ++n) {  // y = (x - mean) / (sqrt(sum of (x - mean)^2) / 55)
+      const float* x = original.data() + n * 84;
+      double mean = 0, ssq = 0;
+      for (std::size_t i = 0; i < 84; ++i) mean += x[i] / 84.0;
+      for (std::size_t i = 0; i < 84; ++i) ssq += (x[i] - mean) * (x[i] - mean);
+      for (std::size_t i = 0; i < 84; ++i) {
+        const double want = (x[i] - mean) / (std::sqrt(ssq) / 55);
+        const double got = white[n * 84 + i];
+        worst_gcn = std::fmax(worst_gcn, std::fabs(got - want) / std::fmax(std::fabs(want), 1e-6));
+      }
+    }
+    std::printf("lrn_img %s: largest relative deviation %.3g (lrn), %.3g (gcn)\n",
+                lrn_img::version(), worst, worst_gcn);
+    return worst < 1e-5 && worst_gcn < 1e-5 ? 0 : 1;
   } catch (const lrn_img::InvalidArgument& e) {  // a bad parameter: e.parameter() names it
     std::fprintf(stderr, "example: %s\n", e.what());
     return 2;
