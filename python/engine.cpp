@@ -114,8 +114,9 @@ lrn_img::Params params(const ParamArgs& a) {
     else if (*a.kernel == "gaussian") p.kernel = lrn_img::Kernel::Gaussian;
     else if (!lrn_img::method_takes(p.method, "kernel")) p.kernel = lrn_img::Kernel::Box;
     else
-      throw InvalidArgument(param("kernel") + " " + quoted(*a.kernel) + " is not 'box' or 'gaussian'",
-                            "kernel", *a.kernel);
+      throw InvalidArgument(
+          param("kernel") + " " + quoted(*a.kernel) + " is not 'box' or 'gaussian'", "kernel",
+          *a.kernel);
   }
   p.threshold = a.threshold;
   p.per_channel = a.per_channel;

@@ -325,8 +325,8 @@ py::array normalize(const py::object& array_obj, const std::string& method,
                     std::optional<long> threads, const py::object& out_obj) {
   const FamilyKw f{method,    kernel,  threshold,   per_channel, scale,
                    sqrt_bias, use_std, min_divisor, zca,         zca_file};
-  const lrn_img::Resolved params = lrn_img::resolve(
-      all_params(radius, size, bias, alpha, beta, convention, preset, f));
+  const lrn_img::Resolved params =
+      lrn_img::resolve(all_params(radius, size, bias, alpha, beta, convention, preset, f));
   return run_array(array_obj, params, layout, threads, out_obj);
 }
 
@@ -369,8 +369,7 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
   a.lenient = lenient;
   a.strict = strict;
   a.auto_orient = auto_orient;
-  const lrn_img::Params params =
-      all_params(radius, size, bias, alpha, beta, convention, preset, f);
+  const lrn_img::Params params = all_params(radius, size, bias, alpha, beta, convention, preset, f);
   lrn_img::resolve(params);  // its errors before any other
   const std::string in = path_of(src, "src"), out = path_of(dst, "dst");
   lrn_img::FileOptions options = lrn_py::file_options(out, params, a);
@@ -414,9 +413,8 @@ py::dict describe_params(std::optional<int> radius, std::optional<int> size,
         continue;
       }
       try {
-        values[k.c_str()] = v.find_first_of(".e") == std::string::npos
-                                ? builtins.attr("int")(v)
-                                : builtins.attr("float")(v);
+        values[k.c_str()] = v.find_first_of(".e") == std::string::npos ? builtins.attr("int")(v)
+                                                                       : builtins.attr("float")(v);
       } catch (const py::error_already_set&) {
         values[k.c_str()] = v;
       }

@@ -297,16 +297,17 @@ TEST_CASE("api: resolve() and describe() for a family method say what it compute
   const std::size_t dims[] = {3, 3, 3};
   lrn_img::Resolved hand;
   hand.method = lrn_img::Method::Lcn;
-  CHECK_THROWS_AS(lrn_img::normalize(lrn_img::make_view(std::as_const(x).data(), lrn_img::Layout::Hwc, dims, 3),
-                                     lrn_img::make_view(y.data(), lrn_img::Layout::Hwc, dims, 3),
-                                     hand),
-                  lrn_img::InvalidArgument);
+  CHECK_THROWS_AS(
+      lrn_img::normalize(lrn_img::make_view(std::as_const(x).data(), lrn_img::Layout::Hwc, dims, 3),
+                         lrn_img::make_view(y.data(), lrn_img::Layout::Hwc, dims, 3), hand),
+      lrn_img::InvalidArgument);
   // zca's whitening must fit the tensor's channels.
   p = method(lrn_img::Method::Zca);
   p.zca = lrn_img::Whitening{{0, 0}, {1, 0, 0, 1}};
-  CHECK_THROWS_AS(lrn_img::normalize(lrn_img::make_view(std::as_const(x).data(), lrn_img::Layout::Hwc, dims, 3),
-                                     lrn_img::make_view(y.data(), lrn_img::Layout::Hwc, dims, 3), p),
-                  lrn_img::InvalidArgument);
+  CHECK_THROWS_AS(
+      lrn_img::normalize(lrn_img::make_view(std::as_const(x).data(), lrn_img::Layout::Hwc, dims, 3),
+                         lrn_img::make_view(y.data(), lrn_img::Layout::Hwc, dims, 3), p),
+      lrn_img::InvalidArgument);
 }
 
 TEST_CASE("api: a windowed family method gives the same values on NCHW and NHWC views",
@@ -350,8 +351,9 @@ TEST_CASE("api: a windowed family method gives the same values on NCHW and NHWC 
     // The second image alone gives what it gave in the batch (statistics are per image).
     const std::size_t d_hwc[] = {H, W, C};
     std::vector<float> alone(H * W * C);
-    lrn_img::normalize(lrn_img::make_view(std::as_const(nhwc).data() + H * W * C, Layout::Hwc, d_hwc, 3),
-                       lrn_img::make_view(alone.data(), Layout::Hwc, d_hwc, 3), p);
+    lrn_img::normalize(
+        lrn_img::make_view(std::as_const(nhwc).data() + H * W * C, Layout::Hwc, d_hwc, 3),
+        lrn_img::make_view(alone.data(), Layout::Hwc, d_hwc, 3), p);
     CHECK(std::equal(alone.begin(), alone.end(), a.begin() + static_cast<long>(H * W * C)));
     // In place on the channel-first buffer.
     lrn_img::normalize(lrn_img::make_view(std::as_const(nchw).data(), Layout::Nchw, d_nchw, 4),

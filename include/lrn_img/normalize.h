@@ -9,9 +9,12 @@
 
 namespace lrn_img {
 
-/// Writes the normalization of `in` to `out`, value for value: out(n, y, x, c) is computed
-/// from in(n, y, x, 0 .. channels - 1) by the formula of Resolved. Values are used as they
-/// are (no scaling: images in 0..255 give lrn-img's results for photos).
+/// Writes the normalization of `in` to `out`, value for value: for Method::Lrn out(n, y, x, c)
+/// is computed from in(n, y, x, 0 .. channels - 1) by the formula of Resolved; for a family
+/// method (params.h) from the image's neighbourhood or statistics as that method and
+/// convention define it, each of the `images` on its own (per-image statistics for gcn and the
+/// jarrett and pylearn2 LCN). Values are used as they are (no scaling: images in 0..255 give
+/// lrn-img's results for photos).
 ///
 /// - in and out must have the same images, height, width and channels; their layouts and
 ///   strides may differ (out may be channel-first when in is channel-last).
@@ -19,13 +22,19 @@ namespace lrn_img {
 ///   between the two is refused.
 /// - threads: worker threads, >= 1 (0: usable_cores()). Results do not depend on it.
 /// - Results are bit-identical to lrn-img's on the same float32 values, on every CPU.
+/// - A family method reads an image where it is when its channels are interleaved (column
+///   stride = channels, channel stride 1) and writes it in place when out is such a view
+///   apart from in; otherwise it works on a float copy of one image (input and/or output),
+///   the windowed methods' neighbourhoods needing whole rows in one layout.
 ///
 /// - cancel: when set, checked between blocks of at most 4096 pixels (by every thread); once
 ///   it is true, normalize stops and throws Cancelled. out then holds a mix of normalized and
 ///   untouched values. It may be raised from another thread or a signal handler.
 ///
 /// Throws InvalidArgument for a geometry mismatch, a zero stride on an axis longer than 1 of
-/// out, partial overlap, or bad parameters (resolve()'s errors). Nothing is written then.
+/// out, partial overlap, bad parameters (resolve()'s errors; FileError for an unreadable
+/// zca_file), a Resolved for a family method not made by resolve(), or a zca whitening whose
+/// size is not the tensor's channels. Nothing is written then.
 LRN_IMG_API void normalize(const ConstTensorView& in, const TensorView& out, const Params& params,
                            unsigned threads = 1, const std::atomic<bool>* cancel = nullptr);
 /// The same with parameters already resolved (saves resolving them on every call).

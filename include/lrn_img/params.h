@@ -46,8 +46,18 @@ LRN_IMG_API bool method_takes(Method m, const std::string& param);
 /// - Zca: none (pylearn2's ZCA.apply).
 /// A convention the method does not have is an InvalidArgument.
 enum class Convention {
-  Tf, Torch, Onnx, Caffe,
-  Onednn, Matconvnet, Torch7, Jarrett, Pylearn2, Pinto, ZeroPad, CaffeMvn
+  Tf,
+  Torch,
+  Onnx,
+  Caffe,
+  Onednn,
+  Matconvnet,
+  Torch7,
+  Jarrett,
+  Pylearn2,
+  Pinto,
+  ZeroPad,
+  CaffeMvn
 };
 
 /// "tf", "torch", "onnx", "caffe", "onednn", "matconvnet", "torch7", "jarrett", "pylearn2",
@@ -82,21 +92,22 @@ struct Whitening {
 ///   Zca:        zca (the data) or zca_file (an .npz holding arrays mean and P), one of them
 ///
 /// Code written for Method::Lrn alone (method, preset, convention, radius, size, bias, alpha,
-/// beta) compiles and computes as before.
+/// beta) compiles and computes as before (the fields added for the family come last, with
+/// initializers, so an aggregate initialisation of the first eight stays warning-free).
 struct Params {
   Method method = Method::Lrn;
-  std::optional<std::string> preset;        ///< see presets(); Gcn: its own two
-  std::optional<Convention> convention;     ///< empty: the preset's or the method's default
-  std::optional<int> radius;                ///< the window under Tf only, >= 0
-  std::optional<int> size;                  ///< the window under Torch, Onnx, Caffe, >= 1; family: odd
+  std::optional<std::string> preset;     ///< see presets(); Gcn: its own two
+  std::optional<Convention> convention;  ///< empty: the preset's or the method's default
+  std::optional<int> radius;             ///< the window under Tf only, >= 0
+  std::optional<int> size;               ///< the window under Torch, Onnx, Caffe, >= 1; family: odd
   std::optional<double> bias, alpha, beta;  ///< Lrn: bias >= 0, alpha >= 0, not both 0; finite
-  std::optional<Kernel> kernel;             ///< Lcn, Lms
-  std::optional<double> threshold;          ///< Lcn, >= 0
-  std::optional<bool> per_channel;          ///< Lcn, Lms, Gcn; false: joint (--joint)
-  std::optional<double> scale, sqrt_bias, min_divisor;  ///< Gcn (pylearn2)
-  std::optional<bool> use_std;                          ///< Gcn (pylearn2)
-  std::optional<Whitening> zca;                         ///< Zca, given as data
-  std::optional<std::string> zca_file;                  ///< Zca, read from this .npz by resolve()
+  std::optional<Kernel> kernel{};           ///< Lcn, Lms
+  std::optional<double> threshold{};        ///< Lcn, >= 0
+  std::optional<bool> per_channel{};        ///< Lcn, Lms, Gcn; false: joint (--joint)
+  std::optional<double> scale{}, sqrt_bias{}, min_divisor{};  ///< Gcn (pylearn2)
+  std::optional<bool> use_std{};                              ///< Gcn (pylearn2)
+  std::optional<Whitening> zca{};                             ///< Zca, given as data
+  std::optional<std::string> zca_file{};  ///< Zca, read from this .npz by resolve()
 };
 
 struct ResolvedFamily;  // opaque: a family method resolved and validated (src/api)
@@ -116,11 +127,11 @@ struct Resolved {
   Method method = Method::Lrn;
   int before = 2, after = 2;
   double bias = 1.0, alpha = 0.001 / 9, beta = 0.75;
-  std::string convention;  ///< family: the convention's name ("torch7"); Lrn: empty
+  std::string convention{};  ///< family: the convention's name ("torch7"); Lrn: empty
   /// family: every parameter as (name, value) in --print-params order, values as text
   /// ("9", "true", "0.0001", zca: the matrix' size); Lrn: empty (see restate()).
-  std::vector<std::pair<std::string, std::string>> values;
-  std::shared_ptr<const ResolvedFamily> family;
+  std::vector<std::pair<std::string, std::string>> values{};
+  std::shared_ptr<const ResolvedFamily> family{};
 };
 
 /// Resolves p as lrn-img resolves its flags. Throws InvalidArgument naming the parameter for

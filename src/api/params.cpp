@@ -46,8 +46,8 @@ std::string one_of(const std::vector<std::string>& names) {
 // The family's validation messages name parameters by their field names ("sqrt_bias must be
 // ..."): marked here so each front end spells them its own way. The first one named is the
 // parameter at fault.
-const char* const kFamilyParams[] = {"size",  "alpha",     "beta",        "bias",
-                                     "threshold", "scale", "sqrt_bias", "min_divisor",
+const char* const kFamilyParams[] = {"size",      "alpha",  "beta",       "bias",
+                                     "threshold", "scale",  "sqrt_bias",  "min_divisor",
                                      "use_std",   "kernel", "per_channel"};
 
 bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -76,15 +76,22 @@ std::string mark_params(const std::string& text, std::string* first) {
 // The parameters Params states, by name, in field order.
 std::vector<const char*> stated(const Params& p) {
   std::vector<const char*> s;
-  const std::pair<const char*, bool> all[] = {
-      {"preset", p.preset.has_value()},       {"convention", p.convention.has_value()},
-      {"radius", p.radius.has_value()},       {"size", p.size.has_value()},
-      {"bias", p.bias.has_value()},           {"alpha", p.alpha.has_value()},
-      {"beta", p.beta.has_value()},           {"kernel", p.kernel.has_value()},
-      {"threshold", p.threshold.has_value()}, {"per_channel", p.per_channel.has_value()},
-      {"scale", p.scale.has_value()},         {"sqrt_bias", p.sqrt_bias.has_value()},
-      {"min_divisor", p.min_divisor.has_value()}, {"use_std", p.use_std.has_value()},
-      {"zca", p.zca.has_value()},             {"zca_file", p.zca_file.has_value()}};
+  const std::pair<const char*, bool> all[] = {{"preset", p.preset.has_value()},
+                                              {"convention", p.convention.has_value()},
+                                              {"radius", p.radius.has_value()},
+                                              {"size", p.size.has_value()},
+                                              {"bias", p.bias.has_value()},
+                                              {"alpha", p.alpha.has_value()},
+                                              {"beta", p.beta.has_value()},
+                                              {"kernel", p.kernel.has_value()},
+                                              {"threshold", p.threshold.has_value()},
+                                              {"per_channel", p.per_channel.has_value()},
+                                              {"scale", p.scale.has_value()},
+                                              {"sqrt_bias", p.sqrt_bias.has_value()},
+                                              {"min_divisor", p.min_divisor.has_value()},
+                                              {"use_std", p.use_std.has_value()},
+                                              {"zca", p.zca.has_value()},
+                                              {"zca_file", p.zca_file.has_value()}};
   for (const auto& [name, given] : all)
     if (given) s.push_back(name);
   return s;
@@ -163,9 +170,9 @@ lrn::FamilyMethod resolve_family(const Params& p) {
   r.use_std = p.use_std;
   if (p.method == Method::Zca) {
     if (p.zca && p.zca_file)
-      throw InvalidArgument(param("zca") + " and " + param("zca_file") +
-                                " contradict each other: give one of them",
-                            "zca_file");
+      throw InvalidArgument(
+          param("zca") + " and " + param("zca_file") + " contradict each other: give one of them",
+          "zca_file");
     if (!p.zca && !p.zca_file)
       throw InvalidArgument("method zca needs its whitening: " + param("zca") +
                                 " (mean, C values, and P, C x C) or " + param("zca_file") +
@@ -230,7 +237,8 @@ std::vector<Statement> restate(const Resolved& r) {
 
 std::string describe(const Resolved& r) {
   if (r.method != Method::Lrn) {
-    std::string s = fmt::format("method: {}\nconvention: {}\n", method_name(r.method), r.convention);
+    std::string s =
+        fmt::format("method: {}\nconvention: {}\n", method_name(r.method), r.convention);
     for (const auto& [k, v] : r.values) s += fmt::format("{}: {}\n", k, v);
     return s;
   }

@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "api/family.h"
-#include "pipeline/driver.h"
 #include "lrn/kernel.h"
 #include "lrn/resolve.h"
 #include "lrn_img/errors.h"
 #include "lrn_img/normalize.h"
 #include "pipeline/cores.h"
+#include "pipeline/driver.h"
 #include "pipeline/parallel.h"
 
 namespace lrn_img {
@@ -110,8 +110,7 @@ void run_family(const ConstTensorView& in, const TensorView& out, const lrn::Fam
       op = m.make(Geometry::interleaved(W, H, C));
     } catch (const std::invalid_argument& e) {
       throw InvalidArgument("cannot apply method " + std::string(lrn::method_name(m.method)) +
-                                " to a tensor of " + std::to_string(C) +
-                                " channel(s): " + e.what(),
+                                " to a tensor of " + std::to_string(C) + " channel(s): " + e.what(),
                             m.method == lrn::Method::Zca ? "zca" : "in");
     }
     const float* src = in.data + static_cast<std::ptrdiff_t>(n) * in.image_stride;
@@ -121,10 +120,9 @@ void run_family(const ConstTensorView& in, const TensorView& out, const lrn::Fam
       for (std::size_t y = 0; y < H; ++y)
         for (std::size_t x = 0; x < W; ++x)
           for (std::size_t c = 0; c < C; ++c)
-            src_buf[(y * W + x) * C + c] =
-                src[static_cast<std::ptrdiff_t>(y) * in.row_stride +
-                    static_cast<std::ptrdiff_t>(x) * in.column_stride +
-                    static_cast<std::ptrdiff_t>(c) * in.channel_stride];
+            src_buf[(y * W + x) * C + c] = src[static_cast<std::ptrdiff_t>(y) * in.row_stride +
+                                               static_cast<std::ptrdiff_t>(x) * in.column_stride +
+                                               static_cast<std::ptrdiff_t>(c) * in.channel_stride];
       iv = {src_buf.data(), row_floats};
     }
     lrn::family::MutableImageView ov{dst, out.row_stride};
