@@ -85,6 +85,15 @@ def test_equals_cli_bit_for_bit(run_cli, method, kw):
     np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("shape", [(1, 1, 3), (1, 9, 3), (9, 1, 3), (4, 5, 1)])
+def test_border_shapes_equal_cli(run_cli, shape):
+    """1x1, 1xN, Nx1 images (windows larger than the image) and one channel."""
+    x = image(shape, seed=6)
+    for method, kw in CASES:
+        np.testing.assert_array_equal(lrn_img.normalize(x, method=method, **kw),
+                                      run_cli(x, method, kw), err_msg=f"{method} {kw}")
+
+
 @pytest.mark.parametrize("method,kw", [c for c in CASES if c[0] in ("gcn", "lcn", "lms")])
 def test_batch_nchw_equals_cli(run_cli, method, kw):
     """N images: per-image statistics, channel-first, as lrn-img --layout nchw computes them."""
