@@ -224,6 +224,7 @@ lrn_img::FileOptions file_options(const std::string& dst, const lrn_img::Params&
   o.lenient = a.lenient;
   o.strict = a.strict;
   o.auto_orient = a.auto_orient;
+  o.keep_metadata = a.keep_metadata;
   o.threads = thread_count(a.threads);
   return o;
 }

@@ -55,6 +55,7 @@ struct FileArgs {
   std::optional<double> pixel_scale;
   std::optional<unsigned long long> max_pixels, max_npy_bytes, max_row_bytes;
   bool rescale = false, lenient = false, strict = false, auto_orient = true;
+  bool keep_metadata = false;
 };
 
 /// FileOptions for writing `dst`, with the checks lrn-img makes between its flags and OUT's

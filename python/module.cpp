@@ -348,7 +348,8 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
                   std::optional<std::string> dtype, std::optional<unsigned long long> max_pixels,
                   std::optional<unsigned long long> max_npy_bytes,
                   std::optional<unsigned long long> max_row_bytes, bool lenient, bool strict,
-                  bool auto_orient, const std::string& method, std::optional<std::string> kernel,
+                  bool auto_orient, bool keep_metadata,
+                  const std::string& method, std::optional<std::string> kernel,
                   std::optional<double> threshold, std::optional<bool> per_channel,
                   std::optional<double> scale, std::optional<double> sqrt_bias,
                   std::optional<bool> use_std, std::optional<double> min_divisor,
@@ -369,6 +370,7 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
   a.lenient = lenient;
   a.strict = strict;
   a.auto_orient = auto_orient;
+  a.keep_metadata = keep_metadata;
   const lrn_img::Params params = all_params(radius, size, bias, alpha, beta, convention, preset, f);
   lrn_img::resolve(params);  // its errors before any other
   const std::string in = path_of(src, "src"), out = path_of(dst, "dst");
@@ -537,6 +539,7 @@ out as lrn(): float32, float64, float16 or uint8, any strides; the GIL is releas
         arg("format") = py::none(), arg("dtype") = py::none(), arg("max_pixels") = py::none(),
         arg("max_npy_bytes") = py::none(), arg("max_row_bytes") = py::none(),
         arg("lenient") = false, arg("strict") = false, arg("auto_orient") = true,
+        arg("keep_metadata") = false,
         arg("method") = "lrn", arg("kernel") = py::none(), arg("threshold") = py::none(),
         arg("per_channel") = py::none(), arg("scale") = py::none(), arg("sqrt_bias") = py::none(),
         arg("use_std") = py::none(), arg("min_divisor") = py::none(), arg("zca") = py::none(),

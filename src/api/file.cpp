@@ -48,6 +48,7 @@ lrn::RunOptions run_options(const FileOptions& o) {
   run.lenient = o.lenient;
   run.strict = o.strict;
   run.auto_orient = o.auto_orient;
+  run.keep_metadata = o.keep_metadata;
   run.threads = o.threads ? o.threads : lrn::usable_cores();
   if (o.format) run.out_format = static_cast<lrn::Format>(static_cast<int>(*o.format));
   run.cancel = o.cancel;

@@ -105,6 +105,7 @@ void add_options(CLI::App& app, Raw& raw, CliOptions& o) {
   app.add_flag("--print-params", o.print_params);
   app.add_option("--pixel-scale", raw.pixel_scale);
   app.add_flag("--no-auto-orient", raw.no_auto_orient);
+  app.add_flag("--keep-metadata", o.run.keep_metadata);
   app.add_option("--format", raw.format);
   app.add_option("-q,--quality", raw.quality);
   app.add_flag("--rescale", o.run.rescale);

@@ -29,8 +29,8 @@ std::unique_ptr<ImageReader> jpeg_reader(std::unique_ptr<ByteSource> src,
 }
 
 std::unique_ptr<ImageWriter> png_writer(ByteSink& sink, const ImageInfo& info,
-                                        const EncodeOptions&) {
-  return open_png_writer(sink, info);
+                                        const EncodeOptions& opt) {
+  return open_png_writer(sink, info, opt.metadata);
 }
 
 constexpr unsigned k8 = type_bit(SampleType::U8);
@@ -40,7 +40,7 @@ constexpr unsigned k1to4 = colors_bit(1) | colors_bit(2) | colors_bit(3) | color
 
 // format, name, extensions, sniff, reader, writer,
 // out_colors, colors_text, out_alpha, out_types, batches, quality, clamps,
-// values_as_stored, streams, multi_page
+// values_as_stored, streams, multi_page, metadata
 const Codec kJpeg = {Format::Jpeg,
                      "JPEG",
                      {"jpg", "jpeg", nullptr},
@@ -56,7 +56,8 @@ const Codec kJpeg = {Format::Jpeg,
                      true,
                      false,
                      true,
-                     false};
+                     false,
+                    kExif | kIcc};
 const Codec kPng = {Format::Png,
                     "PNG",
                     {"png", nullptr},
@@ -72,7 +73,8 @@ const Codec kPng = {Format::Png,
                     true,
                     false,
                     true,
-                    false};
+                    false,
+                    kExif | kIcc};
 const Codec kPnm = {Format::Pnm,
                     "PNM",
                     {"pnm", "ppm", "pgm", nullptr},
@@ -104,7 +106,8 @@ const Codec kTiff = {Format::Tiff,
                      true,
                      false,
                      true,
-                     true};
+                     true,
+                    kIcc};
 const Codec kWebp = {Format::Webp,
                      "WebP",
                      {"webp", nullptr},
@@ -120,7 +123,8 @@ const Codec kWebp = {Format::Webp,
                      true,
                      false,
                      false,
-                     true};
+                     true,
+                    kExif | kIcc};
 const Codec kNpy = {Format::Npy,
                     ".npy",
                     {"npy", nullptr},

@@ -46,7 +46,13 @@ struct Codec {
   bool values_as_stored;  ///< samples are LRN's values as they are, never pixel-scaled
   bool streams;           ///< row by row (false: the whole image is held)
   bool multi_page;        ///< may hold several pages; the first is read, with a warning
+
+  // ---- --keep-metadata ----
+  unsigned metadata = 0;  ///< kExif | kIcc: what the reader hands over and the writer stores
 };
+
+constexpr unsigned kExif = 1;  ///< Codec::metadata: EXIF
+constexpr unsigned kIcc = 2;   ///< Codec::metadata: an ICC profile
 
 /// Every codec, in sniffing order.
 const std::vector<const Codec*>& codecs();

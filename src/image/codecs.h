@@ -14,7 +14,9 @@ std::unique_ptr<ImageWriter> open_jpeg_writer(ByteSink& sink, const ImageInfo& i
 
 std::unique_ptr<ImageReader> open_png_reader(std::unique_ptr<ByteSource> src,
                                              const DecodeOptions& opt);
-std::unique_ptr<ImageWriter> open_png_writer(ByteSink& sink, const ImageInfo& info);
+/// `metadata`: EXIF and ICC to store (eXIf, iCCP), or nullptr; must outlive the writer.
+std::unique_ptr<ImageWriter> open_png_writer(ByteSink& sink, const ImageInfo& info,
+                                             const Metadata* metadata = nullptr);
 
 std::unique_ptr<ImageReader> open_npy_reader(std::unique_ptr<ByteSource> src,
                                              const DecodeOptions& opt);

@@ -11,6 +11,7 @@
 
 #include "image/byte_stream.h"
 #include "image/errors.h"
+#include "image/metadata.h"
 #include "lrn/layout.h"
 
 namespace lrn {
@@ -67,6 +68,9 @@ struct DecodeOptions {
   /// JPEG: apply the EXIF orientation tag, so rows come out the way the photo is meant to be
   /// seen (as ImageMagick's -auto-orient and libvips' autorot do).
   bool auto_orient = true;
+  /// Collect EXIF and ICC from the header (before any pixel) for ImageReader::metadata(), each
+  /// within its cap (metadata.h); what is damaged or over a cap is dropped with a warning.
+  bool keep_metadata = false;
   /// Non-fatal messages (CMYK converted, libjpeg warnings that leave pixels intact).
   WarningSink warn;
 };
@@ -81,6 +85,9 @@ class ImageReader {
   virtual void read_rows(void* dst, std::size_t rows) = 0;
   /// EXIF orientation 1..8 of the stored pixels (JPEG); rows are delivered as stored.
   virtual int orientation() const { return 1; }
+  /// With DecodeOptions::keep_metadata: the file's EXIF and ICC (the EXIF's orientation already
+  /// reset to 1 when the reader applied it); nullptr when the format carries none.
+  virtual const Metadata* metadata() const { return nullptr; }
   /// .npy: the array's images, layout and the shape an output that keeps it writes back;
   /// nullptr for one interleaved image (JPEG, PNG).
   virtual const TensorShape* tensor() const { return nullptr; }
@@ -92,6 +99,10 @@ struct EncodeOptions {
   /// .npy: the shape to write (its product must be height * width * channels); empty:
   /// (H, W, C).
   std::vector<std::uint64_t> npy_dims;
+  /// EXIF and ICC to store (JPEG: APP1 and APP2 markers; PNG: eXIf and iCCP; WebP: EXIF and
+  /// ICCP chunks; TIFF: the ICC tag), only what the codec row's `metadata` says it carries;
+  /// nullptr: none. Must outlive the writer.
+  const Metadata* metadata = nullptr;
 };
 
 /// Receives an image's rows top to bottom; finish() after the last one.

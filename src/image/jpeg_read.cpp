@@ -72,10 +72,27 @@ void emit_message(j_common_ptr c, int level) {
 
 // ---- Decoding ---------------------------------------------------------------------------
 
+// APP1 (EXIF) and APP2 (ICC) markers as read_app_marker keeps them: the first EXIF only (for
+// its orientation, and to copy with --keep-metadata), ICC chunks only when asked, up to
+// kMaxIccBytes in all. Filled by noexcept code; read by the reader once the header is in.
+struct Markers {
+  bool keep_icc = false;
+  std::vector<std::uint8_t> payload;  // the marker being read: up to 65533 bytes
+  std::vector<std::uint8_t> exif;     // "Exif\0\0" + TIFF, as stored
+  struct IccChunk {
+    int seq, count;
+    std::vector<std::uint8_t> data;
+  };
+  std::vector<IccChunk> icc;
+  std::size_t icc_bytes = 0;
+  bool icc_over = false;  // more than kMaxIccBytes: none of it is kept
+};
+
 struct Source {
   jpeg_source_mgr pub;  // first member
   ByteSource* in = nullptr;
   bool at_end = false;  // the input ended and a fake EOI was fed
+  Markers* markers = nullptr;
   JOCTET buffer[kChunkBytes];
 };
 
@@ -123,6 +140,61 @@ void skip_input_data(j_decompress_ptr c, long count) {
   }
   s->pub.next_input_byte += left;
   s->pub.bytes_in_buffer -= left;
+}
+
+// One byte of a marker; fill_input_buffer never suspends (it feeds a fake EOI at the end).
+unsigned next_byte(j_decompress_ptr c) {
+  if (c->src->bytes_in_buffer == 0) (*c->src->fill_input_buffer)(c);
+  c->src->bytes_in_buffer--;
+  return *c->src->next_input_byte++;
+}
+
+// Keeps the payload just read where it belongs (Markers says what is kept). False when the
+// allocation failed (e->cause holds it).
+bool keep_marker(Markers* m, int marker, std::size_t n, ErrorMgr* e) noexcept {
+  const std::uint8_t* d = m->payload.data();
+  try {
+    if (marker == JPEG_APP0 + 1 && m->exif.empty() && n >= 6 && std::memcmp(d, "Exif\0\0", 6) == 0)
+      m->exif.assign(d, d + n);
+    constexpr std::size_t kIccHead = 14;  // "ICC_PROFILE\0", sequence number, count
+    if (marker == JPEG_APP0 + 2 && m->keep_icc && n > kIccHead &&
+        std::memcmp(d, "ICC_PROFILE\0", 12) == 0 && !m->icc_over) {
+      m->icc_bytes += n - kIccHead;
+      if (m->icc_bytes > kMaxIccBytes) {
+        m->icc_over = true;
+        std::vector<Markers::IccChunk>().swap(m->icc);
+      } else {
+        m->icc.push_back({d[12], d[13], std::vector<std::uint8_t>(d + kIccHead, d + n)});
+      }
+    }
+    return true;
+  } catch (...) {
+    e->cause = std::current_exception();
+    return false;
+  }
+}
+
+// libjpeg's marker processor for APP1 and APP2 (jpeg_set_marker_processor): reads the marker
+// into Markers::payload (allocated beforehand), so that nothing here owns C++ objects when
+// fill_input_buffer or ERREXIT long-jumps. Memory is bounded by the caps in Markers, unlike
+// jpeg_save_markers, which keeps every marker of a file that repeats them.
+boolean read_app_marker(j_decompress_ptr c) {
+  Markers* m = source(c)->markers;
+  unsigned length = next_byte(c) << 8;
+  length |= next_byte(c);
+  if (length < 2) ERREXIT(c, JERR_BAD_LENGTH);
+  const std::size_t n = length - 2;
+  std::uint8_t* out = m->payload.data();
+  for (std::size_t got = 0; got < n;) {
+    if (c->src->bytes_in_buffer == 0) (*c->src->fill_input_buffer)(c);
+    const std::size_t take = std::min(n - got, c->src->bytes_in_buffer);
+    std::memcpy(out + got, c->src->next_input_byte, take);
+    c->src->next_input_byte += take;
+    c->src->bytes_in_buffer -= take;
+    got += take;
+  }
+  if (!keep_marker(m, c->unread_marker, n, error_mgr(c))) std::longjmp(error_mgr(c)->jump, 1);
+  return TRUE;
 }
 
 void init_source(j_decompress_ptr) {}
@@ -203,8 +275,11 @@ class JpegReader final : public ImageReader {
   const ImageInfo& info() const override { return info_; }
   void read_rows(void* dst, std::size_t rows) override;
   int orientation() const override { return orientation_; }
+  const Metadata* metadata() const override { return keep_ ? &metadata_ : nullptr; }
 
  private:
+  void collect_metadata(const DecodeOptions& opt);
+  void metadata_warning(const std::string& what);
   void choose_output();
   void read_direct(std::uint8_t* dst, std::size_t rows);
   void read_cmyk(std::uint8_t* dst, std::size_t rows);
@@ -222,6 +297,9 @@ class JpegReader final : public ImageReader {
   std::vector<JSAMPROW> row_ptrs_;
   std::size_t rows_done_ = 0;
   int orientation_ = 1;
+  Markers markers_;
+  bool keep_ = false;
+  Metadata metadata_;
   std::exception_ptr failure_;  // once libjpeg has bailed out, every later call repeats it
 };
 
@@ -236,11 +314,17 @@ JpegReader::JpegReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
   install_source(src_, in_.get(), &cinfo_);
   progress_.progress_monitor = check_scan_count;
   cinfo_.progress = &progress_;
-  jpeg_save_markers(&cinfo_, JPEG_APP0 + 1, 0xFFFF);  // EXIF, for the orientation tag
+  // EXIF for the orientation tag; ICC profiles with --keep-metadata.
+  keep_ = opt.keep_metadata;
+  markers_.keep_icc = keep_;
+  markers_.payload.resize(0xFFFF);  // untouched pages until a marker is read
+  src_.markers = &markers_;
+  jpeg_set_marker_processor(&cinfo_, JPEG_APP0 + 1, read_app_marker);
+  if (keep_) jpeg_set_marker_processor(&cinfo_, JPEG_APP0 + 2, read_app_marker);
   if (!try_read_header(&cinfo_, &err_)) fail();
-  for (jpeg_saved_marker_ptr m = cinfo_.marker_list; m; m = m->next)
-    if (m->marker == JPEG_APP0 + 1 && orientation_ == 1)
-      orientation_ = exif_orientation(m->data, m->data_length);
+  std::vector<std::uint8_t>().swap(markers_.payload);
+  orientation_ = exif_orientation(markers_.exif.data(), markers_.exif.size());
+  if (keep_) collect_metadata(opt);
   check_dimensions(in_->name(), cinfo_.image_width, cinfo_.image_height, opt.max_pixels);
   choose_output();
   check_row_bytes(in_->name(), std::uint64_t{cinfo_.image_width} * (cmyk_ ? 4 : info_.channels),
@@ -251,6 +335,49 @@ JpegReader::JpegReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
   info_.height = cinfo_.output_height;
   info_.type = SampleType::U8;
   info_.has_alpha = false;
+}
+
+// The EXIF (its orientation reset when it will be applied) and the ICC profile reassembled
+// from its APP2 chunks in sequence order; a bad sequence is dropped with a warning.
+void JpegReader::collect_metadata(const DecodeOptions& opt) {
+  metadata_.exif = std::move(markers_.exif);
+  if (!metadata_.exif.empty()) {
+    const std::string why = normalise_exif(metadata_.exif);
+    if (!why.empty()) {
+      metadata_.exif.clear();
+      metadata_warning(why + " dropped");
+    } else if (opt.auto_orient && orientation_ != 1) {
+      reset_orientation(metadata_.exif);
+    }
+  }
+  if (markers_.icc_over)
+    return metadata_warning("an ICC profile over the cap of " + std::to_string(kMaxIccBytes) +
+                            " bytes dropped");
+  auto& chunks = markers_.icc;
+  if (chunks.empty()) return;
+  const int count = chunks[0].count;
+  bool good = count >= 1 && chunks.size() == static_cast<std::size_t>(count);
+  std::vector<const Markers::IccChunk*> order(good ? count : 0, nullptr);
+  for (const auto& ch : chunks) {
+    if (!good) break;
+    good = ch.count == count && ch.seq >= 1 && ch.seq <= count && !order[ch.seq - 1];
+    if (good) order[ch.seq - 1] = &ch;
+  }
+  if (!good)
+    return metadata_warning("an ICC profile whose " + std::to_string(chunks.size()) +
+                            " APP2 markers are not one complete sequence dropped");
+  metadata_.icc.reserve(markers_.icc_bytes);
+  for (const auto* ch : order) metadata_.icc.insert(metadata_.icc.end(), ch->data.begin(), ch->data.end());
+  std::vector<Markers::IccChunk>().swap(chunks);
+}
+
+// Metadata that cannot be kept: a warning (under strict, an error), the pixels being intact.
+void JpegReader::metadata_warning(const std::string& what) {
+  if (err_.strict)
+    throw FileError("cannot decode " + quoted(err_.name) + ": " + what + " (a warning; " +
+                        param("strict") + " refuses it)",
+                    err_.name);
+  if (err_.warn) err_.warn(quoted(err_.name) + ": " + what);
 }
 
 void JpegReader::choose_output() {

@@ -1,6 +1,8 @@
 // JPEG encoding through libjpeg-turbo's libjpeg API, one scanline at a time into a ByteSink
 // (jpeg_common.h says how errors travel).
+#include <cstring>
 #include <stdexcept>
+#include <vector>
 
 #include "image/codecs.h"
 #include "image/jpeg_common.h"
@@ -62,6 +64,16 @@ bool try_start(j_compress_ptr c, ErrorMgr* e) {
   jpeg_start_compress(c, TRUE);
   return true;
 }
+bool try_write_marker(j_compress_ptr c, ErrorMgr* e, const JOCTET* data, unsigned len) {
+  if (setjmp(e->jump)) return false;
+  jpeg_write_marker(c, JPEG_APP0 + 1, data, len);
+  return true;
+}
+bool try_write_icc(j_compress_ptr c, ErrorMgr* e, const JOCTET* data, unsigned len) {
+  if (setjmp(e->jump)) return false;
+  jpeg_write_icc_profile(c, data, len);  // split over APP2 markers as the ICC spec says
+  return true;
+}
 bool try_write_scanlines(j_compress_ptr c, ErrorMgr* e, JSAMPARRAY rows, JDIMENSION n,
                          JDIMENSION* done) {
   if (setjmp(e->jump)) return false;
@@ -102,6 +114,7 @@ class JpegWriter final : public ImageWriter {
 
  private:
   void configure(int quality);
+  void write_metadata(const Metadata& m);
   [[noreturn]] void fail();
 
   ByteSink& sink_;
@@ -128,6 +141,21 @@ JpegWriter::JpegWriter(ByteSink& sink, const ImageInfo& info, const EncodeOption
   cinfo_.dest = &dest_.pub;
   configure(opt.quality);
   if (!try_start(&cinfo_, &err_)) fail();
+  if (opt.metadata) write_metadata(*opt.metadata);
+}
+
+// APP1 "Exif\0\0" + TIFF, then the ICC profile; after SOI and JFIF's APP0, before the frame.
+// EXIF over one marker's size is the pipeline's to drop (kMaxJpegExifBytes), not ours.
+void JpegWriter::write_metadata(const Metadata& m) {
+  if (!m.exif.empty() && m.exif.size() <= kMaxJpegExifBytes) {
+    std::vector<JOCTET> app1(6 + m.exif.size());
+    std::memcpy(app1.data(), "Exif\0\0", 6);
+    std::memcpy(app1.data() + 6, m.exif.data(), m.exif.size());
+    if (!try_write_marker(&cinfo_, &err_, app1.data(), static_cast<unsigned>(app1.size()))) fail();
+  }
+  if (!m.icc.empty() &&
+      !try_write_icc(&cinfo_, &err_, m.icc.data(), static_cast<unsigned>(m.icc.size())))
+    fail();
 }
 
 void JpegWriter::configure(int quality) {

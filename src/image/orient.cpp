@@ -46,6 +46,7 @@ class OrientedReader final : public ImageReader {
     if (orientation_ >= 5) std::swap(info_.width, info_.height);
   }
   const ImageInfo& info() const override { return info_; }
+  const Metadata* metadata() const override { return stored_->metadata(); }
 
   void read_rows(void* dst, std::size_t rows) override {
     if (pixels_.empty()) read_stored();

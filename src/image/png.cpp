@@ -118,9 +118,11 @@ class PngReader final : public ImageReader {
   PngReader& operator=(const PngReader&) = delete;
   const ImageInfo& info() const override { return info_; }
   void read_rows(void* dst, std::size_t rows) override;
+  const Metadata* metadata() const override { return opt_.keep_metadata ? &metadata_ : nullptr; }
 
  private:
   void open_context();
+  void read_metadata();
   void read_header();
   void stream_row(std::uint8_t* dst);
   void decode_interlaced();
@@ -136,6 +138,7 @@ class PngReader final : public ImageReader {
   Input input_;
   Context ctx_;
   ImageInfo info_;
+  Metadata metadata_;
   bool interlaced_ = false;
   // Interlaced images only. calloc: the pages of a large image stay untouched (not resident)
   // until a pass writes them, so memory grows with the data rather than with the header.
@@ -216,6 +219,7 @@ void PngReader::read_header() {
   spng_trns trns{};
   const int trns_rc = spng_get_trns(ctx_.get(), &trns);  // also reads every chunk before IDAT
   if (trns_rc != 0 && trns_rc != SPNG_ECHUNKAVAIL) fail(trns_rc);
+  if (opt_.keep_metadata) read_metadata();
   const Layout layout = choose_layout(ihdr, trns_rc == 0);
   info_ = {ihdr.width, ihdr.height, layout.channels, layout.has_alpha, layout.type};
   // spng sizes its scanline buffers, and the pipeline its row blocks, from the header.
@@ -225,6 +229,36 @@ void PngReader::read_header() {
   if (int rc = spng_decode_image(ctx_.get(), nullptr, 0, layout.fmt,
                                  layout.flags | SPNG_DECODE_PROGRESSIVE))
     fail(rc);
+}
+
+// eXIf and iCCP before IDAT (spng has read them with tRNS, inflating iCCP within the chunk
+// limits); a later eXIf is not looked for, the rows come first.
+void PngReader::read_metadata() {
+  spng_exif exif{};
+  if (spng_get_exif(ctx_.get(), &exif) == 0 && exif.data) {
+    metadata_.exif.assign(exif.data, exif.data + exif.length);
+    const std::string why = normalise_exif(metadata_.exif);
+    if (!why.empty()) {
+      metadata_.exif.clear();
+      if (opt_.strict)
+        throw FileError("cannot decode " + quoted(in_->name()) + ": " + why + " (a warning; " +
+                        param("strict") + " refuses it)");
+      if (opt_.warn) opt_.warn(quoted(in_->name()) + ": " + why + " dropped");
+    }
+  }
+  spng_iccp iccp{};
+  if (spng_get_iccp(ctx_.get(), &iccp) == 0 && iccp.profile) {
+    if (iccp.profile_len <= kMaxIccBytes) {
+      metadata_.icc.assign(iccp.profile, iccp.profile + iccp.profile_len);
+    } else {
+      const std::string why = "an ICC profile over the cap of " + std::to_string(kMaxIccBytes) +
+                              " bytes";
+      if (opt_.strict)
+        throw FileError("cannot decode " + quoted(in_->name()) + ": " + why + " (a warning; " +
+                        param("strict") + " refuses it)");
+      if (opt_.warn) opt_.warn(quoted(in_->name()) + ": " + why + " dropped");
+    }
+  }
 }
 
 void PngReader::read_rows(void* dst, std::size_t rows) {
@@ -374,7 +408,7 @@ std::uint8_t color_type(std::size_t channels) {
 
 class PngWriter final : public ImageWriter {
  public:
-  PngWriter(ByteSink& sink, const ImageInfo& info);
+  PngWriter(ByteSink& sink, const ImageInfo& info, const Metadata* metadata);
   PngWriter(const PngWriter&) = delete;  // spng holds a pointer to output_
   PngWriter& operator=(const PngWriter&) = delete;
   void write_rows(const void* src, std::size_t rows) override;
@@ -382,16 +416,19 @@ class PngWriter final : public ImageWriter {
 
  private:
   void configure();
+  void set_metadata();
   [[noreturn]] void fail(int rc);
 
   ByteSink& sink_;
   ImageInfo info_;
+  const Metadata* metadata_;
   Output output_;
   Context ctx_;
   std::size_t rows_done_ = 0;
 };
 
-PngWriter::PngWriter(ByteSink& sink, const ImageInfo& info) : sink_(sink), info_(info) {
+PngWriter::PngWriter(ByteSink& sink, const ImageInfo& info, const Metadata* metadata)
+    : sink_(sink), info_(info), metadata_(metadata) {
   const std::string why = unsupported(info);
   if (!why.empty())
     throw FileError("cannot write " + quoted(sink.name()) + ": " + why, sink.name());
@@ -404,6 +441,7 @@ PngWriter::PngWriter(ByteSink& sink, const ImageInfo& info) : sink_(sink), info_
   output_.out = &sink;
   if (int rc = spng_set_png_stream(ctx_.get(), write_fn, &output_)) fail(rc);
   configure();
+  if (metadata_) set_metadata();
   // SPNG_FMT_PNG: rows in the PNG's layout with 16-bit samples in host byte order; spng
   // swaps them to PNG's big-endian. The IEND marker is written by finish().
   if (int rc = spng_encode_image(ctx_.get(), nullptr, 0, SPNG_FMT_PNG, SPNG_ENCODE_PROGRESSIVE))
@@ -424,6 +462,23 @@ void PngWriter::configure() {
   // 1-6% in size, no filtering 40-70%.
   spng_set_option(ctx_.get(), SPNG_IMG_COMPRESSION_LEVEL, 4);
   spng_set_option(ctx_.get(), SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_ALL);
+}
+
+// spng keeps the pointers (Metadata outlives the writer) and writes eXIf and iCCP (deflated)
+// before IDAT.
+void PngWriter::set_metadata() {
+  if (!metadata_->exif.empty()) {
+    spng_exif exif{metadata_->exif.size(),
+                   reinterpret_cast<char*>(const_cast<std::uint8_t*>(metadata_->exif.data()))};
+    if (int rc = spng_set_exif(ctx_.get(), &exif)) fail(rc);
+  }
+  if (!metadata_->icc.empty()) {
+    spng_iccp iccp{};
+    std::strcpy(iccp.profile_name, "ICC profile");
+    iccp.profile_len = metadata_->icc.size();
+    iccp.profile = reinterpret_cast<char*>(const_cast<std::uint8_t*>(metadata_->icc.data()));
+    if (int rc = spng_set_iccp(ctx_.get(), &iccp)) fail(rc);
+  }
 }
 
 void PngWriter::write_rows(const void* src, std::size_t rows) {
@@ -453,8 +508,9 @@ std::unique_ptr<ImageReader> open_png_reader(std::unique_ptr<ByteSource> src,
   return std::make_unique<PngReader>(std::move(src), opt);
 }
 
-std::unique_ptr<ImageWriter> open_png_writer(ByteSink& sink, const ImageInfo& info) {
-  return std::make_unique<PngWriter>(sink, info);
+std::unique_ptr<ImageWriter> open_png_writer(ByteSink& sink, const ImageInfo& info,
+                                             const Metadata* metadata) {
+  return std::make_unique<PngWriter>(sink, info, metadata);
 }
 
 }  // namespace lrn

@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "image/codecs.h"
+#include "on_demand.h"
 
 namespace lrn {
 namespace {
@@ -143,9 +144,11 @@ class TiffReader final : public ImageReader {
   TiffReader& operator=(const TiffReader&) = delete;
   const ImageInfo& info() const override { return info_; }
   void read_rows(void* dst, std::size_t rows) override;
+  const Metadata* metadata() const override { return opt_.keep_metadata ? &metadata_ : nullptr; }
 
  private:
   void make_seekable();
+  void read_metadata();
   void read_header();
   std::uint16_t sample_tag(ttag_t tag, std::uint16_t fallback);
   void load_band(std::size_t band);
@@ -164,6 +167,7 @@ class TiffReader final : public ImageReader {
   Input input_;
   TiffPtr tif_;
   ImageInfo info_;
+  Metadata metadata_;
   bool tiled_ = false;
   bool planar_ = false;
   bool min_is_white_ = false;
@@ -181,6 +185,8 @@ class TiffReader final : public ImageReader {
 
 TiffReader::TiffReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
     : in_(std::move(in)), opt_(opt) {
+  if (const std::string why = lrn_glue::tiff_load_error(); !why.empty())
+    throw FileError(quoted(in_->name()) + ": " + why, in_->name());
   make_seekable();
   input_.src = in_.get();
   input_.size = *in_->size();
@@ -301,7 +307,28 @@ void TiffReader::read_header() {
     if (opt_.warn)
       opt_.warn(quoted(in_->name()) + ": the file holds more than one page; the first was read");
   }
+  if (opt_.keep_metadata) read_metadata();
   pass_warnings();
+}
+
+// The ICC profile tag (34675). EXIF lives in a TIFF in a directory of its own, which lrn-img
+// does not carry: said once, as for any metadata that is not kept.
+void TiffReader::read_metadata() {
+  TIFF* t = tif_.get();
+  std::uint32_t size = 0;
+  void* data = nullptr;
+  if (TIFFGetField(t, TIFFTAG_ICCPROFILE, &size, &data) && data && size > 0) {
+    if (size <= kMaxIccBytes) {
+      const auto* d = static_cast<const std::uint8_t*>(data);
+      metadata_.icc.assign(d, d + size);
+    } else if (opt_.warn) {
+      opt_.warn(quoted(in_->name()) + ": an ICC profile over the cap of " +
+                std::to_string(kMaxIccBytes) + " bytes dropped");
+    }
+  }
+  toff_t exif_ifd = 0;
+  if (TIFFGetField(t, TIFFTAG_EXIFIFD, &exif_ifd) && opt_.warn)
+    opt_.warn(quoted(in_->name()) + ": EXIF dropped (lrn-img does not read EXIF from TIFF)");
 }
 
 void TiffReader::read_rows(void* dst, std::size_t rows) {
@@ -503,7 +530,9 @@ toff_t out_size(thandle_t h) { return static_cast<Output*>(h)->end; }
 
 class TiffWriter final : public ImageWriter {
  public:
-  TiffWriter(ByteSink& sink, const ImageInfo& info) : info_(info) {
+  TiffWriter(ByteSink& sink, const ImageInfo& info, const Metadata* metadata) : info_(info) {
+    if (const std::string why = lrn_glue::tiff_load_error(); !why.empty())
+      throw FileError(quoted(sink.name()) + ": " + why, sink.name());
     const bool ok_type =
         info.type == SampleType::U8 || info.type == SampleType::U16 || info.type == SampleType::F32;
     if (!ok_type || info.channels < 1 || info.channels > 4)
@@ -544,6 +573,9 @@ class TiffWriter final : public ImageWriter {
         kStripBytes / std::max<std::size_t>(info.row_bytes(), 1), 1, info.height);
     TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, static_cast<std::uint32_t>(rows));
     TIFFSetField(t, TIFFTAG_SOFTWARE, "lrn-img");
+    if (metadata && !metadata->icc.empty())
+      TIFFSetField(t, TIFFTAG_ICCPROFILE, static_cast<std::uint32_t>(metadata->icc.size()),
+                   metadata->icc.data());
   }
 
   void write_rows(const void* src, std::size_t rows) override {
@@ -596,8 +628,8 @@ std::unique_ptr<ImageReader> open_tiff_reader(std::unique_ptr<ByteSource> src,
 }
 
 std::unique_ptr<ImageWriter> open_tiff_writer(ByteSink& sink, const ImageInfo& info,
-                                              const EncodeOptions&) {
-  return std::make_unique<TiffWriter>(sink, info);
+                                              const EncodeOptions& opt) {
+  return std::make_unique<TiffWriter>(sink, info, opt.metadata);
 }
 
 }  // namespace lrn

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "image/codecs.h"
+#include "on_demand.h"
 
 namespace lrn {
 namespace {
@@ -54,9 +55,11 @@ class WebpReader final : public ImageReader {
     std::memcpy(dst, picture_.get() + rows_done_ * info_.row_bytes(), rows * info_.row_bytes());
     rows_done_ += rows;
   }
+  const Metadata* metadata() const override { return opt_.keep_metadata ? &metadata_ : nullptr; }
 
  private:
   void read_file();
+  void read_metadata(const WebPDemuxer* demux);
   void decode_frame(const WebPIterator& frame);
   [[noreturn]] void fail(const std::string& why) const {
     throw FileError("cannot decode " + quoted(in_->name()) + ": " + why);
@@ -66,12 +69,15 @@ class WebpReader final : public ImageReader {
   DecodeOptions opt_;
   std::vector<std::uint8_t> file_;
   ImageInfo info_;
+  Metadata metadata_;
   std::unique_ptr<std::uint8_t[], Free> picture_;
   std::size_t rows_done_ = 0;
 };
 
 WebpReader::WebpReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
     : in_(std::move(in)), opt_(opt) {
+  if (const std::string why = lrn_glue::webp_load_error(); !why.empty())
+    throw FileError(quoted(in_->name()) + ": " + why, in_->name());
   read_file();
   WebPData data{file_.data(), file_.size()};
   WebPDemuxState state = WEBP_DEMUX_PARSE_ERROR;
@@ -110,6 +116,30 @@ WebpReader::WebpReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
   if (!picture_) throw std::bad_alloc();
   decode_frame(frame);
   WebPDemuxReleaseIterator(&frame);
+  if (opt_.keep_metadata) read_metadata(demux.get());
+}
+
+// The ICCP and EXIF chunks (VP8X files), copied out of the file held in memory.
+void WebpReader::read_metadata(const WebPDemuxer* demux) {
+  auto warn = [&](const std::string& why) {
+    if (opt_.strict) fail(why + " (a warning; " + param("strict") + " refuses it)");
+    if (opt_.warn) opt_.warn(quoted(in_->name()) + ": " + why + " dropped");
+  };
+  WebPChunkIterator it;
+  if (WebPDemuxGetChunk(demux, "ICCP", 1, &it)) {
+    if (it.chunk.size <= kMaxIccBytes) metadata_.icc.assign(it.chunk.bytes, it.chunk.bytes + it.chunk.size);
+    else warn("an ICC profile over the cap of " + std::to_string(kMaxIccBytes) + " bytes");
+  }
+  WebPDemuxReleaseChunkIterator(&it);
+  if (WebPDemuxGetChunk(demux, "EXIF", 1, &it)) {
+    metadata_.exif.assign(it.chunk.bytes, it.chunk.bytes + std::min(it.chunk.size, kMaxExifBytes + 7));
+    const std::string why = normalise_exif(metadata_.exif);
+    if (!why.empty()) {
+      metadata_.exif.clear();
+      warn(why);
+    }
+  }
+  WebPDemuxReleaseChunkIterator(&it);
 }
 
 // All of the file, up to what the largest picture allowed could need.
@@ -163,6 +193,8 @@ class WebpWriter final : public ImageWriter {
  public:
   WebpWriter(ByteSink& sink, const ImageInfo& info, const EncodeOptions& opt)
       : sink_(sink), info_(info), opt_(opt) {
+    if (const std::string why = lrn_glue::webp_load_error(); !why.empty())
+      throw FileError(quoted(sink.name()) + ": " + why, sink.name());
     if (info.type != SampleType::U8 || info.channels < 1 || info.channels > 4)
       throw FileError("cannot write " + quoted(sink.name()) +
                       ": WebP holds 8-bit grey or RGB, with or without alpha");
@@ -223,7 +255,8 @@ class WebpWriter final : public ImageWriter {
                       std::to_string(static_cast<int>(why)) + ")");
     }
     try {
-      sink_.write(memory.mem, memory.size);
+      if (opt_.metadata && !opt_.metadata->empty()) write_extended(memory.mem, memory.size);
+      else sink_.write(memory.mem, memory.size);
     } catch (...) {
       WebPMemoryWriterClear(&memory);
       throw;
@@ -232,6 +265,8 @@ class WebpWriter final : public ImageWriter {
   }
 
  private:
+  void write_extended(const std::uint8_t* file, std::size_t size);
+
   ByteSink& sink_;
   ImageInfo info_;
   EncodeOptions opt_;
@@ -239,6 +274,53 @@ class WebpWriter final : public ImageWriter {
   std::vector<std::uint8_t> picture_;
   std::size_t row_ = 0;
 };
+
+void put32(std::vector<std::uint8_t>& v, std::uint32_t x) {
+  for (int i = 0; i < 4; ++i) v.push_back(static_cast<std::uint8_t>(x >> (8 * i)));
+}
+
+void put_chunk(std::vector<std::uint8_t>& v, const char* fourcc, const std::uint8_t* data,
+               std::size_t size) {
+  v.insert(v.end(), fourcc, fourcc + 4);
+  put32(v, static_cast<std::uint32_t>(size));
+  v.insert(v.end(), data, data + size);
+  if (size % 2) v.push_back(0);  // RIFF pads chunks to even sizes
+}
+
+// libwebp's simple file (VP8 or VP8L, or VP8X + ALPH + VP8 for lossy with alpha) made an
+// extended one as the container spec orders it: VP8X (flags say ICC, alpha, EXIF), ICCP, the
+// image chunks as encoded, EXIF. Done here rather than through libwebpmux, one library fewer.
+void WebpWriter::write_extended(const std::uint8_t* file, std::size_t size) {
+  constexpr std::uint8_t kIccFlag = 0x20, kAlphaFlag = 0x10, kExifFlag = 0x08;
+  if (size < 20 || std::memcmp(file, "RIFF", 4) != 0 || std::memcmp(file + 8, "WEBP", 4) != 0)
+    throw std::logic_error("WebP: libwebp wrote no RIFF container");
+  const Metadata& m = *opt_.metadata;
+  const std::uint8_t* image = file + 12;  // the chunks after the RIFF header
+  std::size_t image_size = size - 12;
+  std::uint8_t flags = info_.has_alpha ? kAlphaFlag : 0;
+  if (std::memcmp(image, "VP8X", 4) == 0) {  // keep its flags, replace the chunk
+    flags |= image[8];
+    image += 18;
+    image_size -= 18;
+  }
+  if (!m.icc.empty()) flags |= kIccFlag;
+  if (!m.exif.empty()) flags |= kExifFlag;
+  std::vector<std::uint8_t> out = {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P'};
+  std::uint8_t vp8x[10] = {flags, 0, 0, 0};
+  const std::uint32_t w = static_cast<std::uint32_t>(info_.width - 1),
+                      h = static_cast<std::uint32_t>(info_.height - 1);
+  for (int i = 0; i < 3; ++i) {
+    vp8x[4 + i] = static_cast<std::uint8_t>(w >> (8 * i));
+    vp8x[7 + i] = static_cast<std::uint8_t>(h >> (8 * i));
+  }
+  put_chunk(out, "VP8X", vp8x, sizeof vp8x);
+  if (!m.icc.empty()) put_chunk(out, "ICCP", m.icc.data(), m.icc.size());
+  out.insert(out.end(), image, image + image_size);
+  if (!m.exif.empty()) put_chunk(out, "EXIF", m.exif.data(), m.exif.size());
+  const std::uint32_t riff = static_cast<std::uint32_t>(out.size() - 8);
+  for (int i = 0; i < 4; ++i) out[4 + i] = static_cast<std::uint8_t>(riff >> (8 * i));
+  sink_.write(out.data(), out.size());
+}
 
 }  // namespace
 

@@ -510,6 +510,29 @@ void stream(ImageReader& reader, ImageWriter& writer, const Plan& p, const RunOp
   if (stats) stats->fill(*opt.stats, p);
 }
 
+// What of the input's metadata the output format carries; the rest is named in one warning.
+Metadata kept_metadata(const Metadata& in, Format out, const std::string& in_name,
+                       const RunOptions& opt) {
+  const Codec& writes = codec_of(out);
+  Metadata kept, dropped;
+  auto sort = [](const std::vector<std::uint8_t>& from, bool fits, std::vector<std::uint8_t>& yes,
+                 std::vector<std::uint8_t>& no) { (fits ? yes : no) = from; };
+  const bool exif_fits = (writes.metadata & kExif) &&
+                         (out != Format::Jpeg || in.exif.size() <= kMaxJpegExifBytes);
+  sort(in.exif, exif_fits, kept.exif, dropped.exif);
+  sort(in.icc, (writes.metadata & kIcc) != 0, kept.icc, dropped.icc);
+  if (!dropped.empty() && opt.warn) {
+    const std::string why =
+        !writes.metadata ? std::string(writes.name) + " carries no metadata"
+        : !dropped.exif.empty() && (writes.metadata & kExif)
+            ? "a JPEG's APP1 marker holds at most " + std::to_string(kMaxJpegExifBytes) +
+                  " bytes of EXIF"
+            : std::string("lrn-img writes no EXIF into ") + writes.name;
+    opt.warn(quoted(in_name) + ": " + describe(dropped) + " dropped (" + why + ")");
+  }
+  return kept;
+}
+
 }  // namespace pipeline_stages
 
 using namespace pipeline_stages;
@@ -528,6 +551,7 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   dec.max_pixels = opt.max_pixels;
   dec.warn = opt.warn;
   dec.auto_orient = opt.auto_orient;
+  dec.keep_metadata = opt.keep_metadata;
   dec.lenient = opt.lenient;
   dec.strict = opt.strict;
   dec.max_npy_bytes = opt.max_npy_bytes;
@@ -546,6 +570,11 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   enc.quality = opt.quality;
   enc.lossless = opt.lossless;
   if (codec_of(f).batches) enc.npy_dims = p.t.dims;
+  Metadata metadata;  // outlives the writer
+  if (const Metadata* m = opt.keep_metadata ? reader->metadata() : nullptr; m && !m->empty()) {
+    metadata = kept_metadata(*m, f, in_name, opt);
+    if (!metadata.empty()) enc.metadata = &metadata;
+  }
   auto writer = open_writer(f, sink, p.out, enc);
   if (opt.method) run_family(*reader, *writer, p, opt, in_name, sink.name());
   else stream(*reader, *writer, p, opt, sink.name());

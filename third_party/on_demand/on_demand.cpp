@@ -25,6 +25,10 @@ void* OnDemandLibrary::symbol(const char* name) const {
   return sym;
 }
 
+std::string OnDemandLibrary::needs() const {
+  return handle_ ? std::string() : std::string(what_) + " support needs " + soname_ + ": " + error_;
+}
+
 const char* OnDemandLibrary::load_error() const { return handle_ ? nullptr : error_.c_str(); }
 
 }  // namespace lrn_glue

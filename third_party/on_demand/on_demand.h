@@ -19,6 +19,8 @@ class OnDemandLibrary {
   void* symbol(const char* name) const;
   /// nullptr when the library loaded, else why not.
   const char* load_error() const;
+  /// Empty when the library loaded, else "TIFF support needs libtiff.so.6: <dlerror>".
+  std::string needs() const;
 
  private:
   const char* soname_;
@@ -26,6 +28,13 @@ class OnDemandLibrary {
   void* handle_ = nullptr;
   std::string error_;
 };
+
+/// Empty when libtiff loads, else "TIFF support needs libtiff.so.6: <dlerror>", for a message
+/// that names the file (tiff_on_demand.cpp). Loads it on the first call.
+std::string tiff_load_error();
+/// The same for libwebp and its demuxer: "WebP support needs libwebp.so.7: ..."
+/// (webp_on_demand.cpp).
+std::string webp_load_error();
 
 }  // namespace lrn_glue
 

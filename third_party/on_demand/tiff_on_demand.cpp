@@ -14,6 +14,8 @@ const lrn_glue::OnDemandLibrary& lib() {
 }
 }  // namespace
 
+std::string lrn_glue::tiff_load_error() { return lib().needs(); }
+
 #define FWD(ret, name, params, args) LRN_ON_DEMAND_FORWARD(lib, ret, name, params, args)
 
 FWD(TIFF*, TIFFClientOpenExt,

@@ -18,6 +18,11 @@ const lrn_glue::OnDemandLibrary& demux() {
 }
 }  // namespace
 
+std::string lrn_glue::webp_load_error() {
+  std::string why = webp().needs();
+  return why.empty() ? demux().needs() : why;
+}
+
 #define FWD(ret, name, params, args) LRN_ON_DEMAND_FORWARD(webp, ret, name, params, args)
 #define FWD_DEMUX(ret, name, params, args) LRN_ON_DEMAND_FORWARD(demux, ret, name, params, args)
 
@@ -47,3 +52,7 @@ FWD_DEMUX(int, WebPDemuxGetFrame, (const WebPDemuxer* d, int frame, WebPIterator
           (d, frame, it))
 FWD_DEMUX(uint32_t, WebPDemuxGetI, (const WebPDemuxer* d, WebPFormatFeature f), (d, f))
 FWD_DEMUX(void, WebPDemuxReleaseIterator, (WebPIterator * it), (it))
+FWD_DEMUX(int, WebPDemuxGetChunk,
+          (const WebPDemuxer* d, const char fourcc[4], int n, WebPChunkIterator* it),
+          (d, fourcc, n, it))
+FWD_DEMUX(void, WebPDemuxReleaseChunkIterator, (WebPChunkIterator * it), (it))

@@ -72,6 +72,10 @@ LRN_SPNG_FORWARD(int, spng_set_option, (spng_ctx * ctx, enum spng_option option,
 LRN_SPNG_FORWARD(int, spng_get_ihdr, (spng_ctx * ctx, struct spng_ihdr* ihdr), (ctx, ihdr))
 LRN_SPNG_FORWARD(int, spng_set_ihdr, (spng_ctx * ctx, struct spng_ihdr* ihdr), (ctx, ihdr))
 LRN_SPNG_FORWARD(int, spng_get_trns, (spng_ctx * ctx, struct spng_trns* trns), (ctx, trns))
+LRN_SPNG_FORWARD(int, spng_get_exif, (spng_ctx * ctx, struct spng_exif* exif), (ctx, exif))
+LRN_SPNG_FORWARD(int, spng_set_exif, (spng_ctx * ctx, struct spng_exif* exif), (ctx, exif))
+LRN_SPNG_FORWARD(int, spng_get_iccp, (spng_ctx * ctx, struct spng_iccp* iccp), (ctx, iccp))
+LRN_SPNG_FORWARD(int, spng_set_iccp, (spng_ctx * ctx, struct spng_iccp* iccp), (ctx, iccp))
 LRN_SPNG_FORWARD(int, spng_get_row_info, (spng_ctx * ctx, struct spng_row_info* info), (ctx, info))
 LRN_SPNG_FORWARD(int, spng_decode_chunks, (spng_ctx * ctx), (ctx))
 LRN_SPNG_FORWARD(int, spng_decode_image,
