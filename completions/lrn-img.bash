@@ -72,7 +72,7 @@ _lrn_img() {
   if [[ $cur == -* ]]; then
     mapfile -t COMPREPLY < <(compgen -W '-r --radius -k --bias -a --alpha -b --beta --convention --size
       --preset --method --kernel --threshold --per-channel --joint --scale --sqrt-bias --use-std
-      --min-divisor --zca-file --print-params --layout --dtype --pixel-scale --no-auto-orient --format -q --quality --lossless --rescale
+      --min-divisor --zca-file --print-params --layout --dtype --pixel-scale --no-auto-orient --format -q --quality --lossless --keep-metadata --rescale
       --stats --json -O --output-dir --files-from -0 --null --suffix --skip-existing --quiet
       -R --recursive --base --dry-run
       --max-pixels --max-npy-bytes --max-row-bytes --lenient --strict -t --threads -j --jobs

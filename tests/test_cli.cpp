@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <thread>
+#include <tuple>
 
 #include "reference.h"
 #include "support.h"
@@ -165,13 +166,26 @@ TEST_CASE("without usable libtiff and libwebp, TIFF and WebP fail clearly and JP
     return run_program(
         {"/usr/bin/env", "LD_LIBRARY_PATH=" + dir.path(), binary_path(), in, dir.file(out)});
   };
-  for (const auto& [out, what] : {std::pair<std::string, std::string>{"a.tif", "TIFF"},
-                                  std::pair<std::string, std::string>{"b.webp", "WebP"}}) {
+  // Inputs made while the real libraries are found; read with the broken ones, the error names
+  // the file, the format and the library: "'in.tif': TIFF support needs libtiff.so.6: ...".
+  TempDir good;
+  REQUIRE(run_cli({kRocket, good.file("in.tif")}).exit_code == 0);
+  REQUIRE(run_cli({kRocket, good.file("in.webp")}).exit_code == 0);
+  for (const auto& [out, what, so] :
+       {std::tuple<std::string, std::string, std::string>{"a.tif", "TIFF", "libtiff.so."},
+        std::tuple<std::string, std::string, std::string>{"b.webp", "WebP", "libwebp.so."}}) {
     const RunResult r = run(kRocket, out);
     INFO(r.err);
     CHECK(r.exit_code == 1);
-    CHECK_THAT(r.err, Contains(what + " support unavailable"));
+    CHECK_THAT(r.err, Contains("lrn-img: error: '" + dir.file(out) + "': " + what +
+                               " support needs " + so));
     CHECK_FALSE(exists(dir.file(out)));
+    const std::string in = good.file(what == "TIFF" ? "in.tif" : "in.webp");
+    const RunResult read = run(in, "c.png");
+    INFO(read.err);
+    CHECK(read.exit_code == 1);
+    CHECK_THAT(read.err, Contains("lrn-img: error: '" + in + "': " + what + " support needs " + so));
+    CHECK_FALSE(exists(dir.file("c.png")));
   }
   CHECK(run(kRocket, "c.jpg").exit_code == 0);
 }

@@ -72,6 +72,10 @@ const OptionDoc kDocs[] = {
     {kOut, "-q,--quality", "Q", "JPEG and WebP quality 1..100 (JPEG: 4:2:0 chroma) [90]",
      kFileUses},
     {kOut, "--lossless", "", "WebP output: lossless instead of lossy", kFileUses},
+    {kOut, "--keep-metadata", "",
+     "copy EXIF and the ICC profile where both formats carry them (JPEG, PNG, WebP; TIFF: ICC) "
+     "[dropped]",
+     kFileUses},
     {kOut, "--rescale", "",
      "stretch the output's min..max to 0..255 instead of clamping (JPEG, PNG, PNM, WebP, 8/16-bit TIFF)",
      kFileUses},

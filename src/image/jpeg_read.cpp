@@ -345,14 +345,14 @@ void JpegReader::collect_metadata(const DecodeOptions& opt) {
     const std::string why = normalise_exif(metadata_.exif);
     if (!why.empty()) {
       metadata_.exif.clear();
-      metadata_warning(why + " dropped");
+      metadata_warning(why);
     } else if (opt.auto_orient && orientation_ != 1) {
       reset_orientation(metadata_.exif);
     }
   }
   if (markers_.icc_over)
     return metadata_warning("an ICC profile over the cap of " + std::to_string(kMaxIccBytes) +
-                            " bytes dropped");
+                            " bytes");
   auto& chunks = markers_.icc;
   if (chunks.empty()) return;
   const int count = chunks[0].count;
@@ -365,19 +365,20 @@ void JpegReader::collect_metadata(const DecodeOptions& opt) {
   }
   if (!good)
     return metadata_warning("an ICC profile whose " + std::to_string(chunks.size()) +
-                            " APP2 markers are not one complete sequence dropped");
+                            " APP2 markers are not one complete sequence");
   metadata_.icc.reserve(markers_.icc_bytes);
   for (const auto* ch : order) metadata_.icc.insert(metadata_.icc.end(), ch->data.begin(), ch->data.end());
   std::vector<Markers::IccChunk>().swap(chunks);
 }
 
-// Metadata that cannot be kept: a warning (under strict, an error), the pixels being intact.
+// Metadata that cannot be kept: dropped with a warning (under strict, an error), the pixels
+// being intact.
 void JpegReader::metadata_warning(const std::string& what) {
   if (err_.strict)
     throw FileError("cannot decode " + quoted(err_.name) + ": " + what + " (a warning; " +
                         param("strict") + " refuses it)",
                     err_.name);
-  if (err_.warn) err_.warn(quoted(err_.name) + ": " + what);
+  if (err_.warn) err_.warn(quoted(err_.name) + ": " + what + " dropped");
 }
 
 void JpegReader::choose_output() {

@@ -15,6 +15,9 @@ inline lrn::DecodeOptions fuzz_options(bool lenient) {
   opt.max_pixels = std::uint64_t{1} << 22;
   opt.max_npy_bytes = std::uint64_t{1} << 26;
   opt.lenient = lenient;
+  // The lenient pass also collects EXIF and ICC (--keep-metadata), so both ways of reading a
+  // JPEG's APP markers, a PNG's eXIf/iCCP and a WebP's chunks are reached.
+  opt.keep_metadata = lenient;
   opt.warn = [](const std::string&) {};
   return opt;
 }

@@ -375,8 +375,33 @@ def webp_files():
     }
 
 
+def with_segments(jpg, *segs):
+    """jpg with APPn segments (marker, payload) right after SOI."""
+    out = b''.join(b'\xff' + bytes([m]) + struct.pack('>H', len(p) + 2) + p for m, p in segs)
+    return jpg[:2] + out + jpg[2:]
+
+
+def icc_chunk(seq, count, data):
+    return (0xE2, b'ICC_PROFILE\x00' + bytes([seq, count]) + data)
+
+
+def metadata_files():
+    """Damaged EXIF and ICC: only --keep-metadata reads them (tests/formats/ref_metadata.py);
+    without it they are ignored."""
+    base = fixture('jpeg_baseline.jpg')
+    part = bytes(range(200))
+    return {
+        'jpeg_exif_garbled.jpg': with_segments(base, (0xE1, b'Exif\x00\x00not a TIFF header, just text')),
+        'jpeg_exif_bad_ifd.jpg': with_segments(
+            base, (0xE1, b'Exif\x00\x00MM\x00\x2a' + struct.pack('>I', 0x7FFFFFF0) + bytes(16))),
+        'jpeg_icc_missing_chunk.jpg': with_segments(base, icc_chunk(1, 3, part), icc_chunk(3, 3, part)),
+        'jpeg_icc_duplicate_chunk.jpg': with_segments(base, icc_chunk(1, 2, part), icc_chunk(1, 2, part)),
+    }
+
+
 def main():
-    for files in (jpeg_files(), png_files(), other_files(), pnm_files(), tiff_files(), webp_files()):
+    for files in (jpeg_files(), png_files(), other_files(), pnm_files(), tiff_files(), webp_files(),
+                  metadata_files()):
         for name, data in files.items():
             with open(os.path.join(HERE, name), 'wb') as f:
                 f.write(data)
