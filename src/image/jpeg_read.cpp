@@ -2,6 +2,7 @@
 // feeds libjpeg in 64 KB chunks, EXIF orientation is read from APP1, CMYK becomes RGB, and
 // warnings follow the damaged-file policy (jpeg_common.h says how errors travel).
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <stdexcept>
@@ -77,7 +78,12 @@ void emit_message(j_common_ptr c, int level) {
 // kMaxIccBytes in all. Filled by noexcept code; read by the reader once the header is in.
 struct Markers {
   bool keep_icc = false;
-  std::vector<std::uint8_t> payload;  // the marker being read: up to 65533 bytes
+  // The marker being read (up to 65533 bytes): malloc'd on the first APP1/APP2 (a file without
+  // one costs nothing), freed once the header is in.
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<std::uint8_t[], Free> payload;
   std::vector<std::uint8_t> exif;     // "Exif\0\0" + TIFF, as stored
   struct IccChunk {
     int seq, count;
@@ -152,7 +158,7 @@ unsigned next_byte(j_decompress_ptr c) {
 // Keeps the payload just read where it belongs (Markers says what is kept). False when the
 // allocation failed (e->cause holds it).
 bool keep_marker(Markers* m, int marker, std::size_t n, ErrorMgr* e) noexcept {
-  const std::uint8_t* d = m->payload.data();
+  const std::uint8_t* d = m->payload.get();
   try {
     if (marker == JPEG_APP0 + 1 && m->exif.empty() && n >= 6 && std::memcmp(d, "Exif\0\0", 6) == 0)
       m->exif.assign(d, d + n);
@@ -175,7 +181,7 @@ bool keep_marker(Markers* m, int marker, std::size_t n, ErrorMgr* e) noexcept {
 }
 
 // libjpeg's marker processor for APP1 and APP2 (jpeg_set_marker_processor): reads the marker
-// into Markers::payload (allocated beforehand), so that nothing here owns C++ objects when
+// into Markers::payload (plain malloc), so that nothing here owns C++ objects when
 // fill_input_buffer or ERREXIT long-jumps. Memory is bounded by the caps in Markers, unlike
 // jpeg_save_markers, which keeps every marker of a file that repeats them.
 boolean read_app_marker(j_decompress_ptr c) {
@@ -184,7 +190,9 @@ boolean read_app_marker(j_decompress_ptr c) {
   length |= next_byte(c);
   if (length < 2) ERREXIT(c, JERR_BAD_LENGTH);
   const std::size_t n = length - 2;
-  std::uint8_t* out = m->payload.data();
+  if (!m->payload) m->payload.reset(static_cast<std::uint8_t*>(std::malloc(0xFFFF)));
+  if (!m->payload) ERREXIT1(c, JERR_OUT_OF_MEMORY, 0);
+  std::uint8_t* out = m->payload.get();
   for (std::size_t got = 0; got < n;) {
     if (c->src->bytes_in_buffer == 0) (*c->src->fill_input_buffer)(c);
     const std::size_t take = std::min(n - got, c->src->bytes_in_buffer);
@@ -317,12 +325,11 @@ JpegReader::JpegReader(std::unique_ptr<ByteSource> in, const DecodeOptions& opt)
   // EXIF for the orientation tag; ICC profiles with --keep-metadata.
   keep_ = opt.keep_metadata;
   markers_.keep_icc = keep_;
-  markers_.payload.resize(0xFFFF);  // untouched pages until a marker is read
   src_.markers = &markers_;
   jpeg_set_marker_processor(&cinfo_, JPEG_APP0 + 1, read_app_marker);
   if (keep_) jpeg_set_marker_processor(&cinfo_, JPEG_APP0 + 2, read_app_marker);
   if (!try_read_header(&cinfo_, &err_)) fail();
-  std::vector<std::uint8_t>().swap(markers_.payload);
+  markers_.payload.reset();
   orientation_ = exif_orientation(markers_.exif.data(), markers_.exif.size());
   if (keep_) collect_metadata(opt);
   check_dimensions(in_->name(), cinfo_.image_width, cinfo_.image_height, opt.max_pixels);
