@@ -3,7 +3,7 @@
 // brings libLerc and with it the shared libstdc++, plus libzstd, liblzma, libjbig, libdeflate):
 // ~1.5 ms of CPU per start, a third of a small photo's whole run. Forwarders defined with the
 // library's own header declarations (so a drifting signature is a compile error) resolve each
-// function by name on first call. libspng has its own copy of this in ../spng (it came first).
+// function by name on first call. libspng's forwarders (../spng) use it too.
 #pragma once
 
 #include <string>

@@ -3,58 +3,27 @@
 // compile error, and each is resolved once, by name, in the library itself.
 #include "spng_on_demand.h"
 
-#include <dlfcn.h>
 #include <spng.h>
 
-#include <stdexcept>
-#include <string>
+#include "on_demand.h"
 
 namespace {
 
-struct Library {
-  void* handle = nullptr;
-  std::string error;
-};
-
-const Library& library() {
-  static const Library lib = [] {
-    Library l;
-    // The soname the build found with pkg-config (CMake passes LRN_SPNG_SONAME): the ABI
-    // these forwarders were compiled against.
-    l.handle = dlopen(LRN_SPNG_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!l.handle) {
-      const char* why = dlerror();
-      l.error = why ? why : "cannot load " LRN_SPNG_SONAME;
-    }
-    return l;
-  }();
+// The soname the build found with pkg-config (CMake passes LRN_SPNG_SONAME): the ABI these
+// forwarders were compiled against. Opened by ../on_demand's OnDemandLibrary, as libtiff and
+// libwebp are.
+const lrn_glue::OnDemandLibrary& library() {
+  static const lrn_glue::OnDemandLibrary lib(LRN_SPNG_SONAME, "PNG");
   return lib;
-}
-
-template <typename Fn>
-Fn resolve(Fn, const char* name) {
-  const Library& lib = library();
-  if (!lib.handle) throw std::runtime_error("PNG support unavailable: " + lib.error);
-  void* sym = dlsym(lib.handle, name);
-  if (!sym)
-    throw std::runtime_error(std::string("PNG support unavailable: no ") + name +
-                             " in " LRN_SPNG_SONAME);
-  return reinterpret_cast<Fn>(sym);
 }
 
 }  // namespace
 
-const char* lrn_glue::spng_load_error() {
-  const Library& lib = library();
-  return lib.handle ? nullptr : lib.error.c_str();
-}
+const char* lrn_glue::spng_load_error() { return library().load_error(); }
 
 // Each forwarder resolves its function once (thread-safe static initialisation) and calls it.
 #define LRN_SPNG_FORWARD(ret, name, params, args) \
-  extern "C" ret name params {                    \
-    static const auto fn = resolve(&name, #name); \
-    return fn args;                               \
-  }
+  LRN_ON_DEMAND_FORWARD(library, ret, name, params, args)
 
 LRN_SPNG_FORWARD(spng_ctx*, spng_ctx_new, (int flags), (flags))
 LRN_SPNG_FORWARD(void, spng_ctx_free, (spng_ctx * ctx), (ctx))
