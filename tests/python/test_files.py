@@ -55,6 +55,29 @@ def test_process_file_warnings(tmp_path):
     assert not (tmp_path / "strict.png").exists()
 
 
+def test_process_file_keep_metadata(tmp_path, cli):
+    # keep_metadata is --keep-metadata: the same bytes; without it, none of the EXIF or ICC
+    from PIL import Image, ImageCms
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    exif = Image.Exif()
+    exif[0x010F] = "lrn-img test"  # Make
+    exif[0x0112] = 6  # Orientation
+    src = tmp_path / "in.jpg"
+    Image.new("RGB", (40, 30), (90, 120, 150)).save(src, exif=exif.tobytes(), icc_profile=icc)
+    cli(src, tmp_path / "cli.png", "--keep-metadata")
+    lrn_img.process_file(src, tmp_path / "py.png", keep_metadata=True)
+    assert (tmp_path / "py.png").read_bytes() == (tmp_path / "cli.png").read_bytes()
+    with Image.open(tmp_path / "py.png") as im:
+        assert im.info["icc_profile"] == icc
+        assert im.getexif()[0x010F] == "lrn-img test"
+        assert im.getexif()[0x0112] == 1  # applied, so reset
+    lrn_img.process_file(src, tmp_path / "none.png")
+    with Image.open(tmp_path / "none.png") as im:
+        assert "icc_profile" not in im.info and len(im.getexif()) == 0
+    with pytest.warns(RuntimeWarning, match="dropped"):
+        lrn_img.process_file(src, tmp_path / "o.npy", keep_metadata=True)
+
+
 FILE_ERRORS = [
     (dict(), "missing.jpg", "o.jpg", OSError, "cannot read 'missing.jpg': no such file or directory"),
     (dict(), "sample", "o.gif", ValueError, "cannot tell the output format of dst"),
