@@ -45,8 +45,8 @@ struct FileOptions {
   bool lenient = false;          ///< decode what can be decoded of a damaged file
   bool strict = false;           ///< every warning is a FileError
   bool auto_orient = true;       ///< apply a JPEG's EXIF orientation
-  /// copy EXIF and ICC to OUT where both formats carry them (JPEG, PNG, WebP; TIFF: ICC only);
-  /// the rest is dropped with one warning. EXIF's orientation becomes 1 when it was applied.
+  /// copy EXIF and ICC to OUT where both formats carry them (JPEG, PNG, WebP, TIFF); the rest
+  /// is dropped with one warning. EXIF's orientation becomes 1 when it was applied.
   bool keep_metadata = false;
   unsigned threads = 1;          ///< threads for this file, >= 1 (0: usable_cores())
   std::optional<Format> format;  ///< OUT's format; empty: from OUT's extension

@@ -73,7 +73,7 @@ const OptionDoc kDocs[] = {
      kFileUses},
     {kOut, "--lossless", "", "WebP output: lossless instead of lossy", kFileUses},
     {kOut, "--keep-metadata", "",
-     "copy EXIF and the ICC profile where both formats carry them (JPEG, PNG, WebP; TIFF: ICC) "
+     "copy EXIF and the ICC profile where both formats carry them (JPEG, PNG, WebP, TIFF) "
      "[dropped]",
      kFileUses},
     {kOut, "--rescale", "",

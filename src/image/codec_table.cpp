@@ -107,7 +107,7 @@ const Codec kTiff = {Format::Tiff,
                      false,
                      true,
                      true,
-                    kIcc};
+                    kExif | kIcc};
 const Codec kWebp = {Format::Webp,
                      "WebP",
                      {"webp", nullptr},

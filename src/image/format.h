@@ -100,8 +100,8 @@ struct EncodeOptions {
   /// (H, W, C).
   std::vector<std::uint64_t> npy_dims;
   /// EXIF and ICC to store (JPEG: APP1 and APP2 markers; PNG: eXIf and iCCP; WebP: EXIF and
-  /// ICCP chunks; TIFF: the ICC tag), only what the codec row's `metadata` says it carries;
-  /// nullptr: none. Must outlive the writer.
+  /// ICCP chunks; TIFF: the ICC tag, EXIF's descriptive IFD0 tags and its EXIF IFD), only what
+  /// the codec row's `metadata` says it carries; nullptr: none. Must outlive the writer.
   const Metadata* metadata = nullptr;
 };
 

@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "image/codecs.h"
+#include "image/tiff_exif.h"
 #include "on_demand.h"
 
 namespace lrn {
@@ -311,8 +312,8 @@ void TiffReader::read_header() {
   pass_warnings();
 }
 
-// The ICC profile tag (34675). EXIF lives in a TIFF in a directory of its own, which lrn-img
-// does not carry: said once, as for any metadata that is not kept.
+// The ICC profile tag (34675), and EXIF: IFD0's descriptive tags and the EXIF IFD, read from
+// the file's own bytes (tiff_exif.h).
 void TiffReader::read_metadata() {
   TIFF* t = tif_.get();
   std::uint32_t size = 0;
@@ -326,9 +327,25 @@ void TiffReader::read_metadata() {
                 std::to_string(kMaxIccBytes) + " bytes dropped");
     }
   }
-  toff_t exif_ifd = 0;
-  if (TIFFGetField(t, TIFFTAG_EXIFIFD, &exif_ifd) && opt_.warn)
-    opt_.warn(quoted(in_->name()) + ": EXIF dropped (lrn-img does not read EXIF from TIFF)");
+  std::string why;
+  ByteSource* src = in_.get();
+  metadata_.exif = exif_from_tiff(
+      [src](std::uint64_t at, std::uint8_t* dst, std::size_t n) {
+        std::size_t got = 0;
+        while (got < n) {
+          const std::size_t r = src->read_at(at + got, dst + got, n - got);
+          if (r == 0) break;
+          got += r;
+        }
+        return got;
+      },
+      input_.size, &why);
+  if (!why.empty()) {
+    if (opt_.strict)
+      throw FileError("cannot decode " + quoted(in_->name()) + ": " + why + " (a warning; " +
+                      param("strict") + " refuses it)");
+    if (opt_.warn) opt_.warn(quoted(in_->name()) + ": " + why + " dropped");
+  }
 }
 
 void TiffReader::read_rows(void* dst, std::size_t rows) {
@@ -576,6 +593,8 @@ class TiffWriter final : public ImageWriter {
     if (metadata && !metadata->icc.empty())
       TIFFSetField(t, TIFFTAG_ICCPROFILE, static_cast<std::uint32_t>(metadata->icc.size()),
                    metadata->icc.data());
+    // Classic TIFF only: a BigTIFF (over 3 GiB of samples) keeps the ICC profile alone.
+    if (metadata && !metadata->exif.empty() && mode[1] != '8') write_exif(metadata->exif);
   }
 
   void write_rows(const void* src, std::size_t rows) override {
@@ -598,6 +617,35 @@ class TiffWriter final : public ImageWriter {
   }
 
  private:
+  // EXIF's descriptive IFD0 tags become this file's; its EXIF IFD is written as it is, right
+  // after the header (before any strip: libtiff appends strips and the directory at the end
+  // of the file), and tag 34665 points to it.
+  void write_exif(const std::vector<std::uint8_t>& exif) {
+    TIFF* t = tif_.get();
+    std::vector<TiffEntry> ifd0, sub;
+    exif_entries(exif, &ifd0, &sub);
+    for (const TiffEntry& e : ifd0) {
+      const auto u16 = [&] { std::uint16_t v; std::memcpy(&v, e.value.data(), 2); return v; };
+      if (e.type == 2 && !e.value.empty()) {  // ASCII, up to its NUL
+        const std::string text(e.value.begin(), std::find(e.value.begin(), e.value.end(), 0));
+        TIFFSetField(t, e.tag, text.c_str());
+      } else if (e.type == 3 && e.count == 1 && (e.tag == 274 || e.tag == 296)) {
+        if (e.tag != 274 || (u16() >= 1 && u16() <= 8)) TIFFSetField(t, e.tag, int{u16()});
+      } else if (e.type == 5 && e.count == 1 && (e.tag == 282 || e.tag == 283)) {
+        std::uint32_t r[2];
+        std::memcpy(r, e.value.data(), 8);
+        if (r[1] != 0) TIFFSetField(t, e.tag, double(r[0]) / r[1]);
+      }
+    }
+    if (sub.empty() || out_.end > 0xFFFFFFF0u) return;
+    const auto at = static_cast<std::uint32_t>(out_.end + out_.end % 2);
+    const std::vector<std::uint8_t> bytes = directory_bytes(std::move(sub), at);
+    out_.pos = at;
+    out_.put(bytes.data(), bytes.size());
+    check(!out_.cause);
+    TIFFSetField(t, TIFFTAG_EXIFIFD, std::uint64_t{at});
+  }
+
   void check(bool ok) {
     if (out_.cause) std::rethrow_exception(out_.cause);
     if (!ok)

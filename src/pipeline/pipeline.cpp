@@ -527,7 +527,7 @@ Metadata kept_metadata(const Metadata& in, Format out, const std::string& in_nam
         : !dropped.exif.empty() && (writes.metadata & kExif)
             ? "a JPEG's APP1 marker holds at most " + std::to_string(kMaxJpegExifBytes) +
                   " bytes of EXIF"
-            : std::string("lrn-img writes no EXIF into ") + writes.name;
+            : std::string(writes.name) + " carries no " + (dropped.icc.empty() ? "EXIF" : "ICC");
     opt.warn(quoted(in_name) + ": " + describe(dropped) + " dropped (" + why + ")");
   }
   return kept;

@@ -396,7 +396,15 @@ def metadata_files():
             base, (0xE1, b'Exif\x00\x00MM\x00\x2a' + struct.pack('>I', 0x7FFFFFF0) + bytes(16))),
         'jpeg_icc_missing_chunk.jpg': with_segments(base, icc_chunk(1, 3, part), icc_chunk(3, 3, part)),
         'jpeg_icc_duplicate_chunk.jpg': with_segments(base, icc_chunk(1, 2, part), icc_chunk(1, 2, part)),
+        # SampleFormat's entry made an EXIF IFD pointer far past the end of the file.
+        'tiff_exif_bad_ifd.tif': tiff_16x16().replace(struct.pack('<HHII', 339, 3, 1, 1),
+                                                      struct.pack('<HHII', 34665, 4, 1, 0x7FFFFFF0), 1),
     }
+
+
+def tiff_16x16():
+    rows = [bytes((x * 7 + y * 13 + c * 50) & 0xFF for x in range(16) for c in range(3)) for y in range(16)]
+    return tiff(16, 16, [b''.join(rows[i:i + 4]) for i in range(0, 16, 4)])
 
 
 def main():
