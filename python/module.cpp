@@ -348,12 +348,12 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
                   std::optional<std::string> dtype, std::optional<unsigned long long> max_pixels,
                   std::optional<unsigned long long> max_npy_bytes,
                   std::optional<unsigned long long> max_row_bytes, bool lenient, bool strict,
-                  bool auto_orient, bool keep_metadata,
-                  const std::string& method, std::optional<std::string> kernel,
-                  std::optional<double> threshold, std::optional<bool> per_channel,
-                  std::optional<double> scale, std::optional<double> sqrt_bias,
-                  std::optional<bool> use_std, std::optional<double> min_divisor,
-                  const py::object& zca, const py::object& zca_file) {
+                  bool auto_orient, bool keep_metadata, const std::string& method,
+                  std::optional<std::string> kernel, std::optional<double> threshold,
+                  std::optional<bool> per_channel, std::optional<double> scale,
+                  std::optional<double> sqrt_bias, std::optional<bool> use_std,
+                  std::optional<double> min_divisor, const py::object& zca,
+                  const py::object& zca_file) {
   const FamilyKw f{method,    kernel,  threshold,   per_channel, scale,
                    sqrt_bias, use_std, min_divisor, zca,         zca_file};
   lrn_py::FileArgs a;
@@ -539,11 +539,10 @@ out as lrn(): float32, float64, float16 or uint8, any strides; the GIL is releas
         arg("format") = py::none(), arg("dtype") = py::none(), arg("max_pixels") = py::none(),
         arg("max_npy_bytes") = py::none(), arg("max_row_bytes") = py::none(),
         arg("lenient") = false, arg("strict") = false, arg("auto_orient") = true,
-        arg("keep_metadata") = false,
-        arg("method") = "lrn", arg("kernel") = py::none(), arg("threshold") = py::none(),
-        arg("per_channel") = py::none(), arg("scale") = py::none(), arg("sqrt_bias") = py::none(),
-        arg("use_std") = py::none(), arg("min_divisor") = py::none(), arg("zca") = py::none(),
-        arg("zca_file") = py::none(),
+        arg("keep_metadata") = false, arg("method") = "lrn", arg("kernel") = py::none(),
+        arg("threshold") = py::none(), arg("per_channel") = py::none(), arg("scale") = py::none(),
+        arg("sqrt_bias") = py::none(), arg("use_std") = py::none(), arg("min_divisor") = py::none(),
+        arg("zca") = py::none(), arg("zca_file") = py::none(),
         R"doc(What `lrn-img SRC DST [options]` does: read a JPEG, PNG or .npy file, apply LRN (or
 method=, with its keywords as normalize() takes them), write
 DST all-or-nothing (format from its extension, or format='jpg'|'png'|'npy'). Keywords are

@@ -184,7 +184,8 @@ TEST_CASE("without usable libtiff and libwebp, TIFF and WebP fail clearly and JP
     const RunResult read = run(in, "c.png");
     INFO(read.err);
     CHECK(read.exit_code == 1);
-    CHECK_THAT(read.err, Contains("lrn-img: error: '" + in + "': " + what + " support needs " + so));
+    CHECK_THAT(read.err,
+               Contains("lrn-img: error: '" + in + "': " + what + " support needs " + so));
     CHECK_FALSE(exists(dir.file("c.png")));
   }
   CHECK(run(kRocket, "c.jpg").exit_code == 0);

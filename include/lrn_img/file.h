@@ -42,9 +42,9 @@ struct FileOptions {
   /// .npy output's sample type (empty: F32); given, it also makes TIFF output float32 (F32;
   /// F16 is .npy only). Empty: TIFF keeps the input's depth.
   std::optional<Dtype> dtype;
-  bool lenient = false;          ///< decode what can be decoded of a damaged file
-  bool strict = false;           ///< every warning is a FileError
-  bool auto_orient = true;       ///< apply a JPEG's EXIF orientation
+  bool lenient = false;     ///< decode what can be decoded of a damaged file
+  bool strict = false;      ///< every warning is a FileError
+  bool auto_orient = true;  ///< apply a JPEG's EXIF orientation
   /// copy EXIF and ICC to OUT where both formats carry them (JPEG, PNG, WebP, TIFF); the rest
   /// is dropped with one warning. EXIF's orientation becomes 1 when it was applied.
   bool keep_metadata = false;

@@ -57,7 +57,7 @@ const Codec kJpeg = {Format::Jpeg,
                      false,
                      true,
                      false,
-                    kExif | kIcc};
+                     kExif | kIcc};
 const Codec kPng = {Format::Png,
                     "PNG",
                     {"png", nullptr},
@@ -107,7 +107,7 @@ const Codec kTiff = {Format::Tiff,
                      false,
                      true,
                      true,
-                    kExif | kIcc};
+                     kExif | kIcc};
 const Codec kWebp = {Format::Webp,
                      "WebP",
                      {"webp", nullptr},
@@ -124,7 +124,7 @@ const Codec kWebp = {Format::Webp,
                      false,
                      false,
                      true,
-                    kExif | kIcc};
+                     kExif | kIcc};
 const Codec kNpy = {Format::Npy,
                     ".npy",
                     {"npy", nullptr},

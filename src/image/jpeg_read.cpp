@@ -84,7 +84,7 @@ struct Markers {
     void operator()(std::uint8_t* p) const { std::free(p); }
   };
   std::unique_ptr<std::uint8_t[], Free> payload;
-  std::vector<std::uint8_t> exif;     // "Exif\0\0" + TIFF, as stored
+  std::vector<std::uint8_t> exif;  // "Exif\0\0" + TIFF, as stored
   struct IccChunk {
     int seq, count;
     std::vector<std::uint8_t> data;
@@ -374,7 +374,8 @@ void JpegReader::collect_metadata(const DecodeOptions& opt) {
     return metadata_warning("an ICC profile whose " + std::to_string(chunks.size()) +
                             " APP2 markers are not one complete sequence");
   metadata_.icc.reserve(markers_.icc_bytes);
-  for (const auto* ch : order) metadata_.icc.insert(metadata_.icc.end(), ch->data.begin(), ch->data.end());
+  for (const auto* ch : order)
+    metadata_.icc.insert(metadata_.icc.end(), ch->data.begin(), ch->data.end());
   std::vector<Markers::IccChunk>().swap(chunks);
 }
 

@@ -251,8 +251,8 @@ void PngReader::read_metadata() {
     if (iccp.profile_len <= kMaxIccBytes) {
       metadata_.icc.assign(iccp.profile, iccp.profile + iccp.profile_len);
     } else {
-      const std::string why = "an ICC profile over the cap of " + std::to_string(kMaxIccBytes) +
-                              " bytes";
+      const std::string why =
+          "an ICC profile over the cap of " + std::to_string(kMaxIccBytes) + " bytes";
       if (opt_.strict)
         throw FileError("cannot decode " + quoted(in_->name()) + ": " + why + " (a warning; " +
                         param("strict") + " refuses it)");

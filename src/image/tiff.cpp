@@ -625,7 +625,11 @@ class TiffWriter final : public ImageWriter {
     std::vector<TiffEntry> ifd0, sub;
     exif_entries(exif, &ifd0, &sub);
     for (const TiffEntry& e : ifd0) {
-      const auto u16 = [&] { std::uint16_t v; std::memcpy(&v, e.value.data(), 2); return v; };
+      const auto u16 = [&] {
+        std::uint16_t v;
+        std::memcpy(&v, e.value.data(), 2);
+        return v;
+      };
       if (e.type == 2 && !e.value.empty()) {  // ASCII, up to its NUL
         const std::string text(e.value.begin(), std::find(e.value.begin(), e.value.end(), 0));
         TIFFSetField(t, e.tag, text.c_str());

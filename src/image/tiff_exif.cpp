@@ -22,11 +22,19 @@ bool host_little() {
 // Bytes of one unit of a type that swap together; 0 for an unknown type.
 unsigned unit_size(std::uint16_t type) {
   switch (type) {
-    case 1: case 2: case 6: case 7: return 1;   // BYTE, ASCII, SBYTE, UNDEFINED
-    case 3: case 8: return 2;                   // SHORT, SSHORT
-    case 4: case 9: case 11: case 13: return 4; // LONG, SLONG, FLOAT, IFD
-    case 5: case 10: return 4;                  // RATIONAL, SRATIONAL: two LONGs
-    case 12: return 8;                          // DOUBLE
+    case 1:
+    case 2:
+    case 6:
+    case 7: return 1;  // BYTE, ASCII, SBYTE, UNDEFINED
+    case 3:
+    case 8: return 2;  // SHORT, SSHORT
+    case 4:
+    case 9:
+    case 11:
+    case 13: return 4;  // LONG, SLONG, FLOAT, IFD
+    case 5:
+    case 10: return 4;  // RATIONAL, SRATIONAL: two LONGs
+    case 12: return 8;  // DOUBLE
     default: return 0;
   }
 }
@@ -34,7 +42,8 @@ unsigned units_per_value(std::uint16_t type) { return type == 5 || type == 10 ? 
 
 void swap_units(std::vector<std::uint8_t>& v, unsigned unit) {
   if (unit <= 1) return;
-  for (std::size_t i = 0; i + unit <= v.size(); i += unit) std::reverse(v.begin() + i, v.begin() + i + unit);
+  for (std::size_t i = 0; i + unit <= v.size(); i += unit)
+    std::reverse(v.begin() + i, v.begin() + i + unit);
 }
 
 struct Structure {
@@ -117,7 +126,15 @@ bool exif_wanted(std::uint16_t tag) { return tag != 0xA005; }
 
 bool is_descriptive_tag(std::uint16_t tag) {
   switch (tag) {
-    case 270: case 271: case 272: case 274: case 282: case 283: case 296: case 306: case 315:
+    case 270:
+    case 271:
+    case 272:
+    case 274:
+    case 282:
+    case 283:
+    case 296:
+    case 306:
+    case 315:
     case 33432: return true;
     default: return false;
   }

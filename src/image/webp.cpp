@@ -127,12 +127,14 @@ void WebpReader::read_metadata(const WebPDemuxer* demux) {
   };
   WebPChunkIterator it;
   if (WebPDemuxGetChunk(demux, "ICCP", 1, &it)) {
-    if (it.chunk.size <= kMaxIccBytes) metadata_.icc.assign(it.chunk.bytes, it.chunk.bytes + it.chunk.size);
+    if (it.chunk.size <= kMaxIccBytes)
+      metadata_.icc.assign(it.chunk.bytes, it.chunk.bytes + it.chunk.size);
     else warn("an ICC profile over the cap of " + std::to_string(kMaxIccBytes) + " bytes");
   }
   WebPDemuxReleaseChunkIterator(&it);
   if (WebPDemuxGetChunk(demux, "EXIF", 1, &it)) {
-    metadata_.exif.assign(it.chunk.bytes, it.chunk.bytes + std::min(it.chunk.size, kMaxExifBytes + 7));
+    metadata_.exif.assign(it.chunk.bytes,
+                          it.chunk.bytes + std::min(it.chunk.size, kMaxExifBytes + 7));
     const std::string why = normalise_exif(metadata_.exif);
     if (!why.empty()) {
       metadata_.exif.clear();

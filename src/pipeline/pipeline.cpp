@@ -517,8 +517,8 @@ Metadata kept_metadata(const Metadata& in, Format out, const std::string& in_nam
   Metadata kept, dropped;
   auto sort = [](const std::vector<std::uint8_t>& from, bool fits, std::vector<std::uint8_t>& yes,
                  std::vector<std::uint8_t>& no) { (fits ? yes : no) = from; };
-  const bool exif_fits = (writes.metadata & kExif) &&
-                         (out != Format::Jpeg || in.exif.size() <= kMaxJpegExifBytes);
+  const bool exif_fits =
+      (writes.metadata & kExif) && (out != Format::Jpeg || in.exif.size() <= kMaxJpegExifBytes);
   sort(in.exif, exif_fits, kept.exif, dropped.exif);
   sort(in.icc, (writes.metadata & kIcc) != 0, kept.icc, dropped.icc);
   if (!dropped.empty() && opt.warn) {

@@ -54,7 +54,7 @@ struct RunOptions {
   /// Copy EXIF and ICC from input to output where both formats carry them; what the output
   /// cannot hold is dropped with one warning naming the input (none when there was nothing).
   bool keep_metadata = false;
-  WarningSink warn;                  ///< non-fatal messages, already naming the file
+  WarningSink warn;                           ///< non-fatal messages, already naming the file
   const std::atomic<bool>* cancel = nullptr;  ///< checked between row blocks
   ImageStats* stats = nullptr;                ///< filled when set (costs a pass over the values)
 };
