@@ -75,3 +75,28 @@ TEST_CASE("family loops: weighted rows add the taps in order", "[family][loops]"
   }
   CHECK(bad == 0);
 }
+
+TEST_CASE("family loops: centring with the squares equals centring, then the squares",
+          "[family][loops]") {
+  const std::size_t n = GENERATE(1, 3, 4, 5, 17, 341);
+  const bool columns = GENERATE(false, true);
+  std::mt19937 rng(static_cast<unsigned>(n * 2 + columns));
+  std::uniform_real_distribution<float> d(0, 255);
+  std::uniform_real_distribution<double> e(0.5, 2);
+  std::vector<float> x(3 * n);
+  std::vector<double> s(n), icm(n), v1(3 * n), v2(3 * n, -1.0), q1(n), q2(n, -1.0);
+  for (float& a : x) a = d(rng);
+  for (std::size_t i = 0; i < n; ++i) s[i] = 3 * d(rng), icm[i] = e(rng);
+  const double* c = columns ? icm.data() : nullptr;
+  centre3(x.data(), s.data(), 1.0 / 243, c, v1.data(), n);
+  sum3_squares(v1.data(), q1.data(), n);
+  centre3_squares(x.data(), s.data(), 1.0 / 243, c, v2.data(), q2.data(), n);
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < 3 * n; ++i) bad += v1[i] != v2[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = v1[3 * i], b = v1[3 * i + 1], f = v1[3 * i + 2];
+    bad += q2[i] != ((0.0 + a * a) + b * b) + f * f;  // sum3_squares' documented order
+    bad += q1[i] != q2[i];
+  }
+  CHECK(bad == 0);
+}

@@ -233,7 +233,7 @@ class Lcn final : public Operation {
 
   /// Buffers of one rows() call: every value is written before it is read.
   struct Scratch {
-    std::vector<double> v, num, den;
+    std::vector<double> v, q, num, den;
     detail::WindowScratch first, second;
   };
 
@@ -266,39 +266,39 @@ class Lcn final : public Operation {
     std::vector<double>& v = scratch.v;
     v.resize((v1 - v0) * vm);
     auto vat = [&](std::size_t y, std::size_t x) { return &v[(y - v0) * vm + (x - u0) * C]; };
+    // The deviation window's source, the per-pixel (per-lane) squares of v, made with v and
+    // read in place: rows of columns [x0 - r, x1 + r), zeros outside the image.
+    const std::size_t qm = (x1 - x0 + 2 * r) * L;
+    std::vector<double>& q = scratch.q;
+    q.resize((v1 - v0) * qm);
+    auto qat = [&](std::size_t y, std::size_t x) { return &q[(y - v0) * qm + (x + r - x0) * L]; };
     detail::window_sums(
         taps_, W, g.height, L, v0, v1, u0, u1,
         [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
           fill_x(in.row(y), xa, xb, dst, L, false);
         },
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
+          if (xa == u0) {  // the row's padding
+            double* row = &q[(y - v0) * qm];
+            std::fill(row, qat(y, u0), 0.0);
+            std::fill(qat(y, u1), row + qm, 0.0);
+          }
           // mean = sums * wnorm / group / a, with 1 / a = (1 / row mass) (1 / column mass).
           const float* src = in.row(y);
           const double scale =
               torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                     : wnorm_ / group_;
           if (packed() && !p_.per_channel && C == 3)  // the common case, vectorised
-            return detail::centre3(src + xa * 3, sums, scale, torch ? &inv_col_mass_[xa] : nullptr,
-                                   vat(y, xa), xb - xa);
+            return detail::centre3_squares(src + xa * 3, sums, scale,
+                                           torch ? &inv_col_mass_[xa] : nullptr, vat(y, xa),
+                                           qat(y, xa), xb - xa);
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : scale;
             double* vx = vat(y, x);
             const double* sx = sums + (x - xa) * L;
             for (std::size_t c = 0; c < C; ++c)
               vx[c] = src[at(x, c)] - sx[p_.per_channel ? c : 0] * k;
-          }
-        },
-        &scratch.first);
-    std::vector<double>& den = scratch.den;
-    den.resize((x1 - x0) * L);
-    detail::window_sums(
-        taps_, W, g.height, L, c0, c1, x0, x1,
-        [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
-          if (!p_.per_channel && C == 3)  // the common case, vectorised (same order of adds)
-            return detail::sum3_squares(vat(y, xa), dst, xb - xa);
-          for (std::size_t x = xa; x < xb; ++x) {
-            const double* vx = vat(y, x);
-            double* d = dst + (x - xa) * L;
+            double* d = qat(y, x);
             if (p_.per_channel) {
               for (std::size_t c = 0; c < C; ++c) d[c] = vx[c] * vx[c];
             } else {
@@ -308,6 +308,12 @@ class Lcn final : public Operation {
             }
           }
         },
+        &scratch.first);
+    std::vector<double>& den = scratch.den;
+    den.resize((x1 - x0) * L);
+    detail::window_sums_rows(
+        taps_, g.height, L, c0, c1, x0, x1,
+        [&](std::size_t y) -> const double* { return &q[(y - v0) * qm]; },
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const double inside = wnorm_ / group_;
           const double scale =
