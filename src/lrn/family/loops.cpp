@@ -1,4 +1,4 @@
-// The family's innermost loops, one AVX2 and one baseline clone each.
+// The family's innermost loops, one AVX-512 (x86-64-v4), one AVX2 and one baseline clone each.
 #include "lrn/family/loops.h"
 
 // The generic 32-byte vectors below are internal: their ABI in the baseline clone is no concern.
@@ -9,12 +9,12 @@
 #include <cstring>
 #include <vector>
 
-// LRN_FAMILY_NO_CLONES builds the baseline loops only (to check that both give the same bits).
+// LRN_FAMILY_NO_CLONES builds the baseline loops only (to check that the clones give the same bits).
 // Not under ThreadSanitizer either: a clone's ifunc resolver runs while the dynamic loader
 // relocates, before TSan's runtime is up, and the instrumented resolver crashes there.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__AVX2__) && \
     !defined(LRN_FAMILY_NO_CLONES) && !defined(__SANITIZE_THREAD__)
-#define LRN_CLONES __attribute__((target_clones("avx2", "default")))
+#define LRN_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define LRN_CLONES
 #endif

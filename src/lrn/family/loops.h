@@ -1,5 +1,7 @@
-// Internal: the family's innermost loops, compiled for AVX2 and for baseline x86-64 and picked
-// at load time (GCC target_clones), so a portable binary still uses 256-bit vectors.
+// Internal: the family's innermost loops, compiled for x86-64-v4 (AVX-512), AVX2 and baseline
+// x86-64 and picked at load time (GCC target_clones), so a portable binary still uses the
+// CPU's vectors (GCC keeps 256-bit ones on v4 too, with AVX-512's masks, broadcasts and
+// two-source permutes: fewer instructions per vector).
 #pragma once
 
 #include <cstddef>
