@@ -65,7 +65,8 @@ TEST_CASE("family window: rows read in place give window_sums' bits", "[family][
                   xx >= static_cast<std::ptrdiff_t>(width))
                 continue;
               s += img[(static_cast<std::size_t>(yy) * width + static_cast<std::size_t>(xx)) *
-                           lanes + l];
+                           lanes +
+                       l];
             }
           off += s != a[(y - y0) * m + (x - x0) * lanes + l];
         }

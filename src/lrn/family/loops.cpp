@@ -39,8 +39,8 @@ typedef float F4 __attribute__((vector_size(16)));
 /// y[3 i + c] = float(v[3 i + c] * q[i]) for i < n: q widened to the interleaved layout by
 /// shuffles (four pixels: three vectors of v, three of q), each product the same IEEE multiply.
 __attribute__((always_inline)) inline void times_q3(const double* __restrict v,
-                                                    const double* __restrict q,
-                                                    float* __restrict y, std::size_t n) {
+                                                    const double* __restrict q, float* __restrict y,
+                                                    std::size_t n) {
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
     const V4 q4 = load4(q + i);
@@ -62,7 +62,6 @@ __attribute__((always_inline)) inline void times_q3(const double* __restrict v,
 constexpr std::size_t kQBlock = 256;  // pixels per block of divisors (on the stack)
 
 }  // namespace
-
 
 LRN_CLONES void add_into(double* __restrict dst, const double* __restrict a,
                          const double* __restrict b, std::size_t n) {
@@ -184,12 +183,9 @@ LRN_CLONES void centre3(const float* __restrict x, const double* __restrict s, d
 
 namespace {
 template <bool Columns>
-__attribute__((always_inline)) inline void centre3_squares_t(const float* __restrict x,
-                                                             const double* __restrict s,
-                                                             double scale,
-                                                             const double* __restrict icm,
-                                                             double* __restrict v,
-                                                             double* __restrict q, std::size_t n) {
+__attribute__((always_inline)) inline void centre3_squares_t(
+    const float* __restrict x, const double* __restrict s, double scale,
+    const double* __restrict icm, double* __restrict v, double* __restrict q, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double m = s[i] * (Columns ? scale * icm[i] : scale);
     const double a = x[3 * i] - m, b = x[3 * i + 1] - m, c = x[3 * i + 2] - m;
@@ -235,12 +231,9 @@ LRN_CLONES void divide3(const double* __restrict v, const double* __restrict den
 
 namespace {
 template <bool Columns>
-__attribute__((always_inline)) inline void roots_divide3_t(const double* __restrict v,
-                                                           const double* __restrict s,
-                                                           double inside, double scale,
-                                                           const double* __restrict icm,
-                                                           double floor, float* __restrict y,
-                                                           std::size_t n) {
+__attribute__((always_inline)) inline void roots_divide3_t(
+    const double* __restrict v, const double* __restrict s, double inside, double scale,
+    const double* __restrict icm, double floor, float* __restrict y, std::size_t n) {
   double q[kQBlock];
   for (std::size_t i0 = 0; i0 < n; i0 += kQBlock) {
     const std::size_t b = std::min(kQBlock, n - i0);

@@ -63,8 +63,8 @@ void divide3(const double* v, const double* den, double floor, float* y, std::si
 
 /// roots, then divide3, in one pass (the same operations, no den buffer): per pixel
 /// e = sqrt(std::max(s[i] * inside, 0.0)) * k_i (k_i as in roots), then divide3 with den[i] = e.
-void roots_divide3(const double* v, const double* s, double inside, double scale,
-                   const double* icm, double floor, float* y, std::size_t n);
+void roots_divide3(const double* v, const double* s, double inside, double scale, const double* icm,
+                   double floor, float* y, std::size_t n);
 
 /// LCN over one window of packed RGB, per pixel i < n, from s (2 L lanes: the window sums of x,
 /// then of x^2). Pinto (joint, L = 1): num[3 i + c] = x - S1 / size,

@@ -67,8 +67,7 @@ void strip_sums(const Taps& t, std::size_t L, std::size_t c0, std::size_t c1, st
                 WindowScratch& b) {
   const std::size_t n = t.size();
   auto &vrow = b.vrow, &hrow = b.hrow, &zeros = b.zeros, &minus_zeros = b.minus_zeros;
-  auto &block = b.block, &rows4 = b.rows4, &hrows4 = b.hrows4, &t4 = b.t4, &o4 = b.o4,
-       &suf = b.suf;
+  auto &block = b.block, &rows4 = b.rows4, &hrows4 = b.hrows4, &t4 = b.t4, &o4 = b.o4, &suf = b.suf;
   suf.resize(4 * n * L);
   vrow.resize(m);
   hrow.resize((ex - sx) * L);
