@@ -1,7 +1,9 @@
 // The family's vector loops (lrn/family/loops.h) against plain loops: the four-row box scans,
 // the four-row transposes and the one-pass weighted sums, for every lane count the operations
 // use (compile-time ones and the runtime fallback), window sizes and strip offsets.
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -73,5 +75,63 @@ TEST_CASE("family loops: weighted rows add the taps in order", "[family][loops]"
     for (std::size_t p = 0; p < count; ++p) s = s + w[p] * rows[p][i];
     bad += s != out[i];
   }
+  CHECK(bad == 0);
+}
+
+TEST_CASE("family loops: centring with the squares equals centring, then the squares",
+          "[family][loops]") {
+  const std::size_t n = GENERATE(1, 3, 4, 5, 17, 341);
+  const bool columns = GENERATE(false, true);
+  std::mt19937 rng(static_cast<unsigned>(n * 2 + columns));
+  std::uniform_real_distribution<float> d(0, 255);
+  std::uniform_real_distribution<double> e(0.5, 2);
+  std::vector<float> x(3 * n);
+  std::vector<double> s(n), icm(n), v1(3 * n), v2(3 * n, -1.0), q1(n), q2(n, -1.0);
+  for (float& a : x) a = d(rng);
+  for (std::size_t i = 0; i < n; ++i) s[i] = 3 * d(rng), icm[i] = e(rng);
+  const double* c = columns ? icm.data() : nullptr;
+  centre3(x.data(), s.data(), 1.0 / 243, c, v1.data(), n);
+  sum3_squares(v1.data(), q1.data(), n);
+  centre3_squares(x.data(), s.data(), 1.0 / 243, c, v2.data(), q2.data(), n);
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < 3 * n; ++i) bad += v1[i] != v2[i];
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = v1[3 * i], b = v1[3 * i + 1], f = v1[3 * i + 2];
+    bad += q2[i] != ((0.0 + a * a) + b * b) + f * f;  // sum3_squares' documented order
+    bad += q1[i] != q2[i];
+  }
+  CHECK(bad == 0);
+}
+
+TEST_CASE("family loops: the divisions of packed RGB, alone and fused with the roots",
+          "[family][loops]") {
+  const std::size_t n = GENERATE(1, 3, 4, 5, 17, 255, 256, 257, 341, 600);
+  const bool columns = GENERATE(false, true);
+  const double floor = GENERATE(-std::numeric_limits<double>::infinity(), 0.0, 1.0, 4.0);
+  std::mt19937 rng(static_cast<unsigned>(n * 3 + columns));
+  std::uniform_real_distribution<double> d(-100, 100);
+  std::uniform_real_distribution<double> e(0.5, 2);
+  std::vector<double> v(3 * n), s(n), icm(n), den(n);
+  for (double& a : v) a = d(rng);
+  for (std::size_t i = 0; i < n; ++i) s[i] = i % 7 == 0 ? -d(rng) * d(rng) : 40 * d(rng) * d(rng);
+  for (std::size_t i = 0; i < n; ++i) icm[i] = e(rng);
+  if (n > 4) s[3] = 0;  // a zero divisor
+  const double* c = columns ? icm.data() : nullptr;
+  const double inside = 1.0 / 243, scale = 1.25;
+  std::vector<float> y1(3 * n, -1.0f), y2(3 * n, -2.0f), want(3 * n);
+  roots(s.data(), inside, scale, c, den.data(), n);
+  divide3(v.data(), den.data(), floor, y1.data(), n);
+  roots_divide3(v.data(), s.data(), inside, scale, c, floor, y2.data(), n);
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    // The documented steps, one pixel at a time.
+    const double p = s[i] * inside;
+    const double r = std::sqrt(p < 0 ? 0.0 : p) * (columns ? scale * icm[i] : 1.0);
+    bad += r != den[i];
+    const double dd = r > floor ? r : floor;
+    const double q = dd > 0 ? 1 / dd : 0.0;
+    for (std::size_t k = 0; k < 3; ++k) want[3 * i + k] = static_cast<float>(v[3 * i + k] * q);
+  }
+  for (std::size_t i = 0; i < 3 * n; ++i) bad += want[i] != y1[i] || want[i] != y2[i];
   CHECK(bad == 0);
 }

@@ -145,16 +145,8 @@ class Lcn final : public Operation {
             }
             return d > 0 ? 1 / d : 0.0;
           };
-          if (packed() && L == 1 && C == 3) {  // the common case, vectorised: d = max(s, floor)
-            double floor = -std::numeric_limits<double>::infinity();  // pinto: d = s
-            switch (p_.convention) {
-              case LcnConvention::Torch7: floor = t; break;
-              case LcnConvention::Jarrett:
-              case LcnConvention::Pylearn2: floor = std::max(means_[0], t); break;
-              case LcnConvention::Pinto: break;
-            }
-            return detail::divide3(num, den, floor, dst + xa * 3, xb - xa);
-          }
+          if (packed() && L == 1 && C == 3)  // the common case, vectorised: d = max(s, floor)
+            return detail::divide3(num, den, joint_floor(), dst + xa * 3, xb - xa);
           if (packed() && L == 3 && C == 3) {  // per channel, vectorised
             double floors[3];
             for (std::size_t l = 0; l < 3; ++l)
@@ -176,10 +168,21 @@ class Lcn final : public Operation {
             }
           }
         },
-        nullptr);
+        nullptr, &out);
   }
 
  private:
+  /// The joint divisor's floor: d = max(s, floor) (pinto: d = s).
+  double joint_floor() const {
+    switch (p_.convention) {
+      case LcnConvention::Torch7: return p_.threshold;
+      case LcnConvention::Jarrett:
+      case LcnConvention::Pylearn2: return std::max(means_[0], p_.threshold);
+      case LcnConvention::Pinto: break;
+    }
+    return -std::numeric_limits<double>::infinity();
+  }
+
   /// Receives, for output row y and columns [xa, xb): num ((xb - xa) x C: the centred values)
   /// and den ((xb - xa) x lanes: the local divisor before any image-wide floor).
   using RowFn = std::function<void(std::size_t y, std::size_t xa, std::size_t xb, const double* num,
@@ -233,13 +236,15 @@ class Lcn final : public Operation {
 
   /// Buffers of one rows() call: every value is written before it is read.
   struct Scratch {
-    std::vector<double> v, num, den;
+    std::vector<double> v, q, num, den;
     detail::WindowScratch first, second;
   };
 
   /// Tiles of kChunk rows by fixed strips of columns (anchored at column 0).
+  /// With `out` (the output pass), the joint packed-RGB torch7 and jarrett rows are divided
+  /// and written as their divisors are made (detail::roots_divide3: f's operations).
   void rows(const RowSource& in, std::size_t y0, std::size_t y1, const RowFn& f,
-            const TileDone& done) const {
+            const TileDone& done, const RowSink* out = nullptr) const {
     const std::size_t W = geometry_.width, strip = detail::strip_columns(geometry_.channels);
     Scratch scratch;  // reused by every tile and strip of this call
     for (std::size_t c0 = y0; c0 < y1; c0 += kChunk) {
@@ -247,7 +252,7 @@ class Lcn final : public Operation {
       for (std::size_t x0 = 0; x0 < W; x0 += strip) {
         const std::size_t x1 = std::min(W, x0 + strip);
         if (p_.convention == LcnConvention::Torch7 || p_.convention == LcnConvention::Jarrett)
-          chained(in, c0, c1, x0, x1, f, scratch);
+          chained(in, c0, c1, x0, x1, f, scratch, out);
         else single(in, c0, c1, x0, x1, f, scratch);
       }
       if (done) done(c0, c1);
@@ -256,7 +261,7 @@ class Lcn final : public Operation {
 
   /// Torch7 and Jarrett: a mean window, then a deviation window over v = x - m.
   void chained(const RowSource& in, std::size_t c0, std::size_t c1, std::size_t x0, std::size_t x1,
-               const RowFn& f, Scratch& scratch) const {
+               const RowFn& f, Scratch& scratch, const RowSink* out) const {
     const Geometry& g = geometry_;
     const std::size_t W = g.width, C = g.channels, r = taps_.radius(), L = lanes_;
     const bool torch = p_.convention == LcnConvention::Torch7;
@@ -266,39 +271,39 @@ class Lcn final : public Operation {
     std::vector<double>& v = scratch.v;
     v.resize((v1 - v0) * vm);
     auto vat = [&](std::size_t y, std::size_t x) { return &v[(y - v0) * vm + (x - u0) * C]; };
+    // The deviation window's source, the per-pixel (per-lane) squares of v, made with v and
+    // read in place: rows of columns [x0 - r, x1 + r), zeros outside the image.
+    const std::size_t qm = (x1 - x0 + 2 * r) * L;
+    std::vector<double>& q = scratch.q;
+    q.resize((v1 - v0) * qm);
+    auto qat = [&](std::size_t y, std::size_t x) { return &q[(y - v0) * qm + (x + r - x0) * L]; };
     detail::window_sums(
         taps_, W, g.height, L, v0, v1, u0, u1,
         [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
           fill_x(in.row(y), xa, xb, dst, L, false);
         },
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
+          if (xa == u0) {  // the row's padding
+            double* row = &q[(y - v0) * qm];
+            std::fill(row, qat(y, u0), 0.0);
+            std::fill(qat(y, u1), row + qm, 0.0);
+          }
           // mean = sums * wnorm / group / a, with 1 / a = (1 / row mass) (1 / column mass).
           const float* src = in.row(y);
           const double scale =
               torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                     : wnorm_ / group_;
           if (packed() && !p_.per_channel && C == 3)  // the common case, vectorised
-            return detail::centre3(src + xa * 3, sums, scale, torch ? &inv_col_mass_[xa] : nullptr,
-                                   vat(y, xa), xb - xa);
+            return detail::centre3_squares(src + xa * 3, sums, scale,
+                                           torch ? &inv_col_mass_[xa] : nullptr, vat(y, xa),
+                                           qat(y, xa), xb - xa);
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : scale;
             double* vx = vat(y, x);
             const double* sx = sums + (x - xa) * L;
             for (std::size_t c = 0; c < C; ++c)
               vx[c] = src[at(x, c)] - sx[p_.per_channel ? c : 0] * k;
-          }
-        },
-        &scratch.first);
-    std::vector<double>& den = scratch.den;
-    den.resize((x1 - x0) * L);
-    detail::window_sums(
-        taps_, W, g.height, L, c0, c1, x0, x1,
-        [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
-          if (!p_.per_channel && C == 3)  // the common case, vectorised (same order of adds)
-            return detail::sum3_squares(vat(y, xa), dst, xb - xa);
-          for (std::size_t x = xa; x < xb; ++x) {
-            const double* vx = vat(y, x);
-            double* d = dst + (x - xa) * L;
+            double* d = qat(y, x);
             if (p_.per_channel) {
               for (std::size_t c = 0; c < C; ++c) d[c] = vx[c] * vx[c];
             } else {
@@ -308,11 +313,21 @@ class Lcn final : public Operation {
             }
           }
         },
+        &scratch.first);
+    std::vector<double>& den = scratch.den;
+    den.resize((x1 - x0) * L);
+    detail::window_sums_rows(
+        taps_, g.height, L, c0, c1, x0, x1,
+        [&](std::size_t y) -> const double* { return &q[(y - v0) * qm]; },
         [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
           const double inside = wnorm_ / group_;
           const double scale =
               torch ? torch_1d_factor_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                     : 1.0;
+          if (out && L == 1 && C == 3 && packed())
+            return detail::roots_divide3(vat(y, xa), sums, inside, scale,
+                                         torch ? &inv_col_mass_[xa] : nullptr, joint_floor(),
+                                         out->row(y) + xa * 3, xb - xa);
           if (L == 1) {
             detail::roots(sums, inside, scale, torch ? &inv_col_mass_[xa] : nullptr, den.data(),
                           xb - xa);

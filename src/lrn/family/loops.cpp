@@ -1,4 +1,4 @@
-// The family's innermost loops, one AVX2 and one baseline clone each.
+// The family's innermost loops, one AVX-512 (x86-64-v4), one AVX2 and one baseline clone each.
 #include "lrn/family/loops.h"
 
 // The generic 32-byte vectors below are internal: their ABI in the baseline clone is no concern.
@@ -9,17 +9,59 @@
 #include <cstring>
 #include <vector>
 
-// LRN_FAMILY_NO_CLONES builds the baseline loops only (to check that both give the same bits).
+// LRN_FAMILY_NO_CLONES builds the baseline loops only (to check that the clones give the same bits).
 // Not under ThreadSanitizer either: a clone's ifunc resolver runs while the dynamic loader
 // relocates, before TSan's runtime is up, and the instrumented resolver crashes there.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__AVX2__) && \
     !defined(LRN_FAMILY_NO_CLONES) && !defined(__SANITIZE_THREAD__)
-#define LRN_CLONES __attribute__((target_clones("avx2", "default")))
+#define LRN_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #else
 #define LRN_CLONES
 #endif
 
 namespace lrn::family::detail {
+
+namespace {
+
+// Four doubles in GCC's generic vectors: AVX2 registers in the avx2 clone, SSE2 pairs in the
+// baseline one; the shuffles only move bits, so both clones agree. __builtin_shufflevector
+// (GCC >= 12 and clang) rather than GCC's own __builtin_shuffle, which clang lacks.
+typedef double V4 __attribute__((vector_size(32)));
+
+__attribute__((always_inline)) inline V4 load4(const double* p) {
+  V4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+__attribute__((always_inline)) inline void store4(double* p, V4 v) { std::memcpy(p, &v, sizeof v); }
+typedef float F4 __attribute__((vector_size(16)));
+
+/// y[3 i + c] = float(v[3 i + c] * q[i]) for i < n: q widened to the interleaved layout by
+/// shuffles (four pixels: three vectors of v, three of q), each product the same IEEE multiply.
+__attribute__((always_inline)) inline void times_q3(const double* __restrict v,
+                                                    const double* __restrict q, float* __restrict y,
+                                                    std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const V4 q4 = load4(q + i);
+    const V4 e0 = __builtin_shufflevector(q4, q4, 0, 0, 0, 1);
+    const V4 e1 = __builtin_shufflevector(q4, q4, 1, 1, 2, 2);
+    const V4 e2 = __builtin_shufflevector(q4, q4, 2, 3, 3, 3);
+    const double* vi = v + 3 * i;
+    const F4 f0 = __builtin_convertvector(load4(vi) * e0, F4);
+    const F4 f1 = __builtin_convertvector(load4(vi + 4) * e1, F4);
+    const F4 f2 = __builtin_convertvector(load4(vi + 8) * e2, F4);
+    std::memcpy(y + 3 * i, &f0, sizeof f0);
+    std::memcpy(y + 3 * i + 4, &f1, sizeof f1);
+    std::memcpy(y + 3 * i + 8, &f2, sizeof f2);
+  }
+  for (; i < n; ++i)
+    for (std::size_t c = 0; c < 3; ++c) y[3 * i + c] = static_cast<float>(v[3 * i + c] * q[i]);
+}
+
+constexpr std::size_t kQBlock = 256;  // pixels per block of divisors (on the stack)
+
+}  // namespace
 
 LRN_CLONES void add_into(double* __restrict dst, const double* __restrict a,
                          const double* __restrict b, std::size_t n) {
@@ -139,6 +181,26 @@ LRN_CLONES void centre3(const float* __restrict x, const double* __restrict s, d
   }
 }
 
+namespace {
+template <bool Columns>
+__attribute__((always_inline)) inline void centre3_squares_t(
+    const float* __restrict x, const double* __restrict s, double scale,
+    const double* __restrict icm, double* __restrict v, double* __restrict q, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double m = s[i] * (Columns ? scale * icm[i] : scale);
+    const double a = x[3 * i] - m, b = x[3 * i + 1] - m, c = x[3 * i + 2] - m;
+    v[3 * i] = a, v[3 * i + 1] = b, v[3 * i + 2] = c;
+    q[i] = ((0.0 + a * a) + b * b) + c * c;
+  }
+}
+}  // namespace
+
+LRN_CLONES void centre3_squares(const float* x, const double* s, double scale, const double* icm,
+                                double* v, double* q, std::size_t n) {
+  if (icm) centre3_squares_t<true>(x, s, scale, icm, v, q, n);
+  else centre3_squares_t<false>(x, s, scale, icm, v, q, n);
+}
+
 LRN_CLONES void roots(const double* __restrict s, double inside, double scale,
                       const double* __restrict icm, double* __restrict out, std::size_t n) {
   if (icm) {
@@ -156,11 +218,40 @@ LRN_CLONES void roots(const double* __restrict s, double inside, double scale,
 
 LRN_CLONES void divide3(const double* __restrict v, const double* __restrict den, double floor,
                         float* __restrict y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const double d = den[i] > floor ? den[i] : floor;
-    const double q = d > 0 ? 1 / d : 0.0;
-    for (std::size_t c = 0; c < 3; ++c) y[3 * i + c] = static_cast<float>(v[3 * i + c] * q);
+  double q[kQBlock];
+  for (std::size_t i0 = 0; i0 < n; i0 += kQBlock) {
+    const std::size_t b = std::min(kQBlock, n - i0);
+    for (std::size_t i = 0; i < b; ++i) {
+      const double d = den[i0 + i] > floor ? den[i0 + i] : floor;
+      q[i] = d > 0 ? 1 / d : 0.0;
+    }
+    times_q3(v + 3 * i0, q, y + 3 * i0, b);
   }
+}
+
+namespace {
+template <bool Columns>
+__attribute__((always_inline)) inline void roots_divide3_t(
+    const double* __restrict v, const double* __restrict s, double inside, double scale,
+    const double* __restrict icm, double floor, float* __restrict y, std::size_t n) {
+  double q[kQBlock];
+  for (std::size_t i0 = 0; i0 < n; i0 += kQBlock) {
+    const std::size_t b = std::min(kQBlock, n - i0);
+    for (std::size_t i = 0; i < b; ++i) {
+      const double p = s[i0 + i] * inside;
+      const double e = std::sqrt(p < 0.0 ? 0.0 : p) * (Columns ? scale * icm[i0 + i] : 1.0);
+      const double d = e > floor ? e : floor;
+      q[i] = d > 0 ? 1 / d : 0.0;
+    }
+    times_q3(v + 3 * i0, q, y + 3 * i0, b);
+  }
+}
+}  // namespace
+
+LRN_CLONES void roots_divide3(const double* v, const double* s, double inside, double scale,
+                              const double* icm, double floor, float* y, std::size_t n) {
+  if (icm) roots_divide3_t<true>(v, s, inside, scale, icm, floor, y, n);
+  else roots_divide3_t<false>(v, s, inside, scale, icm, floor, y, n);
 }
 
 LRN_CLONES void pinto3(const float* __restrict x, const double* __restrict s, double size, double t,
@@ -242,18 +333,6 @@ LRN_CLONES void subtract_means3(const float* x, const double* s, bool per_channe
 }
 
 namespace {
-
-// Four doubles in GCC's generic vectors: AVX2 registers in the avx2 clone, SSE2 pairs in the
-// baseline one; the shuffles only move bits, so both clones agree. __builtin_shufflevector
-// (GCC >= 12 and clang) rather than GCC's own __builtin_shuffle, which clang lacks.
-typedef double V4 __attribute__((vector_size(32)));
-
-__attribute__((always_inline)) inline V4 load4(const double* p) {
-  V4 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-__attribute__((always_inline)) inline void store4(double* p, V4 v) { std::memcpy(p, &v, sizeof v); }
 
 /// Rows r[0..3] (four doubles each) become columns, in place: r[i] = (r0[i], r1[i], r2[i], r3[i]).
 __attribute__((always_inline)) inline void transpose4(V4* r) {

@@ -1,5 +1,7 @@
-// Internal: the family's innermost loops, compiled for AVX2 and for baseline x86-64 and picked
-// at load time (GCC target_clones), so a portable binary still uses 256-bit vectors.
+// Internal: the family's innermost loops, compiled for x86-64-v4 (AVX-512), AVX2 and baseline
+// x86-64 and picked at load time (GCC target_clones), so a portable binary still uses the
+// CPU's vectors (GCC keeps 256-bit ones on v4 too, with AVX-512's masks, broadcasts and
+// two-source permutes: fewer instructions per vector).
 #pragma once
 
 #include <cstddef>
@@ -50,11 +52,19 @@ void sum3_squares(const double* v, double* dst, std::size_t n);
 /// v[3 i + c] = x[3 i + c] - s[i] * k_i with k_i = scale * icm[i] (icm null: k_i = scale).
 void centre3(const float* x, const double* s, double scale, const double* icm, double* v,
              std::size_t n);
+/// centre3, and q[i] = ((0 + v0^2) + v1^2) + v2^2 of the pixel's v (as sum3_squares).
+void centre3_squares(const float* x, const double* s, double scale, const double* icm, double* v,
+                     double* q, std::size_t n);
 /// out[i] = sqrt(std::max(s[i] * inside, 0.0)) * k_i with k_i = scale * icm[i] (icm null: k_i = 1).
 void roots(const double* s, double inside, double scale, const double* icm, double* out,
            std::size_t n);
 /// y[3 i + c] = float(v[3 i + c] * q_i), q_i = 1 / d_i where d_i = max(den[i], floor) > 0, else 0.
 void divide3(const double* v, const double* den, double floor, float* y, std::size_t n);
+
+/// roots, then divide3, in one pass (the same operations, no den buffer): per pixel
+/// e = sqrt(std::max(s[i] * inside, 0.0)) * k_i (k_i as in roots), then divide3 with den[i] = e.
+void roots_divide3(const double* v, const double* s, double inside, double scale, const double* icm,
+                   double floor, float* y, std::size_t n);
 
 /// LCN over one window of packed RGB, per pixel i < n, from s (2 L lanes: the window sums of x,
 /// then of x^2). Pinto (joint, L = 1): num[3 i + c] = x - S1 / size,

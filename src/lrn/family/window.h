@@ -52,6 +52,8 @@ using EmitRow =
 /// window_sums' buffers, kept by a caller that calls it many times (sized on first use).
 struct WindowScratch {
   std::vector<double> cache, block, vrow, hrow, zeros, minus_zeros, rows4, hrows4, t4, o4, suf;
+  std::vector<double> weights;
+  std::vector<const double*> suffix, rows;
 };
 
 /// For the output tile rows [y0, y1) x columns [x0, x1):
@@ -63,6 +65,17 @@ struct WindowScratch {
 void window_sums(const Taps& t, std::size_t width, std::size_t height, std::size_t lanes,
                  std::size_t y0, std::size_t y1, std::size_t x0, std::size_t x1,
                  const FillRow& fill, const EmitRow& emit, WindowScratch* scratch = nullptr);
+
+/// Image row y of a source the caller already holds: columns [x0 - r, x1 + r) of it
+/// ((x1 - x0 + 2 r) * lanes doubles, zeros outside the image), for rows [y0 - r, y1 + r)
+/// clipped to the image.
+using RowAt = std::function<const double*(std::size_t y)>;
+
+/// window_sums over rows that are ready in memory: read in place, no fill (the same sums,
+/// the same bits).
+void window_sums_rows(const Taps& t, std::size_t height, std::size_t lanes, std::size_t y0,
+                      std::size_t y1, std::size_t x0, std::size_t x1, const RowAt& row_at,
+                      const EmitRow& emit, WindowScratch* scratch = nullptr);
 
 /// Rows per tile of window_sums.
 constexpr std::size_t kTileRows = 64;

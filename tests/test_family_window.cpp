@@ -1,0 +1,75 @@
+// The separable window sums (lrn/family/window.h): window_sums over filled rows against plain
+// sums, and window_sums_rows (rows read in place) against window_sums, bit for bit.
+#include <cstddef>
+#include <random>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "lrn/family/window.h"
+
+using namespace lrn::family::detail;
+
+TEST_CASE("family window: rows read in place give window_sums' bits", "[family][window]") {
+  const std::size_t n = GENERATE(1, 3, 5, 9, 15);
+  const bool box = GENERATE(true, false);
+  const std::size_t lanes = GENERATE(1, 3);
+  const std::size_t width = 53, height = 41, r = n / 2;
+  // Strips: the whole width, and a piece away from the left border.
+  const std::size_t x0 = GENERATE(0, 7), x1 = x0 == 0 ? width : 29;
+  const std::size_t y0 = GENERATE(0, 5), y1 = y0 == 0 ? height : 33;
+  const Taps t = box ? box_taps(n) : torch_gaussian_taps(n);
+  // Small integers for the box (every order of adds is exact: checked against plain sums);
+  // any doubles for the Gaussian (checked against window_sums only).
+  std::mt19937 rng(static_cast<unsigned>(n * 100 + box * 10 + lanes + x0 + y0));
+  std::uniform_int_distribution<int> di(-40, 40);
+  std::uniform_real_distribution<double> dd(-3, 3);
+  std::vector<double> img(width * height * lanes);
+  for (double& v : img) v = box ? di(rng) : dd(rng);
+  auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
+    for (std::size_t i = 0; i < (xb - xa) * lanes; ++i) dst[i] = img[(y * width + xa) * lanes + i];
+  };
+  const std::size_t m = (x1 - x0) * lanes;
+  std::vector<double> a((y1 - y0) * m, -7.0), b((y1 - y0) * m, -9.0);
+  window_sums(t, width, height, lanes, y0, y1, x0, x1, fill,
+              [&](std::size_t y, std::size_t xa, std::size_t xb, const double* s) {
+                for (std::size_t i = 0; i < (xb - xa) * lanes; ++i)
+                  a[(y - y0) * m + (xa - x0) * lanes + i] = s[i];
+              });
+  // The padded rows: columns [x0 - r, x1 + r), zeros outside the image.
+  const std::size_t pm = (x1 - x0 + 2 * r) * lanes;
+  std::vector<double> padded(height * pm, 0.0);
+  for (std::size_t y = 0; y < height; ++y)
+    for (std::size_t x = (x0 >= r ? x0 - r : 0); x < std::min(width, x1 + r); ++x)
+      for (std::size_t l = 0; l < lanes; ++l)
+        padded[y * pm + (x + r - x0) * lanes + l] = img[(y * width + x) * lanes + l];
+  window_sums_rows(
+      t, height, lanes, y0, y1, x0, x1, [&](std::size_t y) { return &padded[y * pm]; },
+      [&](std::size_t y, std::size_t xa, std::size_t xb, const double* s) {
+        for (std::size_t i = 0; i < (xb - xa) * lanes; ++i)
+          b[(y - y0) * m + (xa - x0) * lanes + i] = s[i];
+      });
+  std::size_t bad = 0, off = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) bad += a[i] != b[i];
+  CHECK(bad == 0);
+  if (box) {
+    for (std::size_t y = y0; y < y1; ++y)
+      for (std::size_t x = x0; x < x1; ++x)
+        for (std::size_t l = 0; l < lanes; ++l) {
+          double s = 0;
+          for (std::size_t p = 0; p < n; ++p)
+            for (std::size_t q = 0; q < n; ++q) {
+              const auto yy = static_cast<std::ptrdiff_t>(y + p) - static_cast<std::ptrdiff_t>(r);
+              const auto xx = static_cast<std::ptrdiff_t>(x + q) - static_cast<std::ptrdiff_t>(r);
+              if (yy < 0 || xx < 0 || yy >= static_cast<std::ptrdiff_t>(height) ||
+                  xx >= static_cast<std::ptrdiff_t>(width))
+                continue;
+              s += img[(static_cast<std::size_t>(yy) * width + static_cast<std::size_t>(xx)) *
+                           lanes +
+                       l];
+            }
+          off += s != a[(y - y0) * m + (x - x0) * lanes + l];
+        }
+    CHECK(off == 0);
+  }
+}
