@@ -1,6 +1,11 @@
 // The SIMD LRN kernel, compiled once per x86 target (SSE4, AVX2, AVX3) by foreach_target.h;
 // dispatch.cpp picks one at run time.
 //
+// The build compiles this file through kernel_hwy_{avx3,avx2,sse4}.cpp, each defining
+// LRN_KERNEL_TU to one target, so that the three copies are three translation units that
+// build in parallel (each copy instantiates every channel count and power; under ASan+UBSan
+// one copy takes minutes). Compiled directly, it builds all of LRN_KERNEL_TARGETS.
+//
 // Lanes are pixels: a block of N pixels (N = float lanes) is split into one vector per
 // channel, so every lane runs the same instructions and a pixel's result cannot depend on
 // which lane it landed in. Channel counts 1-4 deinterleave with LoadInterleaved{2,3,4}; other
@@ -31,7 +36,12 @@ HWY_BEFORE_NAMESPACE();
 namespace lrn {
 namespace HWY_NAMESPACE {
 
-#if HWY_TARGET & LRN_KERNEL_TARGETS  // not the never-dispatched baseline copy
+#ifndef LRN_KERNEL_TU
+#define LRN_KERNEL_TU LRN_KERNEL_TARGETS
+#endif
+
+// Not the never-dispatched baseline copy, and only this translation unit's target.
+#if HWY_TARGET & LRN_KERNEL_TARGETS & LRN_KERNEL_TU
 
 // hn, DF, VF, the Pow structs: lrn/pow_hwy-inl.h.
 constexpr std::size_t kMaxLanes = hn::MaxLanes(DF());
@@ -574,7 +584,7 @@ void RunLrn(const detail::Plan& plan, const float* in, float* out, std::size_t p
   if (in != out) std::memcpy(out, in, pixels * plan.channels * sizeof(float));
 }
 
-#endif  // HWY_TARGET & LRN_KERNEL_TARGETS
+#endif  // HWY_TARGET & LRN_KERNEL_TARGETS & LRN_KERNEL_TU
 
 }  // namespace HWY_NAMESPACE
 }  // namespace lrn

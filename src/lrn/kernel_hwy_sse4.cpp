@@ -1,0 +1,3 @@
+// kernel_hwy.cpp's SSE4 copy, a translation unit of its own (see the top of kernel_hwy.cpp).
+#define LRN_KERNEL_TU HWY_SSE4
+#include "lrn/kernel_hwy.cpp"  // NOLINT(bugprone-suspicious-include): one target's copy
