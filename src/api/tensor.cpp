@@ -292,8 +292,8 @@ void normalize(const ConstTensorView& in, const TensorView& out, const Resolved&
   const std::size_t items = in.images * rows * chunks;
   if (threads == 0) threads = lrn::usable_cores();
   const std::size_t values = in.images * in.height * in.width * C;
-  threads = static_cast<unsigned>(std::min<std::size_t>(
-      {threads, items, std::max<std::size_t>(1, values / kValuesPerThread)}));
+  threads = static_cast<unsigned>(
+      std::min<std::size_t>({threads, items, std::max<std::size_t>(1, values / kValuesPerThread)}));
   if (threads <= 1) {
     run(0, items);
   } else {
