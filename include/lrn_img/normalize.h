@@ -20,7 +20,9 @@ namespace lrn_img {
 ///   strides may differ (out may be channel-first when in is channel-last).
 /// - out may be in itself (same data and strides): normalization in place. Any other overlap
 ///   between the two is refused.
-/// - threads: worker threads, >= 1 (0: usable_cores()). Results do not depend on it.
+/// - threads: worker threads at most, >= 1 (0: usable_cores()). Results do not depend on it.
+///   LRN gives each thread at least 2^18 values (threads start per call, which would cost
+///   more than a small tensor's whole normalization): below 2^19 it runs on the caller's.
 /// - Results are bit-identical to lrn-img's on the same float32 values, on every CPU.
 /// - A family method reads an image where it is when its channels are interleaved (column
 ///   stride = channels, channel stride 1) and writes it in place when out is such a view

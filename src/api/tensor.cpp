@@ -23,6 +23,11 @@ namespace {
 // that a single image still spreads over the threads.
 constexpr std::size_t kChunk = 4096;
 
+// Values a thread must have to be worth starting: a WorkerPool's threads start per call
+// (tens of us, more on a busy machine), which is the whole kernel time of a (224, 224, 3)
+// image (150528 values, ~30 us); below twice this, normalize() runs on the caller's thread.
+constexpr std::size_t kValuesPerThread = std::size_t{1} << 18;
+
 template <class T>
 std::pair<const char*, const char*> extent(const BasicView<T>& v) {
   const std::ptrdiff_t sizes[4] = {
@@ -286,7 +291,9 @@ void normalize(const ConstTensorView& in, const TensorView& out, const Resolved&
   };
   const std::size_t items = in.images * rows * chunks;
   if (threads == 0) threads = lrn::usable_cores();
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, items));
+  const std::size_t values = in.images * in.height * in.width * C;
+  threads = static_cast<unsigned>(
+      std::min<std::size_t>({threads, items, std::max<std::size_t>(1, values / kValuesPerThread)}));
   if (threads <= 1) {
     run(0, items);
   } else {

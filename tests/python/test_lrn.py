@@ -146,7 +146,8 @@ def test_in_place_and_out():
 
 
 def test_threads_do_not_change_results():
-    for shape, layout in (((300, 301, 3), "hwc"), ((3, 7, 150, 149), "nchw"), ((2, 90, 91, 9), "nhwc")):
+    # Over 2^19 values each, so that threads split them (smaller tensors run on one thread).
+    for shape, layout in (((600, 301, 3), "hwc"), ((3, 7, 300, 149), "nchw"), ((2, 180, 181, 9), "nhwc")):
         x = image(shape)
         one = lrn_img.lrn(x, layout=layout, threads=1)
         for t in (2, 3, 7, None):
