@@ -339,21 +339,67 @@ std::string path_of(const py::object& o, const char* name) {
   }
 }
 
-void process_file(const py::object& src, const py::object& dst, std::optional<int> radius,
-                  std::optional<int> size, std::optional<double> bias, std::optional<double> alpha,
-                  std::optional<double> beta, std::optional<std::string> convention,
-                  std::optional<std::string> preset, std::optional<std::string> layout,
-                  std::optional<long> threads, std::optional<long> quality, bool rescale,
-                  std::optional<double> pixel_scale, std::optional<std::string> format,
-                  std::optional<std::string> dtype, std::optional<unsigned long long> max_pixels,
-                  std::optional<unsigned long long> max_npy_bytes,
-                  std::optional<unsigned long long> max_row_bytes, bool lenient, bool strict,
-                  bool auto_orient, bool keep_metadata, const std::string& method,
-                  std::optional<std::string> kernel, std::optional<double> threshold,
-                  std::optional<bool> per_channel, std::optional<double> scale,
-                  std::optional<double> sqrt_bias, std::optional<bool> use_std,
-                  std::optional<double> min_divisor, const py::object& zca,
-                  const py::object& zca_file) {
+// A format as the format= keyword names it.
+const char* format_keyword(lrn_img::Format f) {
+  switch (f) {
+    case lrn_img::Format::Jpeg: return "jpg";
+    case lrn_img::Format::Png: return "png";
+    case lrn_img::Format::Pnm: return "pnm";
+    case lrn_img::Format::Tiff: return "tif";
+    case lrn_img::Format::Webp: return "webp";
+    case lrn_img::Format::Npy: break;
+  }
+  return "npy";
+}
+
+py::dict channel_stats(const lrn_img::ChannelStats& c) {
+  py::dict d;
+  d["min"] = c.min;
+  d["max"] = c.max;
+  d["mean"] = c.mean;
+  return d;
+}
+
+// The FileReport as a dict: what `lrn-img --json` says of the file, and the formats.
+py::dict report_dict(const lrn_img::FileReport& r, bool stats) {
+  py::dict d;
+  d["input_format"] = format_keyword(r.input_format);
+  d["output_format"] = format_keyword(r.output_format);
+  d["width"] = r.width;
+  d["height"] = r.height;
+  d["channels"] = r.channels;
+  d["images"] = r.images;
+  d["batch"] = r.batch;
+  d["warnings"] = r.warnings;
+  if (stats) {
+    py::list per_image;
+    for (const lrn_img::ImageStats& s : r.stats) {
+      py::dict one;
+      one["input"] = channel_stats(s.input);
+      one["output"] = channel_stats(s.output);
+      per_image.append(one);
+    }
+    d["stats"] = per_image;
+  }
+  return d;
+}
+
+py::dict process_file(const py::object& src, const py::object& dst, std::optional<int> radius,
+                      std::optional<int> size, std::optional<double> bias,
+                      std::optional<double> alpha, std::optional<double> beta,
+                      std::optional<std::string> convention, std::optional<std::string> preset,
+                      std::optional<std::string> layout, std::optional<long> threads,
+                      std::optional<long> quality, bool rescale, std::optional<double> pixel_scale,
+                      std::optional<std::string> format, std::optional<std::string> dtype,
+                      std::optional<unsigned long long> max_pixels,
+                      std::optional<unsigned long long> max_npy_bytes,
+                      std::optional<unsigned long long> max_row_bytes, bool lenient, bool strict,
+                      bool auto_orient, bool keep_metadata, const std::string& method,
+                      std::optional<std::string> kernel, std::optional<double> threshold,
+                      std::optional<bool> per_channel, std::optional<double> scale,
+                      std::optional<double> sqrt_bias, std::optional<bool> use_std,
+                      std::optional<double> min_divisor, const py::object& zca,
+                      const py::object& zca_file, bool stats) {
   const FamilyKw f{method,    kernel,  threshold,   per_channel, scale,
                    sqrt_bias, use_std, min_divisor, zca,         zca_file};
   lrn_py::FileArgs a;
@@ -375,6 +421,8 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
   lrn_img::resolve(params);  // its errors before any other
   const std::string in = path_of(src, "src"), out = path_of(dst, "dst");
   lrn_img::FileOptions options = lrn_py::file_options(out, params, a);
+  options.stats = stats;
+  lrn_img::FileReport report;
   std::vector<std::string> warnings;
   std::mutex m;
   options.warn = [&](const std::string& w) {
@@ -385,11 +433,12 @@ void process_file(const py::object& src, const py::object& dst, std::optional<in
       [&](const std::atomic<bool>* cancel) {
         lrn_img::FileOptions o = options;
         o.cancel = cancel;
-        lrn_img::process_file(in, out, o);
+        report = lrn_img::process_file(in, out, o);
       },
       true);
   const auto warn = py::module_::import("warnings").attr("warn");
   for (const std::string& w : warnings) warn(w, py::handle(PyExc_RuntimeWarning), 2);
+  return report_dict(report, stats);
 }
 
 py::dict describe_params(std::optional<int> radius, std::optional<int> size,
@@ -542,11 +591,15 @@ out as lrn(): float32, float64, float16 or uint8, any strides; the GIL is releas
         arg("keep_metadata") = false, arg("method") = "lrn", arg("kernel") = py::none(),
         arg("threshold") = py::none(), arg("per_channel") = py::none(), arg("scale") = py::none(),
         arg("sqrt_bias") = py::none(), arg("use_std") = py::none(), arg("min_divisor") = py::none(),
-        arg("zca") = py::none(), arg("zca_file") = py::none(),
-        R"doc(What `lrn-img SRC DST [options]` does: read a JPEG, PNG or .npy file, apply LRN (or
-method=, with its keywords as normalize() takes them), write
-DST all-or-nothing (format from its extension, or format='jpg'|'png'|'npy'). Keywords are
+        arg("zca") = py::none(), arg("zca_file") = py::none(), arg("stats") = false,
+        R"doc(What `lrn-img SRC DST [options]` does: read a JPEG, PNG, .npy, PNM, TIFF or WebP
+file, apply LRN (or method=, with its keywords as normalize() takes them), write
+DST all-or-nothing (format from its extension, or format='jpg'|'png'|'npy'|...). Keywords are
 lrn-img's options with underscores (quality, rescale, pixel_scale, dtype, max_pixels, ...).
+Returns a dict: input_format and output_format (as format= names them), width, height,
+channels (colour), images (N of a .npy batch, else 1), batch (a 4-D array), warnings (their
+count); with stats=True also "stats", one {"input": {"min", "max", "mean"}, "output": ...}
+per image with a value per channel, the numbers `lrn-img --stats` and --json print.
 Raises lrn_img.FileError (an OSError; .filename) for anything about either file,
 lrn_img.LimitExceeded (a FileError; .limit, .value, .maximum) for a file over a limit,
 ValueError for bad arguments; warnings (a damaged file read with lenient=True, ...) are

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cli/wording.h"
 #include "lrn_img/lrn_img.h"
+#include "support.h"
 
 namespace {
 
@@ -365,4 +367,122 @@ TEST_CASE("api: a windowed family method gives the same values on NCHW and NHWC 
           for (std::size_t c = 0; c < C; ++c)
             nchw[((n * C + c) * H + y) * W + x] = nhwc[((n * H + y) * W + x) * C + c];
   }
+}
+
+namespace {
+
+// min, max and mean of channel c of HWC values, in double.
+struct Moments {
+  double min, max, mean;
+};
+template <typename T>
+Moments moments(const std::vector<T>& v, std::size_t C, std::size_t c) {
+  Moments m{HUGE_VAL, -HUGE_VAL, 0};
+  for (std::size_t i = c; i < v.size(); i += C) {
+    m.min = std::min(m.min, double(v[i]));
+    m.max = std::max(m.max, double(v[i]));
+    m.mean += double(v[i]);
+  }
+  m.mean /= double(v.size() / C);
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("api: process_file reports the formats, the shape and per-channel statistics", "[api]") {
+  const std::size_t H = 3, W = 4, C = 5;
+  std::vector<float> x(H * W * C);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = float((i * 53) % 97) - 20.5f;
+  const std::string in = LRN_BUILD_DIR "/api-report-in.npy";
+  lrn_test::write_npy(in, H, W, C, x);
+  lrn_img::FileOptions o;
+  o.params.radius = 1;
+  o.params.alpha = 0.01;
+  const lrn_img::Resolved r = lrn_img::resolve(o.params);
+  const std::vector<double> want = reference_nhwc(x, H * W, C, r);
+
+  o.stats = true;
+  o.layout = lrn_img::Layout::Hwc;  // stated: no warning about reading (3,4,5) as HWC
+  const lrn_img::FileReport rep = lrn_img::process_file(in, LRN_BUILD_DIR "/api-report-out.npy", o);
+  CHECK(rep.input_format == lrn_img::Format::Npy);
+  CHECK(rep.output_format == lrn_img::Format::Npy);
+  CHECK(rep.width == W);
+  CHECK(rep.height == H);
+  CHECK(rep.channels == C);
+  CHECK(rep.images == 1);
+  CHECK_FALSE(rep.batch);
+  CHECK(rep.warnings == 0);
+  REQUIRE(rep.stats.size() == 1);
+  const lrn_img::ImageStats& s = rep.stats[0];
+  REQUIRE(s.input.min.size() == C);
+  REQUIRE(s.output.mean.size() == C);
+  for (std::size_t c = 0; c < C; ++c) {
+    const Moments xi = moments(x, C, c), yo = moments(want, C, c);
+    CHECK(s.input.min[c] == xi.min);
+    CHECK(s.input.max[c] == xi.max);
+    CHECK(s.input.mean[c] == Approx(xi.mean).epsilon(1e-12));
+    CHECK(s.output.min[c] == Approx(yo.min).epsilon(1e-5));
+    CHECK(s.output.max[c] == Approx(yo.max).epsilon(1e-5));
+    CHECK(s.output.mean[c] == Approx(yo.mean).epsilon(1e-5).margin(1e-6));
+  }
+
+  // Without stats asked for: the same facts, no statistics; an image in, another format out.
+  const lrn_img::FileReport jpeg =
+      lrn_img::process_file(LRN_SAMPLES_DIR "/rocket.jpg", LRN_BUILD_DIR "/api-report.png");
+  CHECK(jpeg.input_format == lrn_img::Format::Jpeg);
+  CHECK(jpeg.output_format == lrn_img::Format::Png);
+  CHECK(jpeg.channels == 3);
+  CHECK(jpeg.width > 0);
+  CHECK(jpeg.height > 0);
+  CHECK(jpeg.stats.empty());
+}
+
+TEST_CASE("api: process_file counts warnings; a raised cancel flag is FileCancelled", "[api]") {
+  const std::string in = LRN_BUILD_DIR "/api-report-f16.npy";
+  lrn_test::write_npy(in, 1, 2, 1, {1e6f, 1.0f});  // 1e6 / (1 + ...)^0.75 > 65504
+  lrn_img::FileOptions o;
+  o.params.alpha = 0;
+  o.dtype = lrn_img::Dtype::F16;
+  std::vector<std::string> heard;
+  o.warn = [&](const std::string& m) { heard.push_back(m); };
+  const std::string out = LRN_BUILD_DIR "/api-report-f16-out.npy";
+  const lrn_img::FileReport rep = lrn_img::process_file(in, out, o);
+  CHECK(rep.warnings == 1);
+  REQUIRE(heard.size() == 1);
+  CHECK(heard[0].find("float16") != std::string::npos);
+
+  std::remove(out.c_str());
+  std::atomic<bool> cancel{true};
+  o.cancel = &cancel;
+  try {
+    lrn_img::process_file(in, out, o);
+    FAIL("no exception");
+  } catch (const lrn_img::FileCancelled& e) {
+    CHECK(e.path() == in);
+    CHECK(std::string(e.what()) == "cannot process '" + in + "': cancelled");
+  }
+  CHECK_THROWS_AS(lrn_img::process_file(in, out, o), lrn_img::FileError);
+  FILE* f = std::fopen(out.c_str(), "rb");
+  CHECK(f == nullptr);
+  if (f) std::fclose(f);
+}
+
+TEST_CASE("api: FileOptions::resolved writes what params write; a hand-made family one is refused",
+          "[api]") {
+  const std::string in = LRN_SAMPLES_DIR "/coffee.png";
+  lrn_img::FileOptions by_params;
+  by_params.params.method = lrn_img::Method::Lcn;
+  lrn_img::process_file(in, LRN_BUILD_DIR "/api-resolved-a.npy", by_params);
+  lrn_img::FileOptions by_resolved;
+  by_resolved.params.size = -1;  // ignored: resolved wins
+  by_resolved.resolved = lrn_img::resolve(by_params.params);
+  lrn_img::process_file(in, LRN_BUILD_DIR "/api-resolved-b.npy", by_resolved);
+  CHECK(lrn_test::read_bytes(LRN_BUILD_DIR "/api-resolved-a.npy") ==
+        lrn_test::read_bytes(LRN_BUILD_DIR "/api-resolved-b.npy"));
+
+  lrn_img::Resolved hand;
+  hand.method = lrn_img::Method::Gcn;
+  by_resolved.resolved = hand;
+  CHECK_THROWS_AS(lrn_img::process_file(in, LRN_BUILD_DIR "/api-resolved-c.npy", by_resolved),
+                  lrn_img::InvalidArgument);
 }

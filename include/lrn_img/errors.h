@@ -79,6 +79,13 @@ class LRN_IMG_API FileError : public Error {
   std::string path_;
 };
 
+/// process_file stopped because FileOptions::cancel was raised: nothing was written. A
+/// FileError (naming the input) so that code catching FileError handles it as before.
+class LRN_IMG_API FileCancelled : public FileError {
+ public:
+  FileCancelled(const std::string& text, std::string path);
+};
+
 /// The limits FileOptions sets on what a file's header may declare (checked before any pixel
 /// buffer is allocated).
 enum class Limit {

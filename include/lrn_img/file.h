@@ -2,10 +2,12 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lrn_img/errors.h"
 #include "lrn_img/export.h"
@@ -17,10 +19,11 @@ namespace lrn_img {
 /// File formats, read by content and written by OUT's extension or FileOptions::format.
 enum class Format { Jpeg, Png, Npy, Pnm, Tiff, Webp };  ///< Pnm: binary PGM (1 channel) or PPM (3)
 
-/// The format a file name asks for by its extension (.jpg, .jpeg, .png, .npy, any case), as
-/// process_file reads OUT's name; empty when it names none.
+/// The format a file name asks for by its extension, any case: .jpg .jpeg (JPEG), .png, .npy,
+/// .pgm .ppm .pnm (PNM), .tif .tiff (TIFF), .webp; as process_file reads OUT's name. Empty when
+/// it names none.
 LRN_IMG_API std::optional<Format> format_of_name(const std::string& name);
-/// "JPEG", "PNG", ".npy", as messages name them.
+/// "JPEG", "PNG", ".npy", "PNM", "TIFF", "WebP", as messages name them.
 LRN_IMG_API const char* format_name(Format f);
 
 /// The sample type of a .npy output.
@@ -57,16 +60,50 @@ struct FileOptions {
   /// Checked between row blocks; once true, process_file stops, writes nothing and throws
   /// FileError. May be raised from another thread or a signal handler.
   const std::atomic<bool>* cancel = nullptr;
+  /// Fill FileReport::stats (what --stats and --json print); costs a pass over the values.
+  bool stats = false;
+  /// The parameters already resolved (resolve(params), once for many files: a zca_file is
+  /// then read once). Set, it is used instead of `params`.
+  std::optional<Resolved> resolved{};
 };
 
-/// Reads IN (JPEG, PNG or .npy, by content; "-" is standard input), normalizes it and writes
-/// OUT all-or-nothing (a temporary file renamed into place; "-" is standard output, which then
-/// needs options.format). Exactly what `lrn-img IN OUT` with the same options writes.
+/// Per-channel statistics of an image's colour channels (alpha is not normalized and not
+/// counted): min[c], max[c], mean[c] are channel c's. NaN values are skipped by min and max
+/// and make the mean NaN.
+struct ChannelStats {
+  std::vector<double> min, max, mean;
+};
+
+/// One image's statistics: `input` as the method sees it (samples times pixel_scale / full
+/// scale; .npy values as they are), `output` as it computed them, before clamping, rounding or
+/// rescaling for the output format.
+struct ImageStats {
+  ChannelStats input, output;
+};
+
+/// What process_file did: the numbers `lrn-img --stats` and `--json` print for the file.
+struct FileReport {
+  Format input_format = Format::Npy;   ///< IN's format, as read from its content
+  Format output_format = Format::Npy;  ///< the format OUT was written in
+  std::size_t width = 0, height = 0;   ///< of each image
+  std::size_t channels = 0;            ///< colour channels (alpha, when kept, comes on top)
+  std::size_t images = 1;              ///< a .npy batch (N, ...) holds N; any other file 1
+  bool batch = false;                  ///< IN has a batch axis (a 4-D .npy array, even N = 1)
+  std::size_t warnings = 0;            ///< warnings given to FileOptions::warn (or dropped)
+  std::vector<ImageStats> stats;       ///< one per image with FileOptions::stats; else empty
+};
+
+/// Reads IN (JPEG, PNG, .npy, PNM, TIFF or WebP, by content; "-" is standard input),
+/// normalizes it and writes OUT all-or-nothing (a temporary file renamed into place; "-" is
+/// standard output, which then needs options.format). Exactly what `lrn-img IN OUT` with the
+/// same options writes; the lrn-img command line runs every IN OUT pair through this call.
+/// Returns what it did (existing callers may ignore it).
 ///
 /// Throws InvalidArgument for bad options (as resolve(), and quality, pixel_scale, lenient
-/// with strict, layout with an image input, an OUT that names no format), FileError for
-/// anything about either file (LimitExceeded for a file over a limit). OUT is untouched then.
-LRN_IMG_API void process_file(const std::string& in, const std::string& out,
-                              const FileOptions& options = {});
+/// with strict, max_* of 0, layout with an image input, an OUT that names no format),
+/// FileError for anything about either file (LimitExceeded for a file over a limit,
+/// FileCancelled when options.cancel stopped it). OUT is untouched then.
+LRN_IMG_API FileReport process_file(const std::string& in, const std::string& out,
+                                    const FileOptions& options = {});
 
 }  // namespace lrn_img

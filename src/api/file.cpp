@@ -4,8 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
+#include <utility>
+
 #include "api/family.h"
 #include "image/format.h"
+#include "lrn/params.h"
 #include "lrn/resolve.h"
 #include "pipeline/cores.h"
 #include "pipeline/pipeline.h"
@@ -13,14 +17,33 @@
 namespace lrn_img {
 namespace {
 
-lrn::RunOptions run_options(const FileOptions& o) {
-  lrn::RunOptions run;
-  if (o.params.method == Method::Lrn) {
+// The parameters of o: o.resolved as normalize() takes a Resolved, else o.params resolved.
+void set_params(const FileOptions& o, lrn::RunOptions& run) {
+  if (const Resolved* r = o.resolved ? &*o.resolved : nullptr) {
+    if (r->method == Method::Lrn) {
+      run.params = lrn::LrnParams{r->before, r->after, r->bias, r->alpha, r->beta};
+      if (const auto problems = lrn::validate(run.params); !problems.empty())
+        throw InvalidArgument(problems[0], "resolved");
+    } else if (r->family &&
+               static_cast<int>(r->family->method.method) == static_cast<int>(r->method)) {
+      run.method = r->family->method;
+    } else {
+      throw InvalidArgument(std::string("a Resolved for method ") + method_name(r->method) +
+                                " must come from resolve()",
+                            "resolved");
+    }
+  } else if (o.params.method == Method::Lrn) {
     check_method_params(o.params);
     run.params = lrn::resolve_params(o.params);
   } else {
     run.method = resolve_family(o.params);
   }
+}
+
+// warnings: counts every warning given (process_file's FileReport::warnings).
+lrn::RunOptions run_options(const FileOptions& o, std::atomic<std::size_t>& warnings) {
+  lrn::RunOptions run;
+  set_params(o, run);
   if (o.quality < 1 || o.quality > 100)
     throw InvalidArgument(param("quality") + ": " + std::to_string(o.quality) + " is not in 1..100",
                           "quality", std::to_string(o.quality));
@@ -54,7 +77,9 @@ lrn::RunOptions run_options(const FileOptions& o) {
   run.cancel = o.cancel;
   // As the command line does: under strict a warning fails the file; otherwise it goes to
   // the caller in the caller's spelling.
-  run.warn = [strict = o.strict, warn = o.warn, spelling = o.spelling](const std::string& m) {
+  run.warn = [strict = o.strict, warn = o.warn, spelling = o.spelling,
+              &warnings](const std::string& m) {
+    warnings.fetch_add(1, std::memory_order_relaxed);
     if (strict)
       throw FileError("cannot process " + m + "; " + param("strict") + " makes warnings errors");
     if (warn) warn(worded(m, spelling));
@@ -86,12 +111,37 @@ const char* format_name(Format f) {
   return lrn::format_name(static_cast<lrn::Format>(static_cast<int>(f)));
 }
 
-void process_file(const std::string& in, const std::string& out, const FileOptions& options) {
+FileReport process_file(const std::string& in, const std::string& out, const FileOptions& options) {
+  std::atomic<std::size_t> warnings{0};
+  lrn::RunOptions run = run_options(options, warnings);
+  lrn::FileFacts facts;
+  lrn::ImageStats stats;
+  run.facts = &facts;
+  if (options.stats) run.stats = &stats;
   try {
-    lrn::process_file(in, out, run_options(options));
+    lrn::process_file(in, out, run);
   } catch (const lrn::Cancelled&) {
-    throw FileError("cannot process " + lrn::quoted(in) + ": cancelled", in);
+    throw FileCancelled("cannot process " + lrn::quoted(in) + ": cancelled", in);
   }
+  FileReport r;
+  r.input_format = static_cast<Format>(static_cast<int>(facts.in_format));
+  r.output_format = static_cast<Format>(static_cast<int>(facts.out_format));
+  r.width = facts.width;
+  r.height = facts.height;
+  r.channels = facts.channels;
+  r.images = facts.images;
+  r.batch = facts.batch;
+  r.warnings = warnings.load();
+  if (options.stats) {
+    r.stats.resize(stats.input.size());
+    for (std::size_t i = 0; i < r.stats.size(); ++i) {
+      r.stats[i].input = {std::move(stats.input[i].min), std::move(stats.input[i].max),
+                          std::move(stats.input[i].mean)};
+      r.stats[i].output = {std::move(stats.output[i].min), std::move(stats.output[i].max),
+                           std::move(stats.output[i].mean)};
+    }
+  }
+  return r;
 }
 
 }  // namespace lrn_img

@@ -24,6 +24,7 @@
 #include "cli/report.h"
 #include "cli/wording.h"
 #include "image/output_file.h"
+#include "lrn_img/file.h"
 #include "pipeline/cores.h"
 
 namespace lrn::cli {
@@ -110,20 +111,18 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o, std::size_t not_
   install_signal_handlers();
   const unsigned workers =
       std::max(1u, std::min<unsigned>(b.jobs, static_cast<unsigned>(jobs.size())));
-  RunOptions run = o.run;
   // Spare cores go to threads inside an image; jobs x threads stays within the cores unless
   // -t asked for more.
-  if (!run.threads) run.threads = std::max(1u, usable_cores() / workers);
-  run.cancel = &stop_flag();
+  const unsigned threads = o.run.threads ? o.run.threads : std::max(1u, usable_cores() / workers);
+  // Each pair goes through the library's own process_file (lrn_img/file.h), the options
+  // mapped once; its errors and warnings come back in lrn-img's words.
+  lrn_img::FileOptions options = file_options(o, threads);
+  options.cancel = &stop_flag();
 
   Reporter report(jobs.size(), b, not_images);
-  // --strict: codecs refuse their own warnings as decode errors; any other warning (alpha
-  // dropped for JPEG output) fails the image here.
-  run.warn = [&report, strict = run.strict](const std::string& m) {
-    if (strict)
-      throw FileError("cannot process " + m + "; " + param("strict") + " makes warnings errors");
-    report.warning(in_cli_words(m));
-  };
+  // --strict: codecs refuse their own warnings as decode errors; process_file fails the
+  // image for any other warning (alpha dropped for JPEG output).
+  options.warn = [&report](const std::string& m) { report.warning(m); };
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (;;) {
@@ -139,13 +138,10 @@ int run_jobs(const std::vector<Job>& jobs, const CliOptions& o, std::size_t not_
         report.skipped(job);
         continue;
       }
-      ImageStats stats;
-      RunOptions mine = run;
-      if (b.stats || b.json) mine.stats = &stats;
       try {
-        process_file(job.in, job.out, mine);
-        report.done(job, mine.stats);
-      } catch (const Cancelled&) {
+        const lrn_img::FileReport done = lrn_img::process_file(job.in, job.out, options);
+        report.done(job, options.stats ? &done : nullptr);
+      } catch (const lrn_img::FileCancelled&) {
         return;
       } catch (const std::bad_alloc&) {
         report.failed(job, "cannot process " + quoted(job.in) + ": out of memory", 1);

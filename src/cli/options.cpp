@@ -9,11 +9,15 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
+#include <utility>
 
+#include "api/family.h"
 #include "cli/command_line.h"
 #include "cli/help.h"
 #include "cli/numbers.h"
+#include "cli/wording.h"
 #include "image/codec_table.h"
 #include "image/npz.h"
 #include "lrn/method.h"
@@ -474,6 +478,53 @@ void resolve(const Raw& raw, CliOptions& o) {
   check_output_format(raw, o, use);
   resolve_files(raw, threads, jobs, o);
 }
+
+}  // namespace
+
+lrn_img::FileOptions file_options(const CliOptions& o, unsigned threads) {
+  const RunOptions& run = o.run;
+  lrn_img::FileOptions f;
+  lrn_img::Resolved r;
+  if (run.method) {
+    auto family = std::make_shared<lrn_img::ResolvedFamily>(lrn_img::ResolvedFamily{*run.method});
+    r.method = static_cast<lrn_img::Method>(static_cast<int>(run.method->method));
+    r.convention = run.method->convention();
+    r.values = run.method->describe();
+    r.family = std::move(family);
+  } else {
+    r = lrn_img::Resolved{lrn_img::Method::Lrn,
+                          run.params.before,
+                          run.params.after,
+                          run.params.bias,
+                          run.params.alpha,
+                          run.params.beta,
+                          {},
+                          {},
+                          {}};
+  }
+  f.resolved = std::move(r);
+  f.quality = run.quality;
+  f.lossless = run.lossless;
+  f.rescale = run.rescale;
+  f.pixel_scale = run.pixel_scale;
+  f.max_pixels = run.max_pixels;
+  f.max_npy_bytes = run.max_npy_bytes;
+  f.max_row_bytes = run.max_row_bytes;
+  if (run.layout) f.layout = static_cast<lrn_img::Layout>(static_cast<int>(*run.layout));
+  if (run.dtype_given)
+    f.dtype = run.npy_type == SampleType::F16 ? lrn_img::Dtype::F16 : lrn_img::Dtype::F32;
+  f.lenient = run.lenient;
+  f.strict = run.strict;
+  f.auto_orient = run.auto_orient;
+  f.keep_metadata = run.keep_metadata;
+  f.threads = threads;
+  if (run.out_format) f.format = static_cast<lrn_img::Format>(static_cast<int>(*run.out_format));
+  f.spelling = option_spelling;
+  f.stats = o.batch.stats || o.batch.json;
+  return f;
+}
+
+namespace {
 
 // Not an option, not "-" (stdin/stdout, which needs --format) and not empty.
 bool is_plain_argument(const char* arg) { return arg[0] != '-' && arg[0] != '\0'; }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lrn/convention.h"
+#include "lrn_img/file.h"
 #include "pipeline/pipeline.h"
 
 namespace lrn::cli {
@@ -35,6 +36,12 @@ struct CliOptions {
   RunOptions run;             ///< run.params resolved from `framework`; run.threads per image
   bool print_params = false;
 };
+
+/// The library's options for one IN OUT pair of this command line: every option of o.run,
+/// the parameters as resolved once at parsing, statistics when --stats or --json asks, and
+/// parameter names spelled as options. `threads` is the threads per image (>= 1); warn and
+/// cancel are the runner's to set.
+lrn_img::FileOptions file_options(const CliOptions& o, unsigned threads);
 
 /// What parse_command_line decided.
 struct ParseResult {

@@ -24,13 +24,13 @@ std::string json_array(const std::vector<double>& v) {
   return s + "]";
 }
 
-std::string json_stats(const ChannelStats& c) {
+std::string json_stats(const lrn_img::ChannelStats& c) {
   return fmt::format(R"({{"min":{},"max":{},"mean":{}}})", json_array(c.min), json_array(c.max),
                      json_array(c.mean));
 }
 
 // One table per image; a batch's tables say which image they are.
-void print_stats(const Job& job, const ImageStats& s) {
+void print_stats(const Job& job, const lrn_img::FileReport& s) {
   std::string text;
   for (std::size_t i = 0; i < s.images; ++i) {
     const std::string which =
@@ -39,7 +39,7 @@ void print_stats(const Job& job, const ImageStats& s) {
                         which, s.width, s.height, s.channels);
     text += fmt::format("  {:>7} {:>12} {:>12} {:>12} {:>12} {:>12} {:>12}\n", "channel", "in min",
                         "in max", "in mean", "out min", "out max", "out mean");
-    const ChannelStats &in = s.input[i], &out = s.output[i];
+    const lrn_img::ChannelStats &in = s.stats[i].input, &out = s.stats[i].output;
     for (std::size_t c = 0; c < s.channels; ++c)
       text += fmt::format("  {:>7} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g} {:>12.6g}\n",
                           c, in.min[c], in.max[c], in.mean[c], out.min[c], out.max[c], out.mean[c]);
@@ -48,9 +48,9 @@ void print_stats(const Job& job, const ImageStats& s) {
 }
 
 // {"input":{...},"output":{...}} of image i.
-std::string json_image_stats(const ImageStats& s, std::size_t i) {
-  return fmt::format(R"({{"input":{},"output":{}}})", json_stats(s.input[i]),
-                     json_stats(s.output[i]));
+std::string json_image_stats(const lrn_img::FileReport& s, std::size_t i) {
+  return fmt::format(R"({{"input":{},"output":{}}})", json_stats(s.stats[i].input),
+                     json_stats(s.stats[i].output));
 }
 
 }  // namespace
@@ -129,7 +129,7 @@ void Reporter::warning(const std::string& message) {
 }
 
 void Reporter::json_line(const Job& job, const char* status, const std::string& error,
-                         const ImageStats* stats) {
+                         const lrn_img::FileReport* stats) {
   if (!options_.json) return;
   std::string line = fmt::format(R"({{"input":{},"output":{},"status":"{}")", json_string(job.in),
                                  json_string(job.out), status);
@@ -159,7 +159,7 @@ void Reporter::json_line(const Job& job, const char* status, const std::string& 
   std::clearerr(stdout);
 }
 
-void Reporter::done(const Job& job, const ImageStats* stats) {
+void Reporter::done(const Job& job, const lrn_img::FileReport* stats) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++done_;
   if (stats && options_.stats) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/options.h"
+#include "lrn_img/file.h"
 
 namespace lrn::cli {
 
@@ -19,7 +20,8 @@ class Reporter {
   /// not_images: files a -R walk skipped, for the summary.
   Reporter(std::size_t total, const BatchOptions& b, std::size_t not_images = 0);
   void warning(const std::string& message);
-  void done(const Job& job, const ImageStats* stats);
+  /// stats: what process_file reported, with its statistics (--stats, --json), or nullptr.
+  void done(const Job& job, const lrn_img::FileReport* stats);
   void skipped(const Job& job);
   /// message is the whole error (it names the file); code 1 or 2 (single mode exit code).
   void failed(const Job& job, const std::string& message, int code);
@@ -33,7 +35,7 @@ class Reporter {
   void draw(bool force);
   void clear_bar();
   void json_line(const Job& job, const char* status, const std::string& error,
-                 const ImageStats* stats);
+                 const lrn_img::FileReport* stats);
 
   std::mutex mutex_;
   const BatchOptions& options_;

@@ -47,6 +47,9 @@ Cancelled::Cancelled() : Error("cancelled") {}
 FileError::FileError(const std::string& text, std::string path)
     : Error(text), path_(std::move(path)) {}
 
+FileCancelled::FileCancelled(const std::string& text, std::string path)
+    : FileError(text, std::move(path)) {}
+
 const char* limit_name(Limit l) {
   switch (l) {
     case Limit::NpyBytes: return "max_npy_bytes";

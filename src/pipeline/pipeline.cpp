@@ -566,6 +566,14 @@ void process_stream(std::unique_ptr<ByteSource> src, ByteSink& sink, Format f,
   auto reader = open_reader(std::move(src), dec);
   const Plan p = make_plan(reader->info(), reader->tensor(), in_format.value_or(Format::Npy), f,
                            in_name, sink.name(), opt);
+  if (opt.facts)
+    *opt.facts = {in_format.value_or(Format::Npy),
+                  f,
+                  p.in.width,
+                  p.t.height,
+                  p.color,
+                  p.t.images,
+                  p.t.dims.size() == 4};
   EncodeOptions enc;
   enc.quality = opt.quality;
   enc.lossless = opt.lossless;

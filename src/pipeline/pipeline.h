@@ -30,6 +30,14 @@ struct ImageStats {
   std::vector<ChannelStats> input, output;
 };
 
+/// What a run found out about the file, whether or not stats were asked for (free).
+struct FileFacts {
+  Format in_format = Format::Npy, out_format = Format::Npy;
+  std::size_t width = 0, height = 0, channels = 0;  ///< channels: the colour channels
+  std::size_t images = 1;
+  bool batch = false;  ///< the array has a batch axis (N, ...)
+};
+
 struct RunOptions {
   LrnParams params;                    ///< the cross-channel LRN (when method is unset)
   std::optional<FamilyMethod> method;  ///< a method of the family instead (lrn/method.h)
@@ -57,6 +65,7 @@ struct RunOptions {
   WarningSink warn;                           ///< non-fatal messages, already naming the file
   const std::atomic<bool>* cancel = nullptr;  ///< checked between row blocks
   ImageStats* stats = nullptr;                ///< filled when set (costs a pass over the values)
+  FileFacts* facts = nullptr;                 ///< filled when set, once the header is read
 };
 
 /// The format OUT is written in: opt.out_format, else OUT's extension. Throws UsageError when

@@ -201,3 +201,33 @@ def test_ctrl_c_stops_process_file_and_writes_nothing(tmp_path):
         writer.join()
     assert not (tmp_path / "out.npy").exists()
     assert written[0] < len(data)  # stopped reading: the writer's pipe broke
+
+
+def test_process_file_returns_the_report(tmp_path, cli):
+    # An (N, H, W, C) batch: the shape, and per image the statistics as numpy computes them
+    # from the input and from the float32 output file (output stats are before any rounding).
+    x = (np.random.default_rng(5).random((2, 3, 4, 6)) * 300 - 20).astype(np.float32)
+    np.save(tmp_path / "in.npy", x)
+    r = lrn_img.process_file(tmp_path / "in.npy", tmp_path / "out.npy", layout="nhwc", stats=True)
+    y = np.load(tmp_path / "out.npy").astype(np.float64)
+    assert {k: r[k] for k in ("input_format", "output_format", "width", "height", "channels",
+                              "images", "batch", "warnings")} == dict(
+        input_format="npy", output_format="npy", width=4, height=3, channels=6, images=2,
+        batch=True, warnings=0)
+    assert len(r["stats"]) == 2
+    for i, s in enumerate(r["stats"]):
+        for side, v in (("input", x[i].astype(np.float64)), ("output", y[i])):
+            np.testing.assert_allclose(s[side]["min"], v.min(axis=(0, 1)), rtol=1e-6)
+            np.testing.assert_allclose(s[side]["max"], v.max(axis=(0, 1)), rtol=1e-6)
+            np.testing.assert_allclose(s[side]["mean"], v.mean(axis=(0, 1)), rtol=1e-6, atol=1e-9)
+    # the same numbers `lrn-img --json` prints for the file
+    import json
+    line = json.loads(cli(tmp_path / "in.npy", "-O", tmp_path, "--suffix", "-cli", "--layout", "nhwc",
+                          "--json"))
+    assert line["stats"] == r["stats"]
+    # without stats=True: no statistics; an image's formats and the warnings counted
+    with pytest.warns(RuntimeWarning, match="CMYK"):
+        r = lrn_img.process_file(DATA / "jpeg_cmyk.jpg", tmp_path / "o.webp")
+    assert "stats" not in r
+    assert (r["input_format"], r["output_format"], r["channels"], r["images"], r["batch"],
+            r["warnings"]) == ("jpg", "webp", 3, 1, False, 1)
