@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # TIFF, WebP and PNM through lrn-img against codec-only floors, in one run (issue 15):
 #   - a 12 MP 16-bit RGB TIFF (deflate) through lrn-img, against tiff_copy (libtiff read + write
-#     with lrn-img's deflate settings);
+#     with lrn-img's deflate settings, whole strips as lrn-img); for information also against
+#     tiff_copy of lrn-img's own output (the same pixels to compress) and tiff_copy --scanline
+#     (row by row, which makes libtiff use zlib instead of libdeflate);
 #   - a 12 MP lossy WebP through lrn-img (quality 90), against webp_copy (libwebp decode + encode
 #     at quality 90);
 #   - peak RSS of lrn-img on the streaming formats (12 MP 16-bit TIFF in strips, 16-bit PPM) and
@@ -53,6 +55,11 @@ time_pair "12 MP 16-bit TIFF, deflate -> TIFF (floor: tiff_copy)" \
 # the floor's own data, which separates lrn-img's overhead from the content's.
 time_pair "the same, --alpha 0 (identity: the same pixels to compress)" \
   "$lrn big16.tif id16.tif -t 1 --alpha 0" "$build/bench/tiff_copy big16.tif copy16.tif"
+# The copy of the data lrn-img writes: LRN's output compresses differently from the input.
+time_pair "the same, floor: tiff_copy of lrn-img's output (out16.tif)" \
+  "$lrn big16.tif out16b.tif -t 1" "$build/bench/tiff_copy out16.tif copyout16.tif"
+time_pair "the same, floor: tiff_copy --scanline (row by row: zlib, not libdeflate)" \
+  "$lrn big16.tif out16b.tif -t 1" "$build/bench/tiff_copy big16.tif copy16.tif --scanline"
 time_pair "12 MP lossy WebP -> WebP q90 (floor: webp_copy)" \
   "$lrn big.webp out.webp -t 1" "$build/bench/webp_copy big.webp copy.webp 90"
 time_pair "the same, --alpha 0 (identity)" \

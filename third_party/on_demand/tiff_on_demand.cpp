@@ -46,8 +46,8 @@ FWD(tmsize_t, TIFFReadEncodedStrip, (TIFF * tif, uint32_t strip, void* buf, tmsi
 FWD(tmsize_t, TIFFReadEncodedTile, (TIFF * tif, uint32_t tile, void* buf, tmsize_t size),
     (tif, tile, buf, size))
 FWD(uint64_t, TIFFTileSize64, (TIFF * tif), (tif))
-FWD(int, TIFFWriteScanline, (TIFF * tif, void* buf, uint32_t row, uint16_t sample),
-    (tif, buf, row, sample))
+FWD(tmsize_t, TIFFWriteEncodedStrip, (TIFF * tif, uint32_t strip, void* buf, tmsize_t size),
+    (tif, strip, buf, size))
 
 extern "C" int TIFFGetField(TIFF* tif, uint32_t tag, ...) {
   va_list ap;
