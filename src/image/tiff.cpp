@@ -6,7 +6,8 @@
 // tile height, never the image's (a single-strip file is the exception it has to be). libtiff
 // must seek: a regular file is read where it lies; a pipe is held in memory first, up to what
 // the pixel budget allows. Writing: libtiff patches the header when it closes, which a regular
-// output's temporary file allows (ByteSink::write_at); a pipe gets the file from memory.
+// output's temporary file allows (ByteSink::write_at); a pipe gets the file from memory. Rows
+// are written a whole strip (~256 KB) at a time, which libtiff compresses with libdeflate.
 #include <tiffio.h>
 
 #include <algorithm>
