@@ -286,3 +286,50 @@ TEST_CASE("kernel: the issue's case, bias 0 and inputs near 1e-18", "[lrn][kerne
     CHECK(over == 0);
   }
 }
+
+TEST_CASE("kernel: C = 3 full cover, every pixel count, unaligned and in place, same bytes",
+          "[lrn][kernel][targets]") {
+  // The AVX-512 three-channel block (FullCover3Avx3) and the other targets' full-cover C = 3
+  // path: pixel counts 0..80 (every tail of a 16-pixel block and of two), the data at every
+  // float offset within a cache line (never aligned the way the block loads would like),
+  // out-of-place and in place, each beta class: the bytes of the Scalar target.
+  const std::vector<Target> targets = lrn::supported_targets();
+  const std::vector<float> values = mixed_values(81 * 3 + 16, -2, 2.5, 77);
+  const std::vector<float> extreme = mixed_values(81 * 3 + 16, -45, 38, 78);
+  for (double beta : kBetaClasses) {
+    for (const int radius : {2, 5}) {
+      const LrnParams p{radius, radius, 1.0, 0.001 / 9, beta};
+      for (const std::vector<float>* src : {&values, &extreme}) {
+        for (std::size_t pixels = 0; pixels <= 80; ++pixels) {
+          const std::size_t offset = pixels % 16;  // floats past the vector's start
+          const std::size_t n = pixels * 3;
+          const std::vector<float> x(src->begin() + static_cast<long>(offset),
+                                     src->begin() + static_cast<long>(offset + n));
+          std::vector<float> want(n);
+          Kernel(p, 3, Target::Scalar).run(x.data(), want.data(), pixels);
+          for (Target t : targets) {
+            std::vector<float> buf(n + 32, -7.0f);  // guard floats either side
+            float* out = buf.data() + offset + 1;
+            Kernel(p, 3, t).run(x.data(), out, pixels);
+            std::vector<float> got(out, out + n);
+            std::size_t i = first_difference(got, want);
+            INFO(lrn::target_name(t)
+                 << ", " << describe(p, 3) << ", " << pixels << " pixels at offset " << offset
+                 << ", first difference at " << i);
+            CHECK(i == n);
+            CHECK(std::all_of(buf.begin(), buf.begin() + static_cast<long>(offset + 1),
+                              [](float v) { return v == -7.0f; }));
+            CHECK(std::all_of(buf.begin() + static_cast<long>(offset + 1 + n), buf.end(),
+                              [](float v) { return v == -7.0f; }));
+            std::copy(x.begin(), x.end(), out);  // in place, at the same odd offset
+            Kernel(p, 3, t).run(out, out, pixels);
+            got.assign(out, out + n);
+            i = first_difference(got, want);
+            INFO("in place, first difference at " << i);
+            CHECK(i == n);
+          }
+        }
+      }
+    }
+  }
+}

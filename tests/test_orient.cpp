@@ -2,10 +2,12 @@
 // defines it (checked corner by corner), or kept as stored with --no-auto-orient.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 
 #include "image/grow_buffer.h"
+#include "image/metadata.h"
 #include "image/orient.h"
 #include "support.h"
 
@@ -129,4 +131,51 @@ TEST_CASE("GrowBuffer keeps its bytes as it grows block by block (the held image
   for (std::size_t i = 0; i < size; ++i)
     same = same && b.data()[i] == static_cast<std::uint8_t>(i * 31);
   CHECK(same);
+}
+
+TEST_CASE("an orientation applied to the pixels is the one --keep-metadata resets",
+          "[image][orient]") {
+  // IFD0 variants of the Orientation tag; whatever exif_orientation turns the pixels by,
+  // reset_orientation must make the copied EXIF say 1 (else viewers turn them again). Found
+  // with tests/data/hostile/jpeg_exif_orientation_count2.jpg: two SHORTs rotated the pixels
+  // and the copy kept "6 0".
+  struct Entry {
+    std::uint16_t type;
+    std::uint32_t count;
+  };
+  const std::vector<std::vector<Entry>> cases = {{{3, 1}},         {{3, 2}},        {{3, 0}},
+                                                 {{4, 1}},         {{2, 2}},        {{8, 1}},
+                                                 {{3, 2}, {3, 1}}, {{4, 1}, {3, 1}}};
+  for (const bool little : {true, false}) {
+    for (const auto& entries : cases) {
+      auto put = [&](std::vector<std::uint8_t>& v, std::uint32_t x, int n) {
+        for (int i = 0; i < n; ++i)
+          v.push_back(static_cast<std::uint8_t>(x >> (8 * (little ? i : n - 1 - i))));
+      };
+      std::vector<std::uint8_t> tiff = {std::uint8_t(little ? 'I' : 'M'),
+                                        std::uint8_t(little ? 'I' : 'M')};
+      put(tiff, 42, 2);
+      put(tiff, 8, 4);
+      put(tiff, static_cast<std::uint32_t>(entries.size()), 2);
+      for (const Entry& e : entries) {
+        put(tiff, 0x0112, 2);
+        put(tiff, e.type, 2);
+        put(tiff, e.count, 4);
+        put(tiff, 6, 2);  // the value field: 6 as a SHORT, then 0
+        put(tiff, 0, 2);
+      }
+      put(tiff, 0, 4);
+      std::vector<std::uint8_t> app1 = {'E', 'x', 'i', 'f', 0, 0};
+      app1.insert(app1.end(), tiff.begin(), tiff.end());
+      const int applied = lrn::exif_orientation(app1.data(), app1.size());
+      CHECK(applied == lrn::tiff_orientation(tiff.data(), tiff.size()));
+      lrn::reset_orientation(tiff);
+      std::copy(tiff.begin(), tiff.end(), app1.begin() + 6);
+      INFO("little " << little << ", first type " << entries[0].type << " count "
+                     << entries[0].count << ", " << entries.size() << " entries");
+      CHECK((applied == 1 || lrn::exif_orientation(app1.data(), app1.size()) == 1));
+      if (entries.size() == 1 && entries[0].type == 3 && entries[0].count == 1) CHECK(applied == 6);
+      if (entries.size() == 1 && entries[0].count != 1) CHECK(applied == 1);
+    }
+  }
 }

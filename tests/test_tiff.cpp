@@ -5,10 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include <cstring>
+#include <map>
 #include <random>
 
 #include "image/codecs.h"
 #include "image/output_file.h"
+#include "image/tiff_exif.h"
 #include "support.h"
 
 namespace {
@@ -154,4 +156,82 @@ TEST_CASE("tiff: an output file is patched in place, never re-read", "[image][ti
   lrn::MemorySink mem("m.tif");
   encode_into(mem, info, px);
   CHECK(lrn_test::read_bytes(dir.file("o.tif")) == mem.bytes);
+}
+
+TEST_CASE("tiff: EXIF's numeric IFD0 tags typed ASCII never reach TIFFSetField", "[image][tiff]") {
+  // tests/data/hostile/jpeg_exif_ascii_resolution.jpg: Orientation, XResolution, YResolution
+  // and ResolutionUnit typed ASCII beside an ImageDescription. TIFFSetField reads its varargs
+  // as the tag's own type (a double for the resolutions), so a string there wrote whatever
+  // the register held (0/1).
+  const Bytes jpg =
+      lrn_test::read_bytes(lrn_test::data_path("hostile/jpeg_exif_ascii_resolution.jpg"));
+  REQUIRE(jpg.size() > 20);
+  const std::size_t len = std::size_t{jpg[4]} << 8 | jpg[5];  // APP1 right after SOI
+  lrn::Metadata m;
+  m.exif.assign(jpg.begin() + 6 + 6, jpg.begin() + 4 + static_cast<std::ptrdiff_t>(len));
+  REQUIRE(lrn::normalise_exif(m.exif).empty());
+  const ImageInfo info{4, 2, 3, false, SampleType::U8};
+  AppendOnlySink sink;
+  lrn::EncodeOptions opt;
+  opt.metadata = &m;
+  auto w = lrn::open_tiff_writer(sink, info, opt);
+  const Bytes px(info.row_bytes() * info.height, 128);
+  w->write_rows(px.data(), info.height);
+  w->finish();
+  // IFD0's tags as the file says (read here by hand: libtiff wrote it, little-endian).
+  const Bytes& f = sink.bytes;
+  REQUIRE((f.size() > 8 && f[0] == 'I' && f[1] == 'I'));
+  auto u = [&](std::size_t at, int n) {
+    std::uint32_t v = 0;
+    for (int i = 0; i < n; ++i) v |= std::uint32_t{f.at(at + i)} << (8 * i);
+    return v;
+  };
+  const std::uint32_t ifd = u(4, 4);
+  std::map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> tags;  // tag: type, count
+  std::string description;
+  for (std::uint32_t i = 0; i < u(ifd, 2); ++i) {
+    const std::size_t e = ifd + 2 + 12 * std::size_t{i};
+    tags[u(e, 2)] = {u(e + 2, 2), u(e + 4, 4)};
+    if (u(e, 2) == 270 && u(e + 4, 4) == 4)
+      description.assign(f.begin() + e + 8, f.begin() + e + 11);
+  }
+  CHECK(description == "lrn");
+  CHECK(tags.count(274) == 0);  // Orientation
+  CHECK(tags.count(282) == 0);  // XResolution
+  CHECK(tags.count(283) == 0);  // YResolution
+  CHECK(tags.count(296) == 0);  // ResolutionUnit
+}
+
+TEST_CASE("tiff: pointers in the EXIF IFD are not copied into the new file", "[image][tiff]") {
+  // tests/data/hostile/jpeg_exif_ifd_points_to_ifd0.jpg: the EXIF IFD pointer (34665) points
+  // back at IFD0, so the EXIF IFD read is IFD0 itself, 34665 included. Copied, the output's
+  // EXIF IFD pointed at offset 8 of the new file (exiftool: "ExifIFD pointer references
+  // previous ExifIFD directory"). A GPS pointer and an IFD-typed entry go the same way.
+  for (const bool little : {true, false}) {
+    Bytes exif = {std::uint8_t(little ? 'I' : 'M'), std::uint8_t(little ? 'I' : 'M')};
+    auto put = [&](std::uint32_t x, int n) {
+      for (int i = 0; i < n; ++i)
+        exif.push_back(static_cast<std::uint8_t>(x >> (8 * (little ? i : n - 1 - i))));
+    };
+    put(42, 2);
+    put(8, 4);
+    put(4, 2);  // IFD0 at 8, which the EXIF IFD pointer names again
+    const std::uint32_t entries[4][4] = {
+        {270, 2, 4, 0}, {34665, 4, 1, 8}, {34853, 4, 1, 8}, {0x9999, 13, 1, 8}};
+    for (const auto& e : entries) {
+      put(e[0], 2);
+      put(e[1], 2);
+      put(e[2], 4);
+      if (e[0] == 270) exif.insert(exif.end(), {'a', 'b', 'c', 0});
+      else put(e[3], 4);
+    }
+    put(0, 4);
+    std::vector<lrn::TiffEntry> ifd0, sub;
+    lrn::exif_entries(exif, &ifd0, &sub);
+    REQUIRE(ifd0.size() == 1);
+    CHECK(ifd0[0].tag == 270);
+    // Of the EXIF IFD (IFD0 again) only the description is data; the rest are pointers.
+    REQUIRE(sub.size() == 1);
+    CHECK(sub[0].tag == 270);
+  }
 }

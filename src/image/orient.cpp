@@ -5,34 +5,15 @@
 #include <cstring>
 
 #include "image/grow_buffer.h"
+#include "image/metadata.h"
 
 namespace lrn {
 
 int exif_orientation(const std::uint8_t* d, std::size_t size) {
   if (size < 6 + 8 || std::memcmp(d, "Exif\0\0", 6) != 0) return 1;
-  const std::uint8_t* t = d + 6;  // the TIFF header; offsets count from here
-  const std::size_t n = size - 6;
-  const bool little = t[0] == 'I' && t[1] == 'I';
-  if (!little && !(t[0] == 'M' && t[1] == 'M')) return 1;
-  auto u16 = [&](std::size_t at) -> unsigned {
-    return little ? t[at] | t[at + 1] << 8 : t[at] << 8 | t[at + 1];
-  };
-  auto u32 = [&](std::size_t at) -> std::uint32_t {
-    return little ? u16(at) | std::uint32_t{u16(at + 2)} << 16
-                  : std::uint32_t{u16(at)} << 16 | u16(at + 2);
-  };
-  const std::uint32_t ifd = u32(4);
-  if (ifd > n - 2) return 1;
-  const unsigned entries = u16(ifd);
-  for (unsigned i = 0; i < entries; ++i) {
-    const std::size_t e = ifd + 2 + std::size_t{i} * 12;
-    if (e + 12 > n) return 1;
-    if (u16(e) == 0x0112 && u16(e + 2) == 3 /* SHORT */) {
-      const unsigned v = u16(e + 8);
-      return v >= 1 && v <= 8 ? static_cast<int>(v) : 1;
-    }
-  }
-  return 1;
+  // The same rule as reset_orientation (one SHORT in IFD0), so that an orientation applied to
+  // the pixels is always the one --keep-metadata resets in the copied EXIF.
+  return tiff_orientation(d + 6, size - 6);
 }
 
 namespace {

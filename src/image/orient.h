@@ -11,7 +11,8 @@
 namespace lrn {
 
 /// The EXIF orientation (1..8) in an APP1 payload ("Exif\0\0" + TIFF); 1 when the payload
-/// is not EXIF, has no orientation tag, or is malformed (never reads out of bounds).
+/// is not EXIF, has no orientation tag (one SHORT in IFD0: tiff_orientation), or is malformed
+/// (never reads out of bounds).
 int exif_orientation(const std::uint8_t* data, std::size_t size);
 
 /// Wraps `stored` so rows come out in display orientation (1..8 as EXIF defines them; 5..8

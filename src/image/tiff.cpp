@@ -640,7 +640,11 @@ class TiffWriter final : public ImageWriter {
         std::memcpy(&v, e.value.data(), 2);
         return v;
       };
-      if (e.type == 2 && !e.value.empty()) {  // ASCII, up to its NUL
+      // Each tag only in the type libtiff's TIFFSetField takes for it (its varargs are read
+      // as that type): text tags as ASCII, Orientation and ResolutionUnit as one SHORT, the
+      // resolutions as one RATIONAL. Anything else is dropped.
+      const bool numeric_tag = e.tag == 274 || e.tag == 282 || e.tag == 283 || e.tag == 296;
+      if (e.type == 2 && !numeric_tag && !e.value.empty()) {  // ASCII, up to its NUL
         const std::string text(e.value.begin(), std::find(e.value.begin(), e.value.end(), 0));
         TIFFSetField(t, e.tag, text.c_str());
       } else if (e.type == 3 && e.count == 1 && (e.tag == 274 || e.tag == 296)) {

@@ -62,7 +62,7 @@ struct Structure {
   // The `wanted` entries of the directory at `at`, values in this structure's byte order;
   // false when it is malformed or `budget` (bytes of values still allowed) runs out.
   bool directory(std::uint64_t at, std::vector<TiffEntry>* out, std::size_t* budget,
-                 bool (*wanted)(std::uint16_t)) const {
+                 bool (*wanted)(std::uint16_t, std::uint16_t)) const {
     std::uint8_t b[12];
     if (!bytes(at, 2, b)) return false;
     const unsigned n = u(b, 2);
@@ -74,7 +74,8 @@ struct Structure {
       e.type = static_cast<std::uint16_t>(u(b + 2, 2));
       e.count = u(b + 4, 4);
       const unsigned unit = unit_size(e.type);
-      if (unit == 0 || !wanted(e.tag)) continue;  // unknown types are skipped, as readers must
+      if (unit == 0 || !wanted(e.tag, e.type))
+        continue;  // unknown types are skipped, as readers must
       const std::uint64_t len = std::uint64_t{e.count} * unit * units_per_value(e.type);
       if (len > *budget) return false;
       *budget -= static_cast<std::size_t>(len);
@@ -118,9 +119,15 @@ std::vector<std::uint8_t> serialise(std::vector<TiffEntry> entries, std::uint32_
   return out;
 }
 
-bool first_wanted(std::uint16_t tag) { return tag == kExifIfdTag || is_descriptive_tag(tag); }
-// Sub-directories of the EXIF IFD (Interop) would point into the file they came from.
-bool exif_wanted(std::uint16_t tag) { return tag != 0xA005; }
+bool first_wanted(std::uint16_t tag, std::uint16_t) {
+  return tag == kExifIfdTag || is_descriptive_tag(tag);
+}
+// Pointers to directories (Interop, GPS, SubIFDs, any IFD-typed entry, and an EXIF IFD
+// pointer in the EXIF IFD itself, as when it points back at IFD0) hold offsets into the file
+// they came from: copied, they would point anywhere in the new one, or back at themselves.
+bool exif_wanted(std::uint16_t tag, std::uint16_t type) {
+  return tag != 0xA005 && tag != 0x8825 && tag != 330 && tag != kExifIfdTag && type != 13;
+}
 
 }  // namespace
 

@@ -27,8 +27,8 @@ struct TiffEntry {
 using ReadAt = std::function<std::size_t(std::uint64_t, std::uint8_t*, std::size_t)>;
 
 /// A classic TIFF file's EXIF as a TIFF structure ("II*" or "MM*", in the file's byte order):
-/// IFD0's descriptive tags, and the EXIF IFD's entries (a sub-directory of its own, such as
-/// Interop, is left out). Empty when there is none. Returns why it cannot be kept (BigTIFF,
+/// IFD0's descriptive tags, and the EXIF IFD's entries (pointers to other directories, such
+/// as Interop's, GPS's or one back to IFD0, are left out). Empty when there is none. Returns why it cannot be kept (BigTIFF,
 /// malformed, over kMaxExifBytes) in `why`.
 std::vector<std::uint8_t> exif_from_tiff(const ReadAt& read, std::uint64_t size, std::string* why);
 

@@ -396,10 +396,30 @@ def metadata_files():
             base, (0xE1, b'Exif\x00\x00MM\x00\x2a' + struct.pack('>I', 0x7FFFFFF0) + bytes(16))),
         'jpeg_icc_missing_chunk.jpg': with_segments(base, icc_chunk(1, 3, part), icc_chunk(3, 3, part)),
         'jpeg_icc_duplicate_chunk.jpg': with_segments(base, icc_chunk(1, 2, part), icc_chunk(1, 2, part)),
+        # Orientation 6 as two SHORTs: not the one SHORT EXIF defines, so neither applied to
+        # the pixels nor reset in the copy (both read it the same way).
+        'jpeg_exif_orientation_count2.jpg': with_segments(base, (0xE1, b'Exif\x00\x00' + exif_be(
+            [(0x0112, 3, 2, struct.pack('>HH', 6, 0))]))),
+        # The numeric IFD0 tags TIFF output copies (Orientation, X/YResolution, ResolutionUnit)
+        # typed ASCII, beside a real ImageDescription: only the description may reach a TIFF.
+        'jpeg_exif_ascii_resolution.jpg': with_segments(base, (0xE1, b'Exif\x00\x00' + exif_be(
+            [(0x010E, 2, 4, b'lrn\0'), (0x0112, 2, 2, b'6\0\0\0'), (0x011A, 2, 4, b'300\0'),
+             (0x011B, 2, 4, b'300\0'), (0x0128, 2, 2, b'2\0\0\0')]))),
+        # The EXIF IFD pointer points back at IFD0 (which holds it): into TIFF, the EXIF IFD
+        # written is IFD0's data, without the pointer (it pointed into the new file).
+        'jpeg_exif_ifd_points_to_ifd0.jpg': with_segments(base, (0xE1, b'Exif\x00\x00' + exif_be(
+            [(0x010E, 2, 4, b'lrn\0'), (34665, 4, 1, struct.pack('>I', 8))]))),
         # SampleFormat's entry made an EXIF IFD pointer far past the end of the file.
         'tiff_exif_bad_ifd.tif': tiff_16x16().replace(struct.pack('<HHII', 339, 3, 1, 1),
                                                       struct.pack('<HHII', 34665, 4, 1, 0x7FFFFFF0), 1),
     }
+
+
+def exif_be(entries):
+    """A big-endian TIFF structure: IFD0 with `entries` (tag, type, count, 4 value bytes)."""
+    ifd = struct.pack('>H', len(entries)) + b''.join(
+        struct.pack('>HHI', tag, kind, count) + value for tag, kind, count, value in entries)
+    return b'MM\x00\x2a' + struct.pack('>I', 8) + ifd + struct.pack('>I', 0)
 
 
 def tiff_16x16():
