@@ -215,14 +215,17 @@ TEST_CASE("tiff: pointers in the EXIF IFD are not copied into the new file", "[i
     };
     put(42, 2);
     put(8, 4);
-    put(4, 2);  // IFD0 at 8, which the EXIF IFD pointer names again
-    const std::uint32_t entries[4][4] = {
-        {270, 2, 4, 0}, {34665, 4, 1, 8}, {34853, 4, 1, 8}, {0x9999, 13, 1, 8}};
+    put(6, 2);  // IFD0 at 8, which the EXIF IFD pointer names again
+    // Tags ascending, as TIFF wants: a description, the image's StripOffsets (structure of the
+    // file it came from), the pointers, an IFD-typed entry, and ExifVersion (EXIF data).
+    const std::uint32_t entries[6][4] = {{270, 2, 4, 0},   {273, 4, 1, 8},    {34665, 4, 1, 8},
+                                         {34853, 4, 1, 8}, {0x9000, 7, 4, 0}, {0x9999, 13, 1, 8}};
     for (const auto& e : entries) {
       put(e[0], 2);
       put(e[1], 2);
       put(e[2], 4);
       if (e[0] == 270) exif.insert(exif.end(), {'a', 'b', 'c', 0});
+      else if (e[0] == 0x9000) exif.insert(exif.end(), {'0', '2', '3', '2'});
       else put(e[3], 4);
     }
     put(0, 4);
@@ -230,8 +233,9 @@ TEST_CASE("tiff: pointers in the EXIF IFD are not copied into the new file", "[i
     lrn::exif_entries(exif, &ifd0, &sub);
     REQUIRE(ifd0.size() == 1);
     CHECK(ifd0[0].tag == 270);
-    // Of the EXIF IFD (IFD0 again) only the description is data; the rest are pointers.
+    // Of the EXIF IFD (IFD0 again) only ExifVersion is EXIF's: the description and the strip
+    // offsets are IFD0's own tags, the rest pointers.
     REQUIRE(sub.size() == 1);
-    CHECK(sub[0].tag == 270);
+    CHECK(sub[0].tag == 0x9000);
   }
 }

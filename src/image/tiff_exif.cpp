@@ -125,8 +125,11 @@ bool first_wanted(std::uint16_t tag, std::uint16_t) {
 // Pointers to directories (Interop, GPS, SubIFDs, any IFD-typed entry, and an EXIF IFD
 // pointer in the EXIF IFD itself, as when it points back at IFD0) hold offsets into the file
 // they came from: copied, they would point anywhere in the new one, or back at themselves.
+// Every tag EXIF defines for its own directory is 0x8000 or above (ExposureTime 0x829A ..
+// Gamma 0xA500); below are the baseline TIFF tags (StripOffsets, ImageWidth, ...), which an
+// EXIF IFD pointing back at IFD0 would otherwise copy as the image's structure.
 bool exif_wanted(std::uint16_t tag, std::uint16_t type) {
-  return tag != 0xA005 && tag != 0x8825 && tag != 330 && tag != kExifIfdTag && type != 13;
+  return tag >= 0x8000 && tag != 0xA005 && tag != 0x8825 && tag != kExifIfdTag && type != 13;
 }
 
 }  // namespace
