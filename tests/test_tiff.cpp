@@ -239,3 +239,25 @@ TEST_CASE("tiff: pointers in the EXIF IFD are not copied into the new file", "[i
     CHECK(sub[0].tag == 0x9000);
   }
 }
+
+TEST_CASE("tiff: EXIF entries with no values are skipped", "[image][tiff]") {
+  // fuzz_tiff: an XResolution with count 0 became an empty entry, whose zero bytes were
+  // copied from a null pointer (UBSan; tests/data/hostile/tiff_exif_zero_count.tif).
+  Bytes exif = {'I', 'I', 42, 0, 8, 0, 0, 0, 3, 0};
+  auto entry = [&](std::uint16_t tag, std::uint16_t type, std::uint32_t count, Bytes value) {
+    for (std::uint32_t x : {std::uint32_t{tag}, std::uint32_t{type}})
+      exif.insert(exif.end(), {std::uint8_t(x), std::uint8_t(x >> 8)});
+    for (int i = 0; i < 4; ++i) exif.push_back(std::uint8_t(count >> (8 * i)));
+    exif.insert(exif.end(), value.begin(), value.end());
+  };
+  entry(270, 2, 0, {0, 0, 0, 0});        // ImageDescription, no characters
+  entry(271, 2, 4, {'a', 'b', 'c', 0});  // Make "abc"
+  entry(282, 5, 0, {0, 0, 0, 0});        // XResolution, no rational
+  exif.insert(exif.end(), {0, 0, 0, 0});
+  std::vector<lrn::TiffEntry> ifd0, sub;
+  lrn::exif_entries(exif, &ifd0, &sub);
+  REQUIRE(ifd0.size() == 1);
+  CHECK(ifd0[0].tag == 271);
+  CHECK(ifd0[0].value == Bytes{'a', 'b', 'c', 0});
+  CHECK(sub.empty());
+}

@@ -74,8 +74,9 @@ struct Structure {
       e.type = static_cast<std::uint16_t>(u(b + 2, 2));
       e.count = u(b + 4, 4);
       const unsigned unit = unit_size(e.type);
-      if (unit == 0 || !wanted(e.tag, e.type))
-        continue;  // unknown types are skipped, as readers must
+      // Unknown types are skipped, as readers must; so is an entry with no values (count 0,
+      // which TIFF does not allow), so that no entry is empty.
+      if (unit == 0 || e.count == 0 || !wanted(e.tag, e.type)) continue;
       const std::uint64_t len = std::uint64_t{e.count} * unit * units_per_value(e.type);
       if (len > *budget) return false;
       *budget -= static_cast<std::size_t>(len);
@@ -108,7 +109,7 @@ std::vector<std::uint8_t> serialise(std::vector<TiffEntry> entries, std::uint32_
     put(out, p + 2, e.type, 2, little);
     put(out, p + 4, e.count, 4, little);
     if (e.value.size() <= 4) {
-      std::memcpy(out.data() + p + 8, e.value.data(), e.value.size());
+      if (!e.value.empty()) std::memcpy(out.data() + p + 8, e.value.data(), e.value.size());
     } else {
       if (out.size() % 2) out.push_back(0);
       put(out, p + 8, static_cast<std::uint32_t>(at + out.size()), 4, little);

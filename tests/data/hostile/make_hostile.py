@@ -412,6 +412,10 @@ def metadata_files():
         # SampleFormat's entry made an EXIF IFD pointer far past the end of the file.
         'tiff_exif_bad_ifd.tif': tiff_16x16().replace(struct.pack('<HHII', 339, 3, 1, 1),
                                                       struct.pack('<HHII', 34665, 4, 1, 0x7FFFFFF0), 1),
+        # SampleFormat's entry made an XResolution with no values (count 0; found by
+        # fuzz_tiff): the EXIF reader copied zero bytes from a null pointer (UBSan).
+        'tiff_exif_zero_count.tif': tiff_16x16().replace(struct.pack('<HHII', 339, 3, 1, 1),
+                                                         struct.pack('<HHII', 282, 5, 0, 0), 1),
     }
 
 
