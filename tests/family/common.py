@@ -23,6 +23,26 @@ def need(module_name, package):
         sys.exit(1)
 
 
+class Checks:
+    """The formats scripts' runner and tally: run(*args) runs lrn-img (a failed run stops the
+    script unless ok=False), check() prints one line per check and counts the failures."""
+
+    def __init__(self, binary):
+        self.binary = binary
+        self.failed = 0
+
+    def run(self, *args, ok=True):
+        r = subprocess.run([self.binary, *args], capture_output=True, text=True)
+        if ok and r.returncode != 0:
+            raise SystemExit(f"lrn-img {' '.join(args)} failed: {r.stderr}")
+        return r
+
+    def check(self, name, good, detail=""):
+        print(f"{'ok  ' if good else 'FAIL'} {name} {detail}")
+        if not good:
+            self.failed += 1
+
+
 # With LRN_FAMILY_CLI set (to lrn-img's path), probe() runs the method end to end through the
 # command line instead (`lrn-img in.npy out.npy --method M ...`), so the same references
 # check --method, its options and the pipeline's streaming run.

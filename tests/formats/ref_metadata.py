@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "family"))
-from common import need  # noqa: E402
+from common import Checks, need  # noqa: E402
 
 np = need("numpy", "python3-numpy")
 need("PIL.Image", "python3-pil")
@@ -31,7 +31,6 @@ if not shutil.which("exiftool"):
     print("reference missing: exiftool; install libimage-exiftool-perl (bash .ci/install-deps)",
           file=sys.stderr)
     sys.exit(1)
-failed = 0
 
 TAGS = ["-Make=lrn-img test", "-Model=Model 15", "-Artist=A. Person", "-Copyright=CC0",
         "-DateTimeOriginal=2024:01:02 03:04:05", "-ExposureTime=0.01", "-FNumber=2.8",
@@ -44,18 +43,8 @@ STRUCTURE = {"ImageWidth", "ImageHeight", "BitsPerSample", "Compression",
              "YCbCrPositioning"}
 
 
-def run(*args, ok=True):
-    r = subprocess.run([LRN, *args], capture_output=True, text=True)
-    if ok and r.returncode != 0:
-        raise SystemExit(f"lrn-img {' '.join(args)} failed: {r.stderr}")
-    return r
-
-
-def check(name, good, detail=""):
-    global failed
-    print(f"{'ok  ' if good else 'FAIL'} {name} {detail}")
-    if not good:
-        failed += 1
+checks = Checks(LRN)
+run, check = checks.run, checks.check
 
 
 def exif_tags(path, structure=None):
@@ -217,4 +206,4 @@ with tempfile.TemporaryDirectory() as d:
         check(f"{name}: --strict refuses it", r.returncode == 1 and text.split(" dropped")[0]
               in r.stderr, r.stderr)
 
-sys.exit(1 if failed else 0)
+sys.exit(1 if checks.failed else 0)

@@ -12,28 +12,17 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "family"))
-from common import need  # noqa: E402
+from common import Checks, need  # noqa: E402
 
 np = need("numpy", "python3-numpy")
 tifffile = need("tifffile", "python3-tifffile")
 
 LRN = sys.argv[1]
 IDENTITY = ["--alpha", "0", "--bias", "1"]
-failed = 0
 
 
-def run(*args, ok=True):
-    r = subprocess.run([LRN, *args], capture_output=True, text=True)
-    if ok and r.returncode != 0:
-        raise SystemExit(f"lrn-img {' '.join(args)} failed: {r.stderr}")
-    return r
-
-
-def check(name, good, detail=""):
-    global failed
-    print(f"{'ok  ' if good else 'FAIL'} {name} {detail}")
-    if not good:
-        failed += 1
+checks = Checks(LRN)
+run, check = checks.run, checks.check
 
 
 def as_hwc(a):
@@ -161,5 +150,5 @@ with tempfile.TemporaryDirectory() as d:
         check(f"strips: {np.dtype(dtype).name} to a pipe",
               r.returncode == 0 and np.array_equal(tifffile.imread(p("big_piped.tif")), big))
 
-print(f"{failed} failed" if failed else f"all {len(cases) * 2 + 17} TIFF cross-checks passed")
-sys.exit(1 if failed else 0)
+print(f"{checks.failed} failed" if checks.failed else f"all {len(cases) * 2 + 17} TIFF cross-checks passed")
+sys.exit(1 if checks.failed else 0)

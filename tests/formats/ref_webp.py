@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "family"))
-from common import need  # noqa: E402
+from common import Checks, need  # noqa: E402
 
 np = need("numpy", "python3-numpy")
 need("PIL.Image", "python3-pil")
@@ -23,21 +23,10 @@ for tool in ("dwebp", "cwebp"):
     if not shutil.which(tool):
         print(f"reference missing: {tool}; install webp (bash .ci/install-deps)", file=sys.stderr)
         sys.exit(1)
-failed = 0
 
 
-def run(*args):
-    r = subprocess.run([LRN, *args], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"lrn-img {' '.join(args)} failed: {r.stderr}")
-    return r
-
-
-def check(name, good, detail=""):
-    global failed
-    print(f"{'ok  ' if good else 'FAIL'} {name} {detail}")
-    if not good:
-        failed += 1
+checks = Checks(LRN)
+run, check = checks.run, checks.check
 
 
 def dwebp(src, dst):
@@ -99,5 +88,5 @@ with tempfile.TemporaryDirectory() as d:
     run(p("same.png"), p("b.npy"))
     check("LRN of lossless WebP == LRN of PNG", np.array_equal(np.load(p("a.npy")), np.load(p("b.npy"))))
 
-print(f"{failed} failed" if failed else "all WebP cross-checks passed")
-sys.exit(1 if failed else 0)
+print(f"{checks.failed} failed" if checks.failed else "all WebP cross-checks passed")
+sys.exit(1 if checks.failed else 0)
