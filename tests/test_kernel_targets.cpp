@@ -192,6 +192,30 @@ TEST_CASE("kernel: beta 0.75 factor is within 2 ulp for bases across the float r
   }
 }
 
+TEST_CASE("kernel: beta 0.75 is exact where d^-0.75 is a power of two, on every target",
+          "[lrn][kernel][range]") {
+  // alpha 0: d is the bias. d = 2^(4k) gives the factor 2^(-3k) exactly (plan.h, kPow34Poly:
+  // c0 is 1 on the first sixteenth), so bias 1 is the identity bit for bit, and bias 16 or
+  // 2^-8 scale x by 1/8 or 64 exactly. Random x of every magnitude, 7 channels (SIMD blocks,
+  // the planar form and the C = 3 block all go through the same factor).
+  const std::vector<float> x = mixed_values(7 * 1000, -10, 10, 11);
+  for (const auto& [bias, scale] : {std::pair<double, float>{1, 1.0f}, {16, 0.125f},
+                                    {0x1p-8, 64.0f}, {0x1p40, 0x1p-30f}}) {
+    for (std::size_t channels : {std::size_t{1}, std::size_t{3}, std::size_t{7}}) {
+      const LrnParams p = LrnParams::tf(2, bias, 0.0, 0.75);
+      for (Target t : lrn::supported_targets()) {
+        const std::size_t pixels = x.size() / channels;
+        std::vector<float> y(pixels * channels);
+        Kernel(p, channels, t).run(x.data(), y.data(), pixels);
+        std::vector<float> want(x.begin(), x.begin() + pixels * channels);
+        for (float& v : want) v *= scale;
+        INFO(lrn::target_name(t) << " bias " << bias << " C=" << channels);
+        REQUIRE(first_difference(y, want) == y.size());
+      }
+    }
+  }
+}
+
 TEST_CASE("kernel: accuracy holds for tiny, huge and subnormal inputs", "[lrn][kernel][range]") {
   // Magnitudes where float squares underflow (1e-20 and below; 1e-40 and 1e-45 are
   // subnormal themselves), sit at float's edge (1e-18 with bias 0 makes alpha * sum
