@@ -435,6 +435,134 @@ LRN_CLONES void weighted_rows(const double* const* rows, const double* w, std::s
   }
 }
 
+namespace {
+
+/// weighted_rows_symmetric's sum for one sample i (the order every path follows).
+__attribute__((always_inline)) inline double symmetric_one(const double* const* rows,
+                                                           const double* w, std::size_t R,
+                                                           std::size_t i) {
+  const std::size_t n = 2 * R + 1;
+  double a = 0, b = 0;
+  for (std::size_t p = 0; p < R; ++p) {
+    const double s = w[p] * (rows[p][i] + rows[n - 1 - p][i]);
+    if (p == 0) a = s;
+    else if (p == 1) b = s;
+    else if (p % 2 == 0) a = a + s;
+    else b = b + s;
+  }
+  if (R >= 2) a = a + b;
+  return a + w[R] * rows[R][i];
+}
+
+/// The vector body for a radius R known at compile time (unrolled: row pointers and weights
+/// in registers), 8 samples a step; returns the first sample it did not do.
+template <std::size_t R>
+__attribute__((always_inline)) inline std::size_t symmetric_fixed(const double* const* rows,
+                                                                  const double* w,
+                                                                  double* __restrict out,
+                                                                  std::size_t m) {
+  constexpr std::size_t n = 2 * R + 1;
+  const double* r[n];
+  V4 wv[R + 1];
+  for (std::size_t p = 0; p < n; ++p) r[p] = rows[p];
+  for (std::size_t p = 0; p <= R; ++p) wv[p] = V4{w[p], w[p], w[p], w[p]};
+  std::size_t i = 0;
+  for (; i + 8 <= m; i += 8) {
+    V4 a0 = wv[0] * (load4(r[0] + i) + load4(r[n - 1] + i));
+    V4 a1 = wv[0] * (load4(r[0] + i + 4) + load4(r[n - 1] + i + 4));
+    V4 b0 = a0, b1 = a1;
+    if constexpr (R >= 2) {
+      b0 = wv[1] * (load4(r[1] + i) + load4(r[n - 2] + i));
+      b1 = wv[1] * (load4(r[1] + i + 4) + load4(r[n - 2] + i + 4));
+    }
+    for (std::size_t p = 2; p < R; ++p) {
+      const V4 s0 = wv[p] * (load4(r[p] + i) + load4(r[n - 1 - p] + i));
+      const V4 s1 = wv[p] * (load4(r[p] + i + 4) + load4(r[n - 1 - p] + i + 4));
+      if (p % 2 == 0) a0 = a0 + s0, a1 = a1 + s1;
+      else b0 = b0 + s0, b1 = b1 + s1;
+    }
+    if constexpr (R >= 2) a0 = a0 + b0, a1 = a1 + b1;
+    store4(out + i, a0 + wv[R] * load4(r[R] + i));
+    store4(out + i + 4, a1 + wv[R] * load4(r[R] + i + 4));
+  }
+  return i;
+}
+
+/// Two outputs from n + 1 rows: out0 from rows [0, n), out1 from rows [1, n + 1), each loaded
+/// row used by both; the same sums as symmetric_fixed, 4 samples a step.
+template <std::size_t R>
+__attribute__((always_inline)) inline std::size_t symmetric_fixed2(const double* const* rows,
+                                                                   const double* w,
+                                                                   double* __restrict out0,
+                                                                   double* __restrict out1,
+                                                                   std::size_t m) {
+  constexpr std::size_t n = 2 * R + 1;
+  const double* r[n + 1];
+  V4 wv[R + 1];
+  for (std::size_t p = 0; p <= n; ++p) r[p] = rows[p];
+  for (std::size_t p = 0; p <= R; ++p) wv[p] = V4{w[p], w[p], w[p], w[p]};
+  std::size_t i = 0;
+  for (; i + 4 <= m; i += 4) {
+    V4 x[n + 1];
+    for (std::size_t p = 0; p <= n; ++p) x[p] = load4(r[p] + i);
+    V4 a0 = wv[0] * (x[0] + x[n - 1]), a1 = wv[0] * (x[1] + x[n]);
+    V4 b0 = a0, b1 = a1;
+    if constexpr (R >= 2) b0 = wv[1] * (x[1] + x[n - 2]), b1 = wv[1] * (x[2] + x[n - 1]);
+    for (std::size_t p = 2; p < R; ++p) {
+      const V4 s0 = wv[p] * (x[p] + x[n - 1 - p]), s1 = wv[p] * (x[p + 1] + x[n - p]);
+      if (p % 2 == 0) a0 = a0 + s0, a1 = a1 + s1;
+      else b0 = b0 + s0, b1 = b1 + s1;
+    }
+    if constexpr (R >= 2) a0 = a0 + b0, a1 = a1 + b1;
+    store4(out0 + i, a0 + wv[R] * x[R]);
+    store4(out1 + i, a1 + wv[R] * x[R + 1]);
+  }
+  return i;
+}
+
+}  // namespace
+
+LRN_CLONES void weighted_rows_symmetric2(const double* const* rows, const double* w, std::size_t n,
+                                         double* __restrict out0, double* __restrict out1,
+                                         std::size_t m) {
+  const std::size_t R = n / 2;
+  std::size_t i = 0;
+  switch (R) {
+    case 1: i = symmetric_fixed2<1>(rows, w, out0, out1, m); break;
+    case 2: i = symmetric_fixed2<2>(rows, w, out0, out1, m); break;
+    case 3: i = symmetric_fixed2<3>(rows, w, out0, out1, m); break;
+    case 4: i = symmetric_fixed2<4>(rows, w, out0, out1, m); break;
+    case 5: i = symmetric_fixed2<5>(rows, w, out0, out1, m); break;
+    case 6: i = symmetric_fixed2<6>(rows, w, out0, out1, m); break;
+    case 7: i = symmetric_fixed2<7>(rows, w, out0, out1, m); break;
+    case 8: i = symmetric_fixed2<8>(rows, w, out0, out1, m); break;
+    default: break;
+  }
+  for (std::size_t j = i; j < m; ++j) out0[j] = symmetric_one(rows, w, R, j);
+  for (; i < m; ++i) out1[i] = symmetric_one(rows + 1, w, R, i);
+}
+
+LRN_CLONES void weighted_rows_symmetric(const double* const* rows, const double* w, std::size_t n,
+                                        double* __restrict out, std::size_t m) {
+  // n = 2 R + 1 >= 3. Pair sums s_p = rows[p] + rows[n - 1 - p], products w[p] s_p; two
+  // accumulators (even p, odd p, each in increasing p), then (A + B) + w[R] rows[R]: the chain
+  // of dependent adds is about R / 2 + 2 long instead of n, and R + 1 multiplies instead of n.
+  const std::size_t R = n / 2;
+  std::size_t i = 0;
+  switch (R) {  // the common sizes unrolled (3..17 taps); the rest below, the same order
+    case 1: i = symmetric_fixed<1>(rows, w, out, m); break;
+    case 2: i = symmetric_fixed<2>(rows, w, out, m); break;
+    case 3: i = symmetric_fixed<3>(rows, w, out, m); break;
+    case 4: i = symmetric_fixed<4>(rows, w, out, m); break;
+    case 5: i = symmetric_fixed<5>(rows, w, out, m); break;
+    case 6: i = symmetric_fixed<6>(rows, w, out, m); break;
+    case 7: i = symmetric_fixed<7>(rows, w, out, m); break;
+    case 8: i = symmetric_fixed<8>(rows, w, out, m); break;
+    default: break;
+  }
+  for (; i < m; ++i) out[i] = symmetric_one(rows, w, R, i);
+}
+
 LRN_CLONES void interleave4_add(const double* const* a, const double* const* b,
                                 double* __restrict t, std::size_t m) {
   std::size_t j = 0;

@@ -93,6 +93,18 @@ void subtract_means3(const float* x, const double* s, bool per_channel, double r
 void weighted_rows(const double* const* rows, const double* w, std::size_t count, double* out,
                    std::size_t m);
 
+/// The same weighted sum for symmetric taps (w[p] == w[n - 1 - p], n odd >= 3) and n rows:
+/// s_p = rows[p][i] + rows[n - 1 - p][i], A = ((w[0] s_0 + w[2] s_2) + w[4] s_4) + ... (even
+/// p < R = n / 2), B the same over odd p (absent when R = 1), out[i] = (A + B) + w[R] rows[R][i].
+/// Half the multiplies and a short chain of adds; a fixed order, so every clone gives the same bits.
+void weighted_rows_symmetric(const double* const* rows, const double* w, std::size_t n, double* out,
+                             std::size_t m);
+
+/// weighted_rows_symmetric of rows [0, n) into out0 and of rows [1, n + 1) into out1 (n + 1
+/// rows): each row is read once for both (the same bits as two calls).
+void weighted_rows_symmetric2(const double* const* rows, const double* w, std::size_t n,
+                              double* out0, double* out1, std::size_t m);
+
 /// Four row sums side by side: t[4 j + k] = a[k][j] + b[k][j] for j < m (k < 4). Box sums of
 /// such a row with 4 L lanes are the four rows' sums with L lanes, one vector per (position,
 /// lane).
