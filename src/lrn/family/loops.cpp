@@ -182,14 +182,14 @@ LRN_CLONES void centre3(const float* __restrict x, const double* __restrict s, d
 }
 
 namespace {
-template <bool Columns>
+template <bool Columns, bool Centred>
 __attribute__((always_inline)) inline void centre3_squares_t(
     const float* __restrict x, const double* __restrict s, double scale,
     const double* __restrict icm, double* __restrict v, double* __restrict q, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const double m = s[i] * (Columns ? scale * icm[i] : scale);
     const double a = x[3 * i] - m, b = x[3 * i + 1] - m, c = x[3 * i + 2] - m;
-    v[3 * i] = a, v[3 * i + 1] = b, v[3 * i + 2] = c;
+    if (Centred) v[3 * i] = a, v[3 * i + 1] = b, v[3 * i + 2] = c;
     q[i] = ((0.0 + a * a) + b * b) + c * c;
   }
 }
@@ -197,8 +197,10 @@ __attribute__((always_inline)) inline void centre3_squares_t(
 
 LRN_CLONES void centre3_squares(const float* x, const double* s, double scale, const double* icm,
                                 double* v, double* q, std::size_t n) {
-  if (icm) centre3_squares_t<true>(x, s, scale, icm, v, q, n);
-  else centre3_squares_t<false>(x, s, scale, icm, v, q, n);
+  if (icm && v) centre3_squares_t<true, true>(x, s, scale, icm, v, q, n);
+  else if (icm) centre3_squares_t<true, false>(x, s, scale, icm, v, q, n);
+  else if (v) centre3_squares_t<false, true>(x, s, scale, icm, v, q, n);
+  else centre3_squares_t<false, false>(x, s, scale, icm, v, q, n);
 }
 
 LRN_CLONES void roots(const double* __restrict s, double inside, double scale,

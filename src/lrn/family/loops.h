@@ -52,7 +52,8 @@ void sum3_squares(const double* v, double* dst, std::size_t n);
 /// v[3 i + c] = x[3 i + c] - s[i] * k_i with k_i = scale * icm[i] (icm null: k_i = scale).
 void centre3(const float* x, const double* s, double scale, const double* icm, double* v,
              std::size_t n);
-/// centre3, and q[i] = ((0 + v0^2) + v1^2) + v2^2 of the pixel's v (as sum3_squares).
+/// centre3, and q[i] = ((0 + v0^2) + v1^2) + v2^2 of the pixel's v (as sum3_squares);
+/// v null: q only (the same q).
 void centre3_squares(const float* x, const double* s, double scale, const double* icm, double* v,
                      double* q, std::size_t n);
 /// out[i] = sqrt(std::max(s[i] * inside, 0.0)) * k_i with k_i = scale * icm[i] (icm null: k_i = 1).
