@@ -98,7 +98,8 @@ class Lcn final : public Operation {
 
   void accumulate(const RowSource& in, std::size_t y0, std::size_t y1) override {
     if (y0 == 0) totals_.assign(lanes_, 0.0);
-    // Per row: the sum over x, strip by strip (fixed strips, in x order); then rows in order.
+    // Per row: the sum over x, strip by strip (fixed strips, in x order; one lane: each strip
+    // summed by detail::sum4); then rows in order.
     std::vector<double> row_sums;
     std::size_t first = y0;
     rows(
@@ -108,6 +109,10 @@ class Lcn final : public Operation {
             if (y == first) row_sums.assign(kChunk * lanes_, 0.0);
           }
           double* rs = &row_sums[(y - first) * lanes_];
+          if (lanes_ == 1) {  // joint: four interleaved accumulators (a fixed order)
+            rs[0] += detail::sum4(den, xb - xa);
+            return;
+          }
           for (std::size_t l = 0; l < lanes_; ++l) {
             double s = 0;
             for (std::size_t x = xa; x < xb; ++x) s += den[(x - xa) * lanes_ + l];
