@@ -490,58 +490,71 @@ __attribute__((always_inline)) inline std::size_t symmetric_fixed(const double* 
   return i;
 }
 
-/// Two outputs from n + 1 rows: out0 from rows [0, n), out1 from rows [1, n + 1), each loaded
-/// row used by both; the same sums as symmetric_fixed, 4 samples a step.
-template <std::size_t R>
-__attribute__((always_inline)) inline std::size_t symmetric_fixed2(const double* const* rows,
-                                                                   const double* w,
-                                                                   double* __restrict out0,
-                                                                   double* __restrict out1,
-                                                                   std::size_t m) {
+/// K outputs from n + K - 1 rows: out[k] from rows [k, k + n), each loaded row used by all
+/// that need it; the same sums as symmetric_fixed, 4 samples a step.
+template <std::size_t R, std::size_t K>
+__attribute__((always_inline)) inline std::size_t symmetric_fixed_k(const double* const* rows,
+                                                                    const double* w,
+                                                                    double* const* out,
+                                                                    std::size_t m) {
   constexpr std::size_t n = 2 * R + 1;
-  const double* r[n + 1];
+  const double* r[n + K - 1];
+  double* o[K];
   V4 wv[R + 1];
-  for (std::size_t p = 0; p <= n; ++p) r[p] = rows[p];
+  for (std::size_t p = 0; p < n + K - 1; ++p) r[p] = rows[p];
+  for (std::size_t k = 0; k < K; ++k) o[k] = out[k];
   for (std::size_t p = 0; p <= R; ++p) wv[p] = V4{w[p], w[p], w[p], w[p]};
   std::size_t i = 0;
   for (; i + 4 <= m; i += 4) {
-    V4 x[n + 1];
-    for (std::size_t p = 0; p <= n; ++p) x[p] = load4(r[p] + i);
-    V4 a0 = wv[0] * (x[0] + x[n - 1]), a1 = wv[0] * (x[1] + x[n]);
-    V4 b0 = a0, b1 = a1;
-    if constexpr (R >= 2) b0 = wv[1] * (x[1] + x[n - 2]), b1 = wv[1] * (x[2] + x[n - 1]);
-    for (std::size_t p = 2; p < R; ++p) {
-      const V4 s0 = wv[p] * (x[p] + x[n - 1 - p]), s1 = wv[p] * (x[p + 1] + x[n - p]);
-      if (p % 2 == 0) a0 = a0 + s0, a1 = a1 + s1;
-      else b0 = b0 + s0, b1 = b1 + s1;
+    V4 x[n + K - 1];
+    for (std::size_t p = 0; p < n + K - 1; ++p) x[p] = load4(r[p] + i);
+    for (std::size_t k = 0; k < K; ++k) {
+      const V4* y = x + k;
+      V4 a = wv[0] * (y[0] + y[n - 1]), b = a;
+      if constexpr (R >= 2) b = wv[1] * (y[1] + y[n - 2]);
+      for (std::size_t p = 2; p < R; ++p) {
+        const V4 s = wv[p] * (y[p] + y[n - 1 - p]);
+        if (p % 2 == 0) a = a + s;
+        else b = b + s;
+      }
+      if constexpr (R >= 2) a = a + b;
+      store4(o[k] + i, a + wv[R] * y[R]);
     }
-    if constexpr (R >= 2) a0 = a0 + b0, a1 = a1 + b1;
-    store4(out0 + i, a0 + wv[R] * x[R]);
-    store4(out1 + i, a1 + wv[R] * x[R + 1]);
   }
   return i;
 }
 
-}  // namespace
-
-LRN_CLONES void weighted_rows_symmetric2(const double* const* rows, const double* w, std::size_t n,
-                                         double* __restrict out0, double* __restrict out1,
-                                         std::size_t m) {
+template <std::size_t K>
+__attribute__((always_inline)) inline void symmetric_k(const double* const* rows, const double* w, std::size_t n, double* const* out,
+                 std::size_t m) {
   const std::size_t R = n / 2;
   std::size_t i = 0;
-  switch (R) {
-    case 1: i = symmetric_fixed2<1>(rows, w, out0, out1, m); break;
-    case 2: i = symmetric_fixed2<2>(rows, w, out0, out1, m); break;
-    case 3: i = symmetric_fixed2<3>(rows, w, out0, out1, m); break;
-    case 4: i = symmetric_fixed2<4>(rows, w, out0, out1, m); break;
-    case 5: i = symmetric_fixed2<5>(rows, w, out0, out1, m); break;
-    case 6: i = symmetric_fixed2<6>(rows, w, out0, out1, m); break;
-    case 7: i = symmetric_fixed2<7>(rows, w, out0, out1, m); break;
-    case 8: i = symmetric_fixed2<8>(rows, w, out0, out1, m); break;
+  switch (R) {  // the common sizes unrolled (3..17 taps); the rest below, the same order
+    case 1: i = symmetric_fixed_k<1, K>(rows, w, out, m); break;
+    case 2: i = symmetric_fixed_k<2, K>(rows, w, out, m); break;
+    case 3: i = symmetric_fixed_k<3, K>(rows, w, out, m); break;
+    case 4: i = symmetric_fixed_k<4, K>(rows, w, out, m); break;
+    case 5: i = symmetric_fixed_k<5, K>(rows, w, out, m); break;
+    case 6: i = symmetric_fixed_k<6, K>(rows, w, out, m); break;
+    case 7: i = symmetric_fixed_k<7, K>(rows, w, out, m); break;
+    case 8: i = symmetric_fixed_k<8, K>(rows, w, out, m); break;
     default: break;
   }
-  for (std::size_t j = i; j < m; ++j) out0[j] = symmetric_one(rows, w, R, j);
-  for (; i < m; ++i) out1[i] = symmetric_one(rows + 1, w, R, i);
+  for (std::size_t k = 0; k < K; ++k)
+    for (std::size_t j = i; j < m; ++j) out[k][j] = symmetric_one(rows + k, w, R, j);
+}
+
+}  // namespace
+
+LRN_CLONES void weighted_rows_symmetric_rows(const double* const* rows, const double* w,
+                                             std::size_t n, double* const* out, std::size_t count,
+                                             std::size_t m) {
+  switch (count) {
+    case 2: return symmetric_k<2>(rows, w, n, out, m);
+    case 4: return symmetric_k<4>(rows, w, n, out, m);
+    default:
+      for (std::size_t k = 0; k < count; ++k) weighted_rows_symmetric(rows + k, w, n, out[k], m);
+  }
 }
 
 LRN_CLONES void weighted_rows_symmetric(const double* const* rows, const double* w, std::size_t n,

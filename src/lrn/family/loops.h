@@ -101,10 +101,10 @@ void weighted_rows(const double* const* rows, const double* w, std::size_t count
 void weighted_rows_symmetric(const double* const* rows, const double* w, std::size_t n, double* out,
                              std::size_t m);
 
-/// weighted_rows_symmetric of rows [0, n) into out0 and of rows [1, n + 1) into out1 (n + 1
-/// rows): each row is read once for both (the same bits as two calls).
-void weighted_rows_symmetric2(const double* const* rows, const double* w, std::size_t n,
-                              double* out0, double* out1, std::size_t m);
+/// weighted_rows_symmetric of rows [k, k + n) into out[k] for k < count, from n + count - 1
+/// rows: each row is read once for all the outputs that use it (the same bits as count calls).
+void weighted_rows_symmetric_rows(const double* const* rows, const double* w, std::size_t n,
+                                  double* const* out, std::size_t count, std::size_t m);
 
 /// Four row sums side by side: t[4 j + k] = a[k][j] + b[k][j] for j < m (k < 4). Box sums of
 /// such a row with 4 L lanes are the four rows' sums with L lanes, one vector per (position,

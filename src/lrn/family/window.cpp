@@ -88,28 +88,24 @@ void strip_sums(const Taps& t, std::size_t L, std::size_t c0, std::size_t c1, st
   auto& weights = b.weights;
   if (!t.box && symmetric(t)) {
     // Pairs of taps folded (weighted_rows_symmetric), rows outside the image read as zeros;
-    // the vertical pass makes two output rows at once (each source row read once for both).
-    rows.resize(n + 1);
-    b.vrow2.resize(m);
+    // the vertical pass makes up to four output rows at once (each source row read once for
+    // all of them).
+    rows.resize(n + 3);
+    vrow.resize(4 * m);
     std::vector<const double*> hrows(n);
-    auto horizontal = [&](std::size_t y, const double* v) {
-      for (std::size_t p = 0; p < n; ++p) hrows[p] = v + p * L;
-      weighted_rows_symmetric(hrows.data(), t.w.data(), n, hrow.data(), (ex - sx) * L);
-      emit(y, sx, ex, hrow.data());
-    };
-    for (std::size_t y = c0; y < c1; y += 2) {
-      const bool two = y + 1 < c1;
-      for (std::size_t p = 0; p < n + two; ++p) {
+    for (std::size_t y = c0; y < c1;) {
+      const std::size_t count = c1 - y >= 4 ? 4 : c1 - y >= 2 ? 2 : 1;
+      for (std::size_t p = 0; p < n + count - 1; ++p) {
         const double* s = src(y + p);
         rows[p] = s ? s : zeros.data();
       }
-      if (two) {
-        weighted_rows_symmetric2(rows.data(), t.w.data(), n, vrow.data(), b.vrow2.data(), m);
-      } else {
-        weighted_rows_symmetric(rows.data(), t.w.data(), n, vrow.data(), m);
+      double* outs[4] = {vrow.data(), vrow.data() + m, vrow.data() + 2 * m, vrow.data() + 3 * m};
+      weighted_rows_symmetric_rows(rows.data(), t.w.data(), n, outs, count, m);
+      for (std::size_t k = 0; k < count; ++k, ++y) {
+        for (std::size_t p = 0; p < n; ++p) hrows[p] = outs[k] + p * L;
+        weighted_rows_symmetric(hrows.data(), t.w.data(), n, hrow.data(), (ex - sx) * L);
+        emit(y, sx, ex, hrow.data());
       }
-      horizontal(y, vrow.data());
-      if (two) horizontal(y + 1, b.vrow2.data());
     }
     return;
   }

@@ -54,7 +54,7 @@ using EmitRow =
 
 /// window_sums' buffers, kept by a caller that calls it many times (sized on first use).
 struct WindowScratch {
-  std::vector<double> cache, block, vrow, vrow2, hrow, zeros, minus_zeros, rows4, hrows4, t4, o4, suf;
+  std::vector<double> cache, block, vrow, hrow, zeros, minus_zeros, rows4, hrows4, t4, o4, suf;
   std::vector<double> weights;
   std::vector<const double*> suffix, rows;
 };
