@@ -102,8 +102,12 @@ void strip_sums(const Taps& t, std::size_t L, std::size_t c0, std::size_t c1, st
       double* outs[4] = {vrow.data(), vrow.data() + m, vrow.data() + 2 * m, vrow.data() + 3 * m};
       weighted_rows_symmetric_rows(rows.data(), t.w.data(), n, outs, count, m);
       for (std::size_t k = 0; k < count; ++k, ++y) {
-        for (std::size_t p = 0; p < n; ++p) hrows[p] = outs[k] + p * L;
-        weighted_rows_symmetric(hrows.data(), t.w.data(), n, hrow.data(), (ex - sx) * L);
+        if (L == 1) {
+          weighted_row_symmetric(outs[k], t.w.data(), n, hrow.data(), ex - sx);
+        } else {
+          for (std::size_t p = 0; p < n; ++p) hrows[p] = outs[k] + p * L;
+          weighted_rows_symmetric(hrows.data(), t.w.data(), n, hrow.data(), (ex - sx) * L);
+        }
         emit(y, sx, ex, hrow.data());
       }
     }
