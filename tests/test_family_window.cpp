@@ -79,10 +79,11 @@ TEST_CASE("family window: rows read in place give window_sums' bits", "[family][
 TEST_CASE("family window: Gaussian sums match a direct float64 2-D sum", "[family][window]") {
   // Symmetric taps fold pairs (w[p] (x[p] + x[n - 1 - p])): a different order of adds than the
   // plain sum over (p, q) below, so the two agree to rounding, not bit for bit. Rows of odd
-  // and even count per tile, borders on every side, sizes on both sides of the unrolled radii.
+  // and even count per tile, borders on every side, sizes on both sides of the unrolled radii,
+  // the lane counts with their own horizontal loops (1, 3, 6) and one without (2).
   const std::size_t n = GENERATE(3, 7, 9, 15, 19);
   const bool sigma = GENERATE(false, true);
-  const std::size_t lanes = GENERATE(1, 2);
+  const std::size_t lanes = GENERATE(1, 2, 3, 6);
   const std::size_t width = 37, height = 23, r = n / 2;
   const Taps t = sigma ? sigma_gaussian_taps(n, 2.0) : torch_gaussian_taps(n);
   std::mt19937 rng(static_cast<unsigned>(n * 10 + sigma * 2 + lanes));

@@ -490,9 +490,9 @@ __attribute__((always_inline)) inline std::size_t symmetric_fixed(const double* 
   return i;
 }
 
-/// symmetric_fixed along one row with one value per position (rows[p] = v + p): one base
+/// symmetric_fixed along one row with Lc values per position (rows[p] = v + p Lc): one base
 /// pointer, the taps at constant offsets; 8 samples a step.
-template <std::size_t R>
+template <std::size_t R, std::size_t Lc>
 __attribute__((always_inline)) inline std::size_t symmetric_fixed_row(const double* v,
                                                                       const double* w,
                                                                       double* __restrict out,
@@ -500,27 +500,47 @@ __attribute__((always_inline)) inline std::size_t symmetric_fixed_row(const doub
   constexpr std::size_t n = 2 * R + 1;
   V4 wv[R + 1];
   for (std::size_t p = 0; p <= R; ++p) wv[p] = V4{w[p], w[p], w[p], w[p]};
+  auto at = [](const double* x, std::size_t p, std::size_t j) { return load4(x + p * Lc + j); };
   std::size_t i = 0;
   for (; i + 8 <= m; i += 8) {
     const double* x = v + i;
-    V4 a0 = wv[0] * (load4(x) + load4(x + n - 1));
-    V4 a1 = wv[0] * (load4(x + 4) + load4(x + n + 3));
+    V4 a0 = wv[0] * (at(x, 0, 0) + at(x, n - 1, 0));
+    V4 a1 = wv[0] * (at(x, 0, 4) + at(x, n - 1, 4));
     V4 b0 = a0, b1 = a1;
     if constexpr (R >= 2) {
-      b0 = wv[1] * (load4(x + 1) + load4(x + n - 2));
-      b1 = wv[1] * (load4(x + 5) + load4(x + n + 2));
+      b0 = wv[1] * (at(x, 1, 0) + at(x, n - 2, 0));
+      b1 = wv[1] * (at(x, 1, 4) + at(x, n - 2, 4));
     }
     for (std::size_t p = 2; p < R; ++p) {
-      const V4 s0 = wv[p] * (load4(x + p) + load4(x + n - 1 - p));
-      const V4 s1 = wv[p] * (load4(x + p + 4) + load4(x + n + 3 - p));
+      const V4 s0 = wv[p] * (at(x, p, 0) + at(x, n - 1 - p, 0));
+      const V4 s1 = wv[p] * (at(x, p, 4) + at(x, n - 1 - p, 4));
       if (p % 2 == 0) a0 = a0 + s0, a1 = a1 + s1;
       else b0 = b0 + s0, b1 = b1 + s1;
     }
     if constexpr (R >= 2) a0 = a0 + b0, a1 = a1 + b1;
-    store4(out + i, a0 + wv[R] * load4(x + R));
-    store4(out + i + 4, a1 + wv[R] * load4(x + R + 4));
+    store4(out + i, a0 + wv[R] * at(x, R, 0));
+    store4(out + i + 4, a1 + wv[R] * at(x, R, 4));
   }
   return i;
+}
+
+template <std::size_t Lc>
+__attribute__((always_inline)) inline std::size_t symmetric_row_lanes(const double* v,
+                                                                      const double* w,
+                                                                      std::size_t n,
+                                                                      double* __restrict out,
+                                                                      std::size_t m) {
+  switch (n / 2) {  // the common sizes unrolled (3..17 taps)
+    case 1: return symmetric_fixed_row<1, Lc>(v, w, out, m);
+    case 2: return symmetric_fixed_row<2, Lc>(v, w, out, m);
+    case 3: return symmetric_fixed_row<3, Lc>(v, w, out, m);
+    case 4: return symmetric_fixed_row<4, Lc>(v, w, out, m);
+    case 5: return symmetric_fixed_row<5, Lc>(v, w, out, m);
+    case 6: return symmetric_fixed_row<6, Lc>(v, w, out, m);
+    case 7: return symmetric_fixed_row<7, Lc>(v, w, out, m);
+    case 8: return symmetric_fixed_row<8, Lc>(v, w, out, m);
+    default: return 0;
+  }
 }
 
 /// K outputs from n + K - 1 rows: out[k] from rows [k, k + n), each loaded row used by all
@@ -579,33 +599,28 @@ __attribute__((always_inline)) inline void symmetric_k(const double* const* rows
 
 }  // namespace
 
-LRN_CLONES void weighted_row_symmetric(const double* v, const double* w, std::size_t n,
-                                       double* __restrict out, std::size_t m) {
-  const std::size_t R = n / 2;
+LRN_CLONES void weighted_row_symmetric(const double* v, std::size_t lanes, const double* w,
+                                       std::size_t n, double* __restrict out, std::size_t m) {
+  const std::size_t R = n / 2, L = lanes;
   std::size_t i = 0;
-  switch (R) {  // the common sizes unrolled (3..17 taps); the rest below, the same order
-    case 1: i = symmetric_fixed_row<1>(v, w, out, m); break;
-    case 2: i = symmetric_fixed_row<2>(v, w, out, m); break;
-    case 3: i = symmetric_fixed_row<3>(v, w, out, m); break;
-    case 4: i = symmetric_fixed_row<4>(v, w, out, m); break;
-    case 5: i = symmetric_fixed_row<5>(v, w, out, m); break;
-    case 6: i = symmetric_fixed_row<6>(v, w, out, m); break;
-    case 7: i = symmetric_fixed_row<7>(v, w, out, m); break;
-    case 8: i = symmetric_fixed_row<8>(v, w, out, m); break;
+  switch (L) {  // joint (1), per channel RGB (3), RGB values and squares (6)
+    case 1: i = symmetric_row_lanes<1>(v, w, n, out, m); break;
+    case 3: i = symmetric_row_lanes<3>(v, w, n, out, m); break;
+    case 6: i = symmetric_row_lanes<6>(v, w, n, out, m); break;
     default: break;
   }
-  for (; i < m; ++i) {  // symmetric_one with rows[p] = v + p
+  for (; i < m; ++i) {  // symmetric_one with rows[p] = v + p L
     const double* x = v + i;
     double a = 0, b = 0;
     for (std::size_t p = 0; p < R; ++p) {
-      const double t = w[p] * (x[p] + x[n - 1 - p]);
+      const double t = w[p] * (x[p * L] + x[(n - 1 - p) * L]);
       if (p == 0) a = t;
       else if (p == 1) b = t;
       else if (p % 2 == 0) a = a + t;
       else b = b + t;
     }
     if (R >= 2) a = a + b;
-    out[i] = a + w[R] * x[R];
+    out[i] = a + w[R] * x[R * L];
   }
 }
 

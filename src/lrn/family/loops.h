@@ -101,10 +101,10 @@ void weighted_rows(const double* const* rows, const double* w, std::size_t count
 void weighted_rows_symmetric(const double* const* rows, const double* w, std::size_t n, double* out,
                              std::size_t m);
 
-/// weighted_rows_symmetric along one row of one value per position: rows[p] = v + p (the same
-/// bits; the taps at constant offsets from one pointer).
-void weighted_row_symmetric(const double* v, const double* w, std::size_t n, double* out,
-                            std::size_t m);
+/// weighted_rows_symmetric along one row of `lanes` values per position: rows[p] = v + p lanes
+/// (the same bits; the taps at constant offsets from one pointer).
+void weighted_row_symmetric(const double* v, std::size_t lanes, const double* w, std::size_t n,
+                            double* out, std::size_t m);
 
 /// weighted_rows_symmetric of rows [k, k + n) into out[k] for k < count, from n + count - 1
 /// rows: each row is read once for all the outputs that use it (the same bits as count calls).

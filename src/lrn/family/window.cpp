@@ -92,7 +92,6 @@ void strip_sums(const Taps& t, std::size_t L, std::size_t c0, std::size_t c1, st
     // all of them).
     rows.resize(n + 3);
     vrow.resize(4 * m);
-    std::vector<const double*> hrows(n);
     for (std::size_t y = c0; y < c1;) {
       const std::size_t count = c1 - y >= 4 ? 4 : c1 - y >= 2 ? 2 : 1;
       for (std::size_t p = 0; p < n + count - 1; ++p) {
@@ -102,12 +101,7 @@ void strip_sums(const Taps& t, std::size_t L, std::size_t c0, std::size_t c1, st
       double* outs[4] = {vrow.data(), vrow.data() + m, vrow.data() + 2 * m, vrow.data() + 3 * m};
       weighted_rows_symmetric_rows(rows.data(), t.w.data(), n, outs, count, m);
       for (std::size_t k = 0; k < count; ++k, ++y) {
-        if (L == 1) {
-          weighted_row_symmetric(outs[k], t.w.data(), n, hrow.data(), ex - sx);
-        } else {
-          for (std::size_t p = 0; p < n; ++p) hrows[p] = outs[k] + p * L;
-          weighted_rows_symmetric(hrows.data(), t.w.data(), n, hrow.data(), (ex - sx) * L);
-        }
+        weighted_row_symmetric(outs[k], L, t.w.data(), n, hrow.data(), (ex - sx) * L);
         emit(y, sx, ex, hrow.data());
       }
     }
