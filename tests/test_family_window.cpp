@@ -1,5 +1,7 @@
 // The separable window sums (lrn/family/window.h): window_sums over filled rows against plain
 // sums, and window_sums_rows (rows read in place) against window_sums, bit for bit.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <random>
 #include <vector>
@@ -72,4 +74,50 @@ TEST_CASE("family window: rows read in place give window_sums' bits", "[family][
         }
     CHECK(off == 0);
   }
+}
+
+TEST_CASE("family window: Gaussian sums match a direct float64 2-D sum", "[family][window]") {
+  // Symmetric taps fold pairs (w[p] (x[p] + x[n - 1 - p])): a different order of adds than the
+  // plain sum over (p, q) below, so the two agree to rounding, not bit for bit. Rows of odd
+  // and even count per tile, borders on every side, sizes on both sides of the unrolled radii,
+  // the lane counts with their own horizontal loops (1, 3, 6) and one without (2).
+  const std::size_t n = GENERATE(3, 7, 9, 15, 19);
+  const bool sigma = GENERATE(false, true);
+  const std::size_t lanes = GENERATE(1, 2, 3, 6);
+  const std::size_t width = 37, height = 23, r = n / 2;
+  const Taps t = sigma ? sigma_gaussian_taps(n, 2.0) : torch_gaussian_taps(n);
+  std::mt19937 rng(static_cast<unsigned>(n * 10 + sigma * 2 + lanes));
+  std::uniform_real_distribution<double> dd(0, 255);
+  std::vector<double> img(width * height * lanes);
+  for (double& v : img) v = dd(rng);
+  auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
+    for (std::size_t i = 0; i < (xb - xa) * lanes; ++i) dst[i] = img[(y * width + xa) * lanes + i];
+  };
+  std::vector<double> a(height * width * lanes, -7.0);
+  window_sums(t, width, height, lanes, 0, height, 0, width, fill,
+              [&](std::size_t y, std::size_t xa, std::size_t xb, const double* s) {
+                for (std::size_t i = 0; i < (xb - xa) * lanes; ++i)
+                  a[(y * width + xa) * lanes + i] = s[i];
+              });
+  double worst = 0;
+  for (std::size_t y = 0; y < height; ++y)
+    for (std::size_t x = 0; x < width; ++x)
+      for (std::size_t l = 0; l < lanes; ++l) {
+        double s = 0, mag = 0;
+        for (std::size_t p = 0; p < n; ++p)
+          for (std::size_t q = 0; q < n; ++q) {
+            const auto yy = static_cast<std::ptrdiff_t>(y + p) - static_cast<std::ptrdiff_t>(r);
+            const auto xx = static_cast<std::ptrdiff_t>(x + q) - static_cast<std::ptrdiff_t>(r);
+            if (yy < 0 || xx < 0 || yy >= static_cast<std::ptrdiff_t>(height) ||
+                xx >= static_cast<std::ptrdiff_t>(width))
+              continue;
+            const double term =
+                t.w[p] * t.w[q] *
+                img[(static_cast<std::size_t>(yy) * width + static_cast<std::size_t>(xx)) * lanes +
+                    l];
+            s += term, mag += std::abs(term);
+          }
+        worst = std::max(worst, std::abs(a[(y * width + x) * lanes + l] - s) / mag);
+      }
+  CHECK(worst < 1e-14);
 }

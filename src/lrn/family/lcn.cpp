@@ -98,7 +98,8 @@ class Lcn final : public Operation {
 
   void accumulate(const RowSource& in, std::size_t y0, std::size_t y1) override {
     if (y0 == 0) totals_.assign(lanes_, 0.0);
-    // Per row: the sum over x, strip by strip (fixed strips, in x order); then rows in order.
+    // Per row: the sum over x, strip by strip (fixed strips, in x order; one lane: each strip
+    // summed by detail::sum4); then rows in order.
     std::vector<double> row_sums;
     std::size_t first = y0;
     rows(
@@ -108,6 +109,10 @@ class Lcn final : public Operation {
             if (y == first) row_sums.assign(kChunk * lanes_, 0.0);
           }
           double* rs = &row_sums[(y - first) * lanes_];
+          if (lanes_ == 1) {  // joint: four interleaved accumulators (a fixed order)
+            rs[0] += detail::sum4(den, xb - xa);
+            return;
+          }
           for (std::size_t l = 0; l < lanes_; ++l) {
             double s = 0;
             for (std::size_t x = xa; x < xb; ++x) s += den[(x - xa) * lanes_ + l];
@@ -183,8 +188,9 @@ class Lcn final : public Operation {
     return -std::numeric_limits<double>::infinity();
   }
 
-  /// Receives, for output row y and columns [xa, xb): num ((xb - xa) x C: the centred values)
-  /// and den ((xb - xa) x lanes: the local divisor before any image-wide floor).
+  /// Receives, for output row y and columns [xa, xb): num ((xb - xa) x C: the centred values;
+  /// null in the statistics pass of joint packed RGB, which needs den only) and den ((xb - xa)
+  /// x lanes: the local divisor before any image-wide floor).
   using RowFn = std::function<void(std::size_t y, std::size_t xa, std::size_t xb, const double* num,
                                    const double* den)>;
   /// Called after each tile of rows [c0, c1) has been handed out completely.
@@ -295,8 +301,8 @@ class Lcn final : public Operation {
                     : wnorm_ / group_;
           if (packed() && !p_.per_channel && C == 3)  // the common case, vectorised
             return detail::centre3_squares(src + xa * 3, sums, scale,
-                                           torch ? &inv_col_mass_[xa] : nullptr, vat(y, xa),
-                                           qat(y, xa), xb - xa);
+                                           torch ? &inv_col_mass_[xa] : nullptr,
+                                           out ? vat(y, xa) : nullptr, qat(y, xa), xb - xa);
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : scale;
             double* vx = vat(y, x);
@@ -331,7 +337,8 @@ class Lcn final : public Operation {
           if (L == 1) {
             detail::roots(sums, inside, scale, torch ? &inv_col_mass_[xa] : nullptr, den.data(),
                           xb - xa);
-            return f(y, xa, xb, vat(y, xa), den.data());
+            const bool centred = out || !packed() || C != 3;  // as the first window's emit
+            return f(y, xa, xb, centred ? vat(y, xa) : nullptr, den.data());
           }
           for (std::size_t x = xa; x < xb; ++x) {
             const double k = torch ? scale * inv_col_mass_[x] : 1.0;

@@ -52,7 +52,8 @@ void sum3_squares(const double* v, double* dst, std::size_t n);
 /// v[3 i + c] = x[3 i + c] - s[i] * k_i with k_i = scale * icm[i] (icm null: k_i = scale).
 void centre3(const float* x, const double* s, double scale, const double* icm, double* v,
              std::size_t n);
-/// centre3, and q[i] = ((0 + v0^2) + v1^2) + v2^2 of the pixel's v (as sum3_squares).
+/// centre3, and q[i] = ((0 + v0^2) + v1^2) + v2^2 of the pixel's v (as sum3_squares);
+/// v null: q only (the same q).
 void centre3_squares(const float* x, const double* s, double scale, const double* icm, double* v,
                      double* q, std::size_t n);
 /// out[i] = sqrt(std::max(s[i] * inside, 0.0)) * k_i with k_i = scale * icm[i] (icm null: k_i = 1).
@@ -92,6 +93,23 @@ void subtract_means3(const float* x, const double* s, bool per_channel, double r
 /// same adds as accumulating the rows tap by tap into a zeroed row, in one pass.
 void weighted_rows(const double* const* rows, const double* w, std::size_t count, double* out,
                    std::size_t m);
+
+/// The same weighted sum for symmetric taps (w[p] == w[n - 1 - p], n odd >= 3) and n rows:
+/// s_p = rows[p][i] + rows[n - 1 - p][i], A = ((w[0] s_0 + w[2] s_2) + w[4] s_4) + ... (even
+/// p < R = n / 2), B the same over odd p (absent when R = 1), out[i] = (A + B) + w[R] rows[R][i].
+/// Half the multiplies and a short chain of adds; a fixed order, so every clone gives the same bits.
+void weighted_rows_symmetric(const double* const* rows, const double* w, std::size_t n, double* out,
+                             std::size_t m);
+
+/// weighted_rows_symmetric along one row of `lanes` values per position: rows[p] = v + p lanes
+/// (the same bits; the taps at constant offsets from one pointer).
+void weighted_row_symmetric(const double* v, std::size_t lanes, const double* w, std::size_t n,
+                            double* out, std::size_t m);
+
+/// weighted_rows_symmetric of rows [k, k + n) into out[k] for k < count, from n + count - 1
+/// rows: each row is read once for all the outputs that use it (the same bits as count calls).
+void weighted_rows_symmetric_rows(const double* const* rows, const double* w, std::size_t n,
+                                  double* const* out, std::size_t count, std::size_t m);
 
 /// Four row sums side by side: t[4 j + k] = a[k][j] + b[k][j] for j < m (k < 4). Box sums of
 /// such a row with 4 L lanes are the four rows' sums with L lanes, one vector per (position,

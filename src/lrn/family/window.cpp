@@ -58,6 +58,15 @@ double axis_mass(const Taps& t, std::size_t i, std::size_t len) {
 
 namespace {
 
+/// Taps that weigh p and n - 1 - p alike (the Gaussians: the same bits by construction), n >= 3.
+bool symmetric(const Taps& t) {
+  const std::size_t n = t.size();
+  if (n < 3) return false;
+  for (std::size_t p = 0; p < n / 2; ++p)
+    if (t.w[p] != t.w[n - 1 - p]) return false;
+  return true;
+}
+
 /// The sums of one strip [sx, ex) for output rows [c0, c1): src(u) is the padded row u
 /// (image row u - r: columns [sx - r, ex + r), m doubles, zeros outside the image) or nullptr
 /// outside the image.
@@ -77,6 +86,27 @@ void strip_sums(const Taps& t, std::size_t L, std::size_t c0, std::size_t c1, st
   b.weights.resize(n);
   auto &suffix = b.suffix, &rows = b.rows;
   auto& weights = b.weights;
+  if (!t.box && symmetric(t)) {
+    // Pairs of taps folded (weighted_rows_symmetric), rows outside the image read as zeros;
+    // the vertical pass makes up to four output rows at once (each source row read once for
+    // all of them).
+    rows.resize(n + 3);
+    vrow.resize(4 * m);
+    for (std::size_t y = c0; y < c1;) {
+      const std::size_t count = c1 - y >= 4 ? 4 : c1 - y >= 2 ? 2 : 1;
+      for (std::size_t p = 0; p < n + count - 1; ++p) {
+        const double* s = src(y + p);
+        rows[p] = s ? s : zeros.data();
+      }
+      double* outs[4] = {vrow.data(), vrow.data() + m, vrow.data() + 2 * m, vrow.data() + 3 * m};
+      weighted_rows_symmetric_rows(rows.data(), t.w.data(), n, outs, count, m);
+      for (std::size_t k = 0; k < count; ++k, ++y) {
+        weighted_row_symmetric(outs[k], L, t.w.data(), n, hrow.data(), (ex - sx) * L);
+        emit(y, sx, ex, hrow.data());
+      }
+    }
+    return;
+  }
   if (!t.box) {
     // Taps in order, rows outside the image skipped; then the horizontal taps on v.
     for (std::size_t y = c0; y < c1; ++y) {
