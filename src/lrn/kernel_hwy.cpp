@@ -20,6 +20,7 @@
 #define HWY_TARGET_INCLUDE "lrn/kernel_hwy.cpp"
 #include <hwy/foreach_target.h>  // re-includes this file once per target
 
+#include <hwy/cache_control.h>
 #include <hwy/highway.h>
 
 #include "lrn/pow_hwy-inl.h"  // per target, like Highway's own -inl headers
@@ -227,10 +228,11 @@ constexpr bool kVectorFactor = std::is_same_v<typename Pow::Factor, VF>;
 /// With more than 4 channels, two passes over the channels: the first squares every x once
 /// into sq (C * N * G floats), the second sums the windows from sq. Squaring once saves a load
 /// and a multiply per window term, and the first pass issues the loads of all C planes back
-/// to back, so their cache misses overlap instead of waiting behind the divisions of the
+/// to back, so their cache misses overlap instead of waiting behind the powers of the
 /// second pass (the planes are H * W floats apart).
 template <std::size_t kC, class Pow>
 struct PlanarCore {
+  static constexpr std::size_t kAheadGroups = 2;
   Consts k;
   const detail::Plan* plan;
   float* sq;  ///< C * N * G floats of scratch for a group of G blocks
@@ -272,7 +274,7 @@ struct PlanarCore {
 
   /// G blocks of N pixels side by side (x + j * N, y + j * N): each plane is read G * N
   /// floats at a time, whole cache lines in a row, and the G factors of a channel are made
-  /// in one basic block (MakeMany), so their chains of square roots and divisions overlap.
+  /// in one basic block (MakeMany), so their dependency chains overlap.
   template <std::size_t G>
   HWY_INLINE void Group(const float* x, std::size_t xs, float* y, std::size_t ys) const {
     const DF df;
@@ -286,6 +288,9 @@ struct PlanarCore {
     const std::size_t channels = kC != 0 ? kC : plan->channels;
     for (std::size_t c = 0; c < channels; ++c) {
       for (std::size_t j = 0; j < G; ++j) {
+        // The planes are many streams, more than the hardware prefetcher follows: ask for
+        // the group kAheadGroups ahead (a hint; past the end of a plane it does nothing).
+        hwy::Prefetch(x + c * xs + (kAheadGroups * G + j) * n);
         const VF v = hn::LoadU(df, x + c * xs + j * n);
         hn::StoreU(hn::Mul(v, v), df, sq + (c * G + j) * n);
       }

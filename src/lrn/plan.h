@@ -9,10 +9,10 @@
 
 namespace lrn::detail {
 
-/// Which formula turns the window sum into y. The named betas have exact closed forms built
-/// from correctly rounded sqrt/div (0.75: a table and a cubic); everything else goes through exp/log in double. Windows
-/// whose float sums leave the range where these are accurate (Numbers) take the exact path,
-/// whatever the kind.
+/// Which formula turns the window sum into y. The named betas have closed forms (0.5 and 1
+/// from correctly rounded sqrt/div, 0.75 from a table and a cubic); everything else goes
+/// through exp/log in double. Windows whose float sums leave the range where these are
+/// accurate (Numbers) take the exact path, whatever the kind.
 enum class BetaKind {
   Zero,           ///< y = x
   Half,           ///< y = x / sqrt(d)
