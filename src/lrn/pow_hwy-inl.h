@@ -116,8 +116,9 @@ HWY_INLINE VF ThreeQuartersPoly(VF d) {
   const VI bits = hn::BitCast(di, d);
   const VI j = hn::ShiftRight<19>(bits);  // m's top 4 bits in the low 4
   const VI e = hn::ShiftRight<23>(bits);  // the biased exponent (d > 0)
+  // 1.0 | (bits & 0x7FFFF): one ternary-logic instruction on AVX-512.
   const VF u = hn::Sub(
-      hn::BitCast(df, hn::Or(hn::And(bits, hn::Set(di, 0x7FFFF)), hn::Set(di, 0x3F800000))),
+      hn::BitCast(df, hn::OrAnd(hn::Set(di, 0x3F800000), bits, hn::Set(di, 0x7FFFF))),
       hn::Set(df, 1.0f));
   VF p = MulThenAdd(Lookup16(detail::kPow34Poly[3], j), u, Lookup16(detail::kPow34Poly[2], j));
   p = MulThenAdd(p, u, Lookup16(detail::kPow34Poly[1], j));
