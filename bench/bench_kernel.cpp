@@ -341,7 +341,7 @@ int main(int argc, char** argv) {
         {"memcpy in -> out",
          [&] { std::memcpy(out.data(), in.data(), floats * sizeof(float)); },
          {}},
-        {"lrn beta 0.75 (table + cubic)", [&] { fast.run(in.data(), out.data(), pixels); }, {}},
+        {"lrn beta 0.75 (sqrt/div path)", [&] { fast.run(in.data(), out.data(), pixels); }, {}},
         {"lrn beta 0.6 (exp/log in double)",
          [&] { general.run(in.data(), out.data(), pixels); },
          {}},

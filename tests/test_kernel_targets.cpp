@@ -194,10 +194,10 @@ TEST_CASE("kernel: beta 0.75 factor is within 2 ulp for bases across the float r
 
 TEST_CASE("kernel: beta 0.75 is exact where d^-0.75 is a power of two, on every target",
           "[lrn][kernel][range]") {
-  // alpha 0: d is the bias. d = 2^(4k) gives the factor 2^(-3k) exactly (plan.h, kPow34Poly:
-  // c0 is 1 on the first sixteenth), so bias 1 is the identity bit for bit, and bias 16 or
-  // 2^-8 scale x by 1/8 or 64 exactly. Random x of every magnitude, 7 channels (SIMD blocks,
-  // the planar form and the C = 3 block all go through the same factor).
+  // alpha 0: d is the bias. d = 2^(4k) gives the factor 2^(-3k) exactly (each of the two
+  // square roots and the division is exact there), so bias 1 is the identity bit for bit, and
+  // bias 16 or 2^-8 scale x by 1/8 or 64 exactly. Random x of every magnitude, 1, 3 and 7
+  // channels (the full-cover blocks, the C = 3 block and the planar blocks).
   const std::vector<float> x = mixed_values(7 * 1000, -10, 10, 11);
   for (const auto& [bias, scale] : {std::pair<double, float>{1, 1.0f}, {16, 0.125f},
                                     {0x1p-8, 64.0f}, {0x1p40, 0x1p-30f}}) {

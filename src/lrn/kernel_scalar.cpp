@@ -91,29 +91,8 @@ struct PowThreeQuarters {
   static Factor make(const Numbers& k, float s, bool& ok) {
     const float d = float_base(k, s);
     ok = trusted(k.lo_d, d);
-    return ok ? three_quarters(d) : 0.0f;
-  }
-  /// d^-0.75 for a normal d (plan.h, kPow34Poly); the integer steps are unsigned, so they
-  /// wrap where the SIMD lanes wrap.
-  static float three_quarters(float d) {
-    std::uint32_t bits;
-    std::memcpy(&bits, &d, sizeof bits);
-    const std::uint32_t j = (bits >> 19) & 15u, e = bits >> 23;
-    const std::uint32_t m_bits = (bits & 0x7FFFFu) | 0x3F800000u;
-    float u;
-    std::memcpy(&u, &m_bits, sizeof u);
-    u = u - 1.0f;
-    const float p = ((kPow34Poly[3][j] * u + kPow34Poly[2][j]) * u + kPow34Poly[1][j]) * u +
-                    kPow34Poly[0][j];
-    const float f = p * kPow34Scale[e & 15u];
-    // q = floor((381 - 3e) / 4), e in 1..254; shifted to stay non-negative before the shift.
-    const std::uint32_t q = ((381u + 3u * 128u - 3u * e) >> 2) - 96u;
-    std::uint32_t f_bits;
-    std::memcpy(&f_bits, &f, sizeof f_bits);
-    f_bits += q << 23;
-    float out;
-    std::memcpy(&out, &f_bits, sizeof out);
-    return out;
+    const float r = 1.0f / std::sqrt(d);
+    return r * std::sqrt(r);
   }
   static float apply(float x, Factor f) { return x * f; }
 };

@@ -9,14 +9,14 @@
 
 namespace lrn::detail {
 
-/// Which formula turns the window sum into y. The named betas have closed forms (0.5 and 1
-/// from correctly rounded sqrt/div, 0.75 from a table and a cubic); everything else goes
-/// through exp/log in double. Windows whose float sums leave the range where these are
-/// accurate (Numbers) take the exact path, whatever the kind.
+/// Which formula turns the window sum into y. The named betas have exact closed forms built
+/// from correctly rounded sqrt/div; everything else goes through exp/log in double. Windows
+/// whose float sums leave the range where these are accurate (Numbers) take the exact path,
+/// whatever the kind.
 enum class BetaKind {
   Zero,           ///< y = x
   Half,           ///< y = x / sqrt(d)
-  ThreeQuarters,  ///< y = x * d^-0.75 from a table and a cubic (kPow34Poly)
+  ThreeQuarters,  ///< r = 1/sqrt(d), y = x * r * sqrt(r)
   One,            ///< y = x / d
   General,        ///< y = x * exp(-beta * log(d)), in double
 };
@@ -36,8 +36,7 @@ struct Window {
 ///
 /// Three paths, chosen per pixel and window from the float window sum s (squares added in
 /// channel order, in float):
-/// - named betas (0.5, 0.75, 1): d = alpha_f * s + bias_f in float, then sqrt/div (or, for
-///   0.75, kPow34Poly) in float.
+/// - named betas (0.5, 0.75, 1): d = alpha_f * s + bias_f in float, then sqrt/div in float.
 ///   Trusted where lo_d <= d <= FLT_MAX: d is normal and any underflow in the squares, the
 ///   product or bias_f moved it by less than 2^-28 relative.
 /// - other betas: d = alpha_d * s + bias_d in double, then exp/log in double. Trusted where
@@ -78,44 +77,6 @@ inline constexpr int kExp2Degree = 5;
 inline constexpr double kExp2Poly[kExp2Degree + 1] = {0.0013276471518831531, 0.00967554133065579,
                                                       0.055507132749627576,  0.24022119723934343,
                                                       0.6931469670638639,    1.0000000716546542};
-
-/// beta 0.75's factor d^-0.75 for a normal float d = 2^(e - 127) * m, m in [1, 2), e the
-/// biased exponent: with 381 - 3e = 4q + r (r in 0..3), d^-0.75 = 2^q * 2^(r/4) * m^-0.75.
-/// m^-0.75 is a cubic in u = m - (1 + j/16) on each sixteenth j of [1, 2) (u and j are m's
-/// mantissa bits, so u is exact), evaluated by Horner in float without FMA; 2^(r/4) comes from
-/// kPow34Scale indexed by e's last 4 bits (r = (1 + e) mod 4); 2^q is added to the exponent
-/// field (the product stays normal: d^-0.75 is within 2^-96 .. 2^95.5 for normal d).
-/// Coefficients: near-minimax fits of the relative error in float64 (Lawson's iteration), c0
-/// rounded to float first (1 exactly for j = 0, so d = 2^(4k) gives 2^(-3k) exactly and
-/// alpha 0 with bias 1 is the identity) and c1..c3 refitted around it, then rounded;
-/// `tests/kernel/pow34_table.py --fit` prints them, and without it checks this table. Worst
-/// error over every float mantissa and all four r, rounding to float at each step: 1.85e-7
-/// relative (2.2 ulp), against 2.1e-7 (3.1 ulp) for r = 1/sqrt(d), r * sqrt(r), which it
-/// replaced because the divider's two roots and a division took twice as long (AVX-512, a
-/// loop of y = x * d^-0.75 alone: 2.8x memcpy, this form 1.4x).
-alignas(64) inline constexpr float kPow34Poly[4][16] = {
-    {0x1p+0f, 0x1.e93ddp-1f, 0x1.d4b62p-1f, 0x1.c215dp-1f,
-     0x1.b1196ap-1f, 0x1.a18998p-1f, 0x1.933886p-1f, 0x1.85ffep-1f,
-     0x1.79bf58p-1f, 0x1.6e5b7cp-1f, 0x1.63bcdcp-1f, 0x1.59cf46p-1f,
-     0x1.508142p-1f, 0x1.47c3ap-1f, 0x1.3f8912p-1f, 0x1.37c5ecp-1f},
-    {-0x1.7ffd0ep-1f, -0x1.595644p-1f, -0x1.3875fap-1f, -0x1.1c41fcp-1f,
-     -0x1.03db2ap-1f, -0x1.dd2c2cp-2f, -0x1.b7dd6ap-2f, -0x1.96f328p-2f,
-     -0x1.79bf32p-2f, -0x1.5fb0fcp-2f, -0x1.485e8ep-2f, -0x1.33624ep-2f,
-     -0x1.206ccap-2f, -0x1.0f41d2p-2f, -0x1.ff43ep-3f, -0x1.e2bff4p-3f},
-    {0x1.4ede5ap-1f, 0x1.1b823ap-1f, 0x1.e42c98p-2f, 0x1.a1ce3cp-2f,
-     0x1.6b0bdap-2f, 0x1.3d32a8p-2f, 0x1.1718ccp-2f, 0x1.ee7644p-3f,
-     0x1.b83c4ep-3f, 0x1.8891fep-3f, 0x1.61094ep-3f, 0x1.3e5a9cp-3f,
-     0x1.1f90a4p-3f, 0x1.060feep-3f, 0x1.dd963p-4f, 0x1.b4225p-4f},
-    {-0x1.13f392p-1f, -0x1.b9b086p-2f, -0x1.608694p-2f, -0x1.25d2dp-2f,
-     -0x1.e94b36p-3f, -0x1.92061ap-3f, -0x1.51715ap-3f, -0x1.234cb6p-3f,
-     -0x1.f877f2p-4f, -0x1.9dac48p-4f, -0x1.71d588p-4f, -0x1.43d5fcp-4f,
-     -0x1.0fe9c8p-4f, -0x1.025bep-4f, -0x1.ca4b32p-5f, -0x1.903bbep-5f},
-};
-alignas(64) inline constexpr float kPow34Scale[16] = {
-    0x1.306fep+0f, 0x1.6a09e6p+0f, 0x1.ae89fap+0f, 0x1p+0f,
-    0x1.306fep+0f, 0x1.6a09e6p+0f, 0x1.ae89fap+0f, 0x1p+0f,
-    0x1.306fep+0f, 0x1.6a09e6p+0f, 0x1.ae89fap+0f, 0x1p+0f,
-    0x1.306fep+0f, 0x1.6a09e6p+0f, 0x1.ae89fap+0f, 0x1p+0f};
 
 struct Plan;
 

@@ -53,13 +53,6 @@ HWY_INLINE VF FloatBase(const Consts& k, VF s) {
   return hn::Add(hn::Mul(hn::Set(df, k.alpha_f), s), hn::Set(df, k.bias_f));
 }
 
-/// a * b + c rounded twice, as the Scalar target computes it. Highway's MulAdd fuses on
-/// AVX2/AVX-512 and not on SSE4, which would make the targets' results differ.
-template <class V>
-HWY_INLINE V MulThenAdd(V a, V b, V c) {
-  return hn::Add(hn::Mul(a, b), c);
-}
-
 /// beta = 1: y = x / d.
 struct PowOne {
   using Factor = VF;
@@ -82,61 +75,16 @@ struct PowHalf {
   static HWY_INLINE VF Apply(VF x, Factor f) { return hn::Div(x, f); }
 };
 
-using DI = hn::RebindToSigned<DF>;
-using VI = hn::Vec<DI>;
-
-/// table[idx & 15] per lane (16 floats, 64-byte aligned). AVX-512 permutes 16 lanes in one
-/// instruction that reads only the index's low 4 bits; narrower vectors look up N entries at a
-/// time and pick by the index's higher bits.
-HWY_INLINE VF Lookup16(const float* table, VI idx) {
-#if HWY_TARGET == HWY_AVX3
-  return VF{_mm512_permutexvar_ps(idx.raw, _mm512_load_ps(table))};
-#else
-  const DF df;
-  const DI di;
-  constexpr int kN = static_cast<int>(hn::MaxLanes(df));
-  static_assert(kN == 4 || kN == 8, "SSE4 or AVX2");
-  const auto lanes = hn::IndicesFromVec(df, hn::And(idx, hn::Set(di, kN - 1)));
-  const VI high = hn::And(idx, hn::Set(di, 16 - kN));
-  VF r = hn::TableLookupLanes(hn::Load(df, table), lanes);
-  for (int b = kN; b < 16; b += kN) {
-    const MF pick = hn::RebindMask(df, hn::Eq(high, hn::Set(di, b)));
-    r = hn::IfThenElse(pick, hn::TableLookupLanes(hn::Load(df, table + b), lanes), r);
-  }
-  return r;
-#endif
-}
-
-/// d^-0.75 for normal d > 0 (lrn/plan.h, kPow34Poly: a table and a cubic, the same float
-/// operations as the Scalar target's three_quarters). Other lanes get some value; callers
-/// discard them (Make's ok).
-HWY_INLINE VF ThreeQuartersPoly(VF d) {
-  const DF df;
-  const DI di;
-  const VI bits = hn::BitCast(di, d);
-  const VI j = hn::ShiftRight<19>(bits);  // m's top 4 bits in the low 4
-  const VI e = hn::ShiftRight<23>(bits);  // the biased exponent (d > 0)
-  // 1.0 | (bits & 0x7FFFF): one ternary-logic instruction on AVX-512.
-  const VF u = hn::Sub(
-      hn::BitCast(df, hn::OrAnd(hn::Set(di, 0x3F800000), bits, hn::Set(di, 0x7FFFF))),
-      hn::Set(df, 1.0f));
-  VF p = MulThenAdd(Lookup16(detail::kPow34Poly[3], j), u, Lookup16(detail::kPow34Poly[2], j));
-  p = MulThenAdd(p, u, Lookup16(detail::kPow34Poly[1], j));
-  p = MulThenAdd(p, u, Lookup16(detail::kPow34Poly[0], j));
-  const VF f = hn::Mul(p, Lookup16(detail::kPow34Scale, e));
-  // 2^q, q = floor((381 - 3e) / 4), added to f's exponent field.
-  const VI q = hn::ShiftRight<2>(hn::Sub(hn::Set(di, 381), hn::Mul(e, hn::Set(di, 3))));
-  return hn::BitCast(df, hn::Add(hn::BitCast(di, f), hn::ShiftLeft<23>(q)));
-}
-
-/// beta = 0.75: d^-0.75 from a table and a cubic (ThreeQuartersPoly), within 2.2 ulp; the
-/// factor is finite for every trusted d, so x * f never overflows.
+/// beta = 0.75: r = 1/sqrt(d), d^-0.75 = r * sqrt(r); three correctly rounded operations, so
+/// within ~2 ulp. Finite for every float d > 0 (at most 2^112), so x * f never overflows.
 struct PowThreeQuarters {
   using Factor = VF;
   static HWY_INLINE Factor Make(const Consts& k, VF s, MF& ok) {
+    const DF df;
     const VF d = FloatBase(k, s);
     ok = Trusted(k.lo_d, d);
-    return ThreeQuartersPoly(d);
+    const VF r = hn::Div(hn::Set(df, 1.0f), hn::Sqrt(d));
+    return hn::Mul(r, hn::Sqrt(r));
   }
   static HWY_INLINE VF Apply(VF x, Factor f) { return hn::Mul(x, f); }
 };
@@ -149,6 +97,13 @@ struct MakeMany {
     for (std::size_t j = 0; j < G; ++j) f[j] = Pow::Make(k, s[j], ok[j]);
   }
 };
+
+/// a * b + c rounded twice, as the Scalar target computes it. Highway's MulAdd fuses on
+/// AVX2/AVX-512 and not on SSE4, which would make the targets' results differ.
+template <class V>
+HWY_INLINE V MulThenAdd(V a, V b, V c) {
+  return hn::Add(hn::Mul(a, b), c);
+}
 
 /// Number of double vectors per float vector: the general path runs them in lockstep, one
 /// statement for all of them at a time, so their long dependency chains overlap; written one
