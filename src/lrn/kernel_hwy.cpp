@@ -448,25 +448,8 @@ struct ChannelLanes {
     }
   }
 
-  /// The pixel at in, whose squares are in slot, to out (in == out allowed). The usual case
-  /// (every lane trusted) stores x * f straight away and only gathers the trust masks; a pixel
-  /// with an untrusted lane is then done again by WindowsChecked (in is still intact: in
-  /// place, y holds the results until the end). Dropping the per-lane selects from the usual
-  /// case took ~7 % off C = 96; all-zero windows with bias 0 (ReLU maps) pay for both passes.
+  /// The pixel at in, whose squares are in slot, to out (in == out allowed).
   HWY_INLINE void Windows(const float* in, float* out, std::size_t slot) const {
-    if (HWY_UNLIKELY(!Pass<false>(in, out, slot))) WindowsChecked(in, out, slot);
-  }
-
-  HWY_NOINLINE void WindowsChecked(const float* in, float* out, std::size_t slot) const {
-    (void)Pass<true>(in, out, slot);
-  }
-
-  /// One pass over the pixel's channel vectors. kChecked: lanes that are not trusted get x
-  /// (right where x is 0), and a pixel with such a lane where x is not 0 goes through the
-  /// Scalar target; returns true. Else: false when some lane was not trusted (out then holds
-  /// garbage there, and in == out has not been written).
-  template <bool kChecked>
-  HWY_INLINE bool Pass(const float* in, float* out, std::size_t slot) const {
     const DF df;
     const std::size_t n = hn::Lanes(df);
     const std::size_t channels = plan->channels;
@@ -475,15 +458,6 @@ struct ChannelLanes {
     float* const dst = in == out ? y : out;
     const std::ptrdiff_t before = plan->reach_before, after = plan->reach_after;
     MF all_ok = hn::FirstN(df, n);
-    auto finish = [&](MF ok, VF x, typename Pow::Factor f, float* to) {
-      if constexpr (kChecked) {
-        all_ok = hn::And(all_ok, Settled(ok, x));
-        hn::StoreU(hn::IfThenElse(ok, Pow::Apply(x, f), x), df, to);
-      } else {
-        all_ok = hn::And(all_ok, ok);
-        hn::StoreU(Pow::Apply(x, f), df, to);
-      }
-    };
     std::size_t c = 0;
     for (; c + kChunk * n <= whole; c += kChunk * n) {
       VF s[kChunk];
@@ -494,8 +468,11 @@ struct ChannelLanes {
       MF ok[kChunk];
       typename Pow::Factor f[kChunk];
       MakeMany<Pow, kChunk>::Run(k, s, ok, f);
-      for (std::size_t j = 0; j < kChunk; ++j)
-        finish(ok[j], hn::LoadU(df, in + c + j * n), f[j], dst + c + j * n);
+      for (std::size_t j = 0; j < kChunk; ++j) {
+        const VF x = hn::LoadU(df, in + c + j * n);
+        all_ok = hn::And(all_ok, Settled(ok[j], x));
+        hn::StoreU(hn::IfThenElse(ok[j], Pow::Apply(x, f[j]), x), df, dst + c + j * n);
+      }
     }
     for (; c < channels; c += n) {
       const float* w = s0 + c;
@@ -504,23 +481,18 @@ struct ChannelLanes {
       MF ok;
       const typename Pow::Factor f = Pow::Make(k, s, ok);
       if (c < whole) {
-        finish(ok, hn::LoadU(df, in + c), f, dst + c);
+        const VF x = hn::LoadU(df, in + c);
+        all_ok = hn::And(all_ok, Settled(ok, x));
+        hn::StoreU(hn::IfThenElse(ok, Pow::Apply(x, f), x), df, dst + c);
       } else {
-        // X is zero past the channels, so those lanes settle (x * f there is never stored:
-        // only the channels are copied out of y).
-        const VF x = hn::LoadU(df, X(slot));
-        if constexpr (!kChecked) ok = hn::Or(ok, hn::Not(hn::FirstN(df, channels - whole)));
-        finish(ok, x, f, y + whole);
+        const VF x = hn::LoadU(df, X(slot));  // zero past the channels, so those lanes settle
+        all_ok = hn::And(all_ok, Settled(ok, x));
+        hn::StoreU(hn::IfThenElse(ok, Pow::Apply(x, f), x), df, y + whole);
         if (dst != y) std::memcpy(dst + whole, y + whole, (channels - whole) * sizeof(float));
       }
     }
-    if (!hn::AllTrue(df, all_ok)) {
-      if constexpr (!kChecked) return false;
-      detail::run_scalar(*plan, in, out, 1);
-      return true;
-    }
+    if (HWY_UNLIKELY(!hn::AllTrue(df, all_ok))) return detail::run_scalar(*plan, in, out, 1);
     if (dst == y) std::memcpy(out, y, channels * sizeof(float));
-    return true;
   }
 };
 
