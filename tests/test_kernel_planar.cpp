@@ -57,8 +57,10 @@ const double kBetas[] = {0.5, 0.75, 1, 0.6, 1.7, 0, -0.6};
 }  // namespace
 
 TEST_CASE("kernel: run_planar gives run's bytes on every target", "[lrn][kernel][planar]") {
+  // 150 pixels: whole groups of blocks (PlanarCore::Group, Rolling2 for radius 2) on every
+  // target, and a tail.
   const std::size_t channels = GENERATE(as<std::size_t>{}, 1, 2, 3, 4, 5, 6, 7, 8, 16, 96, 256);
-  const std::size_t pixels = GENERATE(as<std::size_t>{}, 1, 7, 33, 61);
+  const std::size_t pixels = GENERATE(as<std::size_t>{}, 1, 7, 33, 61, 150);
   const int radius = GENERATE(0, 2, 5);
   const bool extreme = GENERATE(false, true);
   const std::vector<float> hwc = values(pixels * channels, extreme, unsigned(channels + pixels));

@@ -286,6 +286,10 @@ struct PlanarCore {
       return;
     }
     const std::size_t channels = kC != 0 ? kC : plan->channels;
+    if constexpr (kC == 0) {
+      if (plan->reach_before == 2 && plan->reach_after == 2 && channels >= 5)
+        return Rolling2<G>(x, xs, y, ys);
+    }
     for (std::size_t c = 0; c < channels; ++c) {
       for (std::size_t j = 0; j < G; ++j) {
         // The planes are many streams, more than the hardware prefetcher follows: ask for
@@ -310,6 +314,51 @@ struct PlanarCore {
       }
       for (std::size_t j = 0; j < G; ++j)
         hn::StoreU(Pow::Apply(hn::LoadU(df, x + c * xs + j * n), f[j]), df, y + c * ys + j * n);
+    }
+    for (std::size_t j = 0; j < G; ++j)
+      if (HWY_UNLIKELY(!hn::AllTrue(df, all_ok[j]))) Fix(x + j * n, xs, y + j * n, ys);
+  }
+
+  /// Group for windows of radius 2 (size 5, the usual LRN) over 5 or more channels: the
+  /// squares of channels c - 2 .. c + 2 stay in registers and roll along c, so no squares pass
+  /// goes through memory. Each window is summed from its first channel to its last as in
+  /// WindowSum; a clipped window's missing channels are +0, added first (0 + 0 + s is s) or
+  /// last (s + 0 is s), so the sums have the same bits. Every window differs (C >= 5), so
+  /// there is one Make per channel.
+  template <std::size_t G>
+  HWY_INLINE void Rolling2(const float* x, std::size_t xs, float* y, std::size_t ys) const {
+    const DF df;
+    const std::size_t n = hn::Lanes(df);
+    const std::size_t channels = plan->channels;
+    auto square = [&](std::size_t c, std::size_t j) {
+      hwy::Prefetch(x + c * xs + (kAheadGroups * G + j) * n);
+      const VF v = hn::LoadU(df, x + c * xs + j * n);
+      return hn::Mul(v, v);
+    };
+    VF q0[G], q1[G], q2[G], q3[G], q4[G];
+    MF ok[G], all_ok[G];
+    for (std::size_t j = 0; j < G; ++j) {
+      q0[j] = q1[j] = hn::Zero(df);
+      q2[j] = square(0, j);
+      q3[j] = square(1, j);
+      q4[j] = square(2, j);
+      all_ok[j] = hn::FirstN(df, n);
+    }
+    for (std::size_t c = 0; c < channels; ++c) {
+      VF s[G];
+      typename Pow::Factor f[G];
+      for (std::size_t j = 0; j < G; ++j)
+        s[j] = hn::Add(hn::Add(hn::Add(hn::Add(q0[j], q1[j]), q2[j]), q3[j]), q4[j]);
+      MakeMany<Pow, G>::Run(k, s, ok, f);
+      for (std::size_t j = 0; j < G; ++j) {
+        all_ok[j] = hn::And(all_ok[j], ok[j]);
+        hn::StoreU(Pow::Apply(hn::LoadU(df, x + c * xs + j * n), f[j]), df, y + c * ys + j * n);
+        q0[j] = q1[j];
+        q1[j] = q2[j];
+        q2[j] = q3[j];
+        q3[j] = q4[j];
+        q4[j] = c + 3 < channels ? square(c + 3, j) : hn::Zero(df);
+      }
     }
     for (std::size_t j = 0; j < G; ++j)
       if (HWY_UNLIKELY(!hn::AllTrue(df, all_ok[j]))) Fix(x + j * n, xs, y + j * n, ys);
