@@ -144,7 +144,8 @@ struct FullCoverBlock {
   }
 
   /// Lanes the fast path cannot be trusted for get x where x is 0 (y is then 0 of x's
-  /// sign, as x * factor would give), the exact path elsewhere. xy: the C vectors of x, then the C vectors of y, which are updated.
+  /// sign, as x * factor would give), the exact path elsewhere. xy: the C vectors of x, then
+  /// the C vectors of y, which are updated.
   HWY_NOINLINE void Fix(MF ok, float* xy) const {
     const DF df;
     const std::size_t n = hn::Lanes(df);
@@ -325,10 +326,10 @@ struct PlanarCore {
 
   /// Group (AVX-512) for windows of radius 2 (size 5, the usual LRN) over 5 or more
   /// channels: the squares of channels c - 2 .. c + 2 stay in registers and roll along c, so
-  /// no squares pass goes through memory. Each window is summed from its first channel to its last as in
-  /// WindowSum; a clipped window's missing channels are +0, added first (0 + 0 + s is s) or
-  /// last (s + 0 is s), so the sums have the same bits. Every window differs (C >= 5), so
-  /// there is one Make per channel.
+  /// no squares pass goes through memory. Each window is summed from its first channel to its
+  /// last as in WindowSum; a clipped window's missing channels are +0, added first (0 + 0 + s
+  /// is s) or last (s + 0 is s), so the sums have the same bits. Every window differs
+  /// (C >= 5), so there is one Make per channel.
   template <std::size_t G>
   HWY_INLINE void Rolling2(const float* x, std::size_t xs, float* y, std::size_t ys) const {
     const DF df;
