@@ -578,8 +578,9 @@ __attribute__((always_inline)) inline std::size_t symmetric_fixed_k(const double
 }
 
 template <std::size_t K>
-__attribute__((always_inline)) inline void symmetric_k(const double* const* rows, const double* w, std::size_t n, double* const* out,
-                 std::size_t m) {
+__attribute__((always_inline)) inline void symmetric_k(const double* const* rows, const double* w,
+                                                       std::size_t n, double* const* out,
+                                                       std::size_t m) {
   const std::size_t R = n / 2;
   std::size_t i = 0;
   switch (R) {  // the common sizes unrolled (3..17 taps); the rest below, the same order

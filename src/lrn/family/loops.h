@@ -97,7 +97,8 @@ void weighted_rows(const double* const* rows, const double* w, std::size_t count
 /// The same weighted sum for symmetric taps (w[p] == w[n - 1 - p], n odd >= 3) and n rows:
 /// s_p = rows[p][i] + rows[n - 1 - p][i], A = ((w[0] s_0 + w[2] s_2) + w[4] s_4) + ... (even
 /// p < R = n / 2), B the same over odd p (absent when R = 1), out[i] = (A + B) + w[R] rows[R][i].
-/// Half the multiplies and a short chain of adds; a fixed order, so every clone gives the same bits.
+/// Half the multiplies and a short chain of adds; a fixed order, so every clone gives the same
+/// bits.
 void weighted_rows_symmetric(const double* const* rows, const double* w, std::size_t n, double* out,
                              std::size_t m);
 

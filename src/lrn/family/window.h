@@ -19,9 +19,10 @@ namespace lrn::family::detail {
 /// scans take four output rows at once, side by side in one vector per position and lane
 /// (the same adds in the same order as one row at a time).
 /// Other taps are summed directly on each axis. Symmetric taps (w[p] == w[n - 1 - p], the
-/// Gaussians) fold each pair: w[p] (x[p] + x[n - 1 - p]), summed as detail::weighted_rows_symmetric
-/// states (even and odd pairs in two chains, then the centre tap): R + 1 multiplies and a short
-/// chain of adds per sample and axis. Any other taps: n multiply-adds, taps in order.
+/// Gaussians) fold each pair: w[p] (x[p] + x[n - 1 - p]), summed as
+/// detail::weighted_rows_symmetric states (even and odd pairs in two chains, then the centre
+/// tap): R + 1 multiplies and a short chain of adds per sample and axis. Any other taps: n
+/// multiply-adds, taps in order.
 /// Rows and columns outside the image count as 0 (zero padding); callers divide as they need.
 struct Taps {
   std::vector<double> w;
