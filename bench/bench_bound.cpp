@@ -14,8 +14,10 @@
 //   every lane is trusted (it checks).
 // GCC 12's _mm512_sqrt_ps starts from an uninitialised vector, which -Wuninitialized flags
 // (under -Werror) once inlined here.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include <algorithm>

@@ -230,10 +230,19 @@ constexpr bool kVectorFactor = std::is_same_v<typename Pow::Factor, VF>;
 /// into sq (C * N * G floats), the second sums the windows from sq. Squaring once saves a load
 /// and a multiply per window term, and the first pass issues the loads of all C planes back
 /// to back, so their cache misses overlap instead of waiting behind the powers of the
-/// second pass (the planes are H * W floats apart).
+/// second pass (the planes are H * W floats apart). On AVX-512, radius-2 windows keep the
+/// squares in registers instead (Rolling2).
 template <std::size_t kC, class Pow>
 struct PlanarCore {
+  /// The planes are many streams, more than the hardware prefetcher follows: the loads of a
+  /// group ask for the same place kAheadGroups groups ahead. A hint only, so the address may
+  /// lie past the plane (the next plane, or past the buffer: it is computed as an integer,
+  /// never as an out-of-range pointer, and a prefetch never faults).
   static constexpr std::size_t kAheadGroups = 2;
+  static HWY_INLINE void PrefetchAhead(const float* p, std::size_t floats) {
+    hwy::Prefetch(reinterpret_cast<const float*>(reinterpret_cast<std::uintptr_t>(p) +
+                                                 floats * sizeof(float)));
+  }
   Consts k;
   const detail::Plan* plan;
   float* sq;  ///< C * N * G floats of scratch for a group of G blocks
@@ -297,9 +306,7 @@ struct PlanarCore {
 #endif
     for (std::size_t c = 0; c < channels; ++c) {
       for (std::size_t j = 0; j < G; ++j) {
-        // The planes are many streams, more than the hardware prefetcher follows: ask for
-        // the group kAheadGroups ahead (a hint; past the end of a plane it does nothing).
-        hwy::Prefetch(x + c * xs + (kAheadGroups * G + j) * n);
+        PrefetchAhead(x + c * xs + j * n, kAheadGroups * G * n);
         const VF v = hn::LoadU(df, x + c * xs + j * n);
         hn::StoreU(hn::Mul(v, v), df, sq + (c * G + j) * n);
       }
@@ -336,7 +343,7 @@ struct PlanarCore {
     const std::size_t n = hn::Lanes(df);
     const std::size_t channels = plan->channels;
     auto square = [&](std::size_t c, std::size_t j) {
-      hwy::Prefetch(x + c * xs + (kAheadGroups * G + j) * n);
+      PrefetchAhead(x + c * xs + j * n, kAheadGroups * G * n);
       const VF v = hn::LoadU(df, x + c * xs + j * n);
       return hn::Mul(v, v);
     };
