@@ -8,6 +8,7 @@
 // methods: the statistics pass and the output pass both count).
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -63,10 +64,16 @@ int main(int argc, char** argv) {
     }
   }
   const std::size_t C = 3, n = w * h * C;
-  std::vector<float> in(n), out(n);
+  // The image as lrn-img's codecs hand an 8-bit RGB photo to the methods (integers 0..255 at
+  // the default --pixel-scale), and the same noise as arbitrary floats (a .npy, or a 16-bit
+  // image): spatial-lrn's box sums take an exact float path on the first (box_exact.h).
+  std::vector<float> in(n), in_float(n), out(n);
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> d(0, 255);
-  for (float& v : in) v = d(rng);
+  for (std::size_t i = 0; i < n; ++i) {
+    in_float[i] = d(rng);
+    in[i] = std::floor(in_float[i]);
+  }
   const Geometry g = Geometry::interleaved(w, h, C);
   const auto stride = static_cast<std::ptrdiff_t>(w * C);
 
@@ -74,13 +81,14 @@ int main(int argc, char** argv) {
   cases.push_back(
       {"memcpy", "", [&] { std::memcpy(out.data(), in.data(), n * sizeof(float)); }, {}, {}});
   auto add = [&](const std::string& name, const std::string& target,
-                 std::unique_ptr<Operation> op) {
+                 std::unique_ptr<Operation> op, const std::vector<float>* src = nullptr) {
     if (!only.empty() && name.find(only) == std::string::npos) return;
     std::shared_ptr<Operation> shared(std::move(op));
     cases.push_back({name,
                      target,
-                     [&, shared] {
-                       run_image(*shared, {in.data(), stride}, {out.data(), stride});
+                     [&, shared, src] {
+                       const float* from = (src ? *src : in).data();
+                       run_image(*shared, {from, stride}, {out.data(), stride});
                      },
                      {},
                      {}});
@@ -90,6 +98,8 @@ int main(int argc, char** argv) {
   SpatialLrnParams s15;
   s15.size = 15;
   add("spatial-lrn caffe, size 15", "<= 2.5", make_spatial_lrn(s15, g));
+  add("spatial-lrn caffe, size 5, float input", "", make_spatial_lrn(s5, g), &in_float);
+  add("spatial-lrn caffe, size 15, float input", "", make_spatial_lrn(s15, g), &in_float);
   add("lcn torch7, box 9 (joint)", "<= 6", make_lcn(LcnParams::defaults(LcnConvention::Torch7), g));
   add("lcn jarrett, Gaussian 9 (joint, 2 passes)", "<= 6",
       make_lcn(LcnParams::defaults(LcnConvention::Jarrett), g));

@@ -39,12 +39,15 @@ int main() {
   std::mt19937 rng(3);
   int failures = 0, cases = 0;
   double worst = 0;
-  const int shapes[][3] = {{23, 17, 3}, {12, 9, 4}, {1, 1, 2}, {13, 1, 3}, {1, 11, 3}, {3, 4, 16}};
+  // The last two shapes hold 8-bit data (integers 0..255, as a decoded photo): lrn-img sums
+  // those in exact float arithmetic (src/lrn/family/box_exact.h).
+  const int shapes[][4] = {{23, 17, 3, 0}, {12, 9, 4, 0}, {1, 1, 2, 0}, {13, 1, 3, 0},
+                           {1, 11, 3, 0},  {3, 4, 16, 0}, {70, 13, 3, 1}, {9, 7, 1, 1}};
   for (const auto& s : shapes) {
     const int w = s[0], h = s[1], c = s[2];
     std::uniform_real_distribution<float> dist(-1.0f, 255.0f);
     std::vector<float> x(static_cast<std::size_t>(w * h * c));
-    for (float& v : x) v = dist(rng);
+    for (float& v : x) v = s[3] ? std::floor(dist(rng) + 1.0f) : dist(rng);
     for (bool nhwc : {true, false}) {
       const Geometry g = nhwc ? Geometry::interleaved(w, h, c) : Geometry::planar(w, h, c);
       const std::ptrdiff_t row = nhwc ? w * c : w;

@@ -47,10 +47,17 @@ def window_sum(v, n):
 
 check = Checker("spatial-lrn caffe vs OpenCV dnn")
 rng = np.random.default_rng(5)
-for shape, scale in (((17, 23, 3), 255.0), ((9, 12, 4), 1.0), ((1, 1, 2), 255.0),
-                     ((1, 13, 3), 255.0), ((11, 1, 3), 255.0), ((4, 3, 3), 255.0)):
+# Floats, then 8-bit data (integers 0..255, what a decoded photo is: lrn-img sums those in exact
+# float arithmetic, src/lrn/family/box_exact.h), up to its largest size, 15.
+for shape, scale, integral in (((17, 23, 3), 255.0, False), ((9, 12, 4), 1.0, False),
+                               ((1, 1, 2), 255.0, False), ((1, 13, 3), 255.0, False),
+                               ((11, 1, 3), 255.0, False), ((4, 3, 3), 255.0, False),
+                               ((19, 70, 3), 256.0, True), ((9, 66, 1), 256.0, True),
+                               ((7, 9, 4), 256.0, True)):
     x = (rng.random(shape) * scale).astype(np.float32)
-    for n in (1, 3, 5, 7):
+    if integral:
+        x = np.floor(x)
+    for n in (1, 3, 5, 7) + ((9, 15) if integral else ()):
         for alpha, beta in ((1.0, 0.75), (0.01, 0.75), (1e-4, 0.5), (0.3, 1.0), (0.05, 0.6)):
             want = opencv_lrn(x, n, alpha, beta)
             got = probe("spatial-lrn", x, convention="caffe", size=n, alpha=alpha, beta=beta)

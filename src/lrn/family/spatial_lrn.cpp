@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "lrn/family/box_exact.h"
 #include "lrn/family/loops.h"
 #include "lrn/family/power.h"
 #include "lrn/family/window.h"
@@ -119,7 +120,14 @@ class SpatialLrn final : public Operation {
       for (std::size_t x = xa; x < xb; ++x)
         for (std::size_t c = 0; c < C; ++c) dst[at(x, c)] = ys[(x - xa) * C + c];
     };
-    detail::window_sums(taps_, g.width, g.height, C, y0, y1, 0, g.width, fill, emit);
+    // 8-bit image data (integers 0..255) take the exact rolling sums, the same bits; the rest
+    // (and any rows from the first that does not qualify) the block sums.
+    std::size_t from = y0;
+    if (packed && C <= 4 && static_cast<std::size_t>(p_.size) <= detail::kExactMaxSize)
+      from = detail::box_squares_exact([&](std::size_t y) { return in.row(y); }, g.width,
+                                       g.height, C, taps_.size(), y0, y1, emit);
+    if (from < y1)
+      detail::window_sums(taps_, g.width, g.height, C, from, y1, 0, g.width, fill, emit);
   }
 
  private:
