@@ -63,7 +63,7 @@ Result run_exact(const std::vector<float>& img, std::size_t width, std::size_t h
         return img.data() + y * m;
       },
       width, height, lanes, n, y0, y1,
-      [&](std::size_t y, std::size_t xa, std::size_t xb, const double* s) {
+      [&](std::size_t y, std::size_t xa, std::size_t xb, const float* s) {
         REQUIRE(y >= y0);
         REQUIRE(y < y1);
         REQUIRE(xa < xb);

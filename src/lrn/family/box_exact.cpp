@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "lrn/family/clones.h"
-#include "lrn/family/loops.h"
 
 namespace lrn::family::detail {
 
@@ -57,6 +56,7 @@ __attribute__((always_inline)) inline F8 carry(F8 h) {
 #undef LRN_LANE
 }
 
+constexpr std::size_t kPowerColumns = 256;  // columns per emit call
 constexpr std::size_t kSegments = 4;  // independent scans per row (latency: permute + add)
 
 /// One row's box sums along x: h[x L + c] = sum of v[p L + c], p = x .. x + n - 1 (v is padded:
@@ -149,17 +149,14 @@ LRN_CLONES void roll_row(const float* v, float* h, std::size_t width, std::size_
   }
 }
 
-constexpr std::size_t kEmitColumns = 512;  // columns per emit call (sums in double: 12 KB at 3)
-
 }  // namespace
 
 std::size_t box_squares_exact(const PackedRowAt& row, std::size_t width, std::size_t height,
                               std::size_t lanes, std::size_t n, std::size_t y0, std::size_t y1,
-                              const EmitRow& emit) {
+                              const EmitRowF& emit) {
   const std::size_t r = n / 2, L = lanes, m = width * L;
   // Column sums, padded with r zero columns on each side; h has room for an 8-float store.
   std::vector<float> v((width + 2 * r) * L, 0.0f), h(m + 8);
-  std::vector<double> sums(kEmitColumns * L);
   float* columns = v.data() + r * L;
   // The window of row y0: rows [y0 - r, y0 + r] inside the image.
   const std::size_t top = y0 >= r ? y0 - r : 0, bottom = std::min(height, y0 + r + 1);
@@ -172,10 +169,19 @@ std::size_t box_squares_exact(const PackedRowAt& row, std::size_t width, std::si
       if (roll_columns(columns, add, sub, m)) return y;
     }
     roll_row(v.data(), h.data(), width, L, n);
-    for (std::size_t xa = 0; xa < width; xa += kEmitColumns) {
-      const std::size_t xb = std::min(width, xa + kEmitColumns);
-      widen(h.data() + xa * L, sums.data(), (xb - xa) * L);
-      emit(y, xa, xb, sums.data());
+    // The power is the slow part (square roots and a division per value): the next row to
+    // enter the window is fetched from memory meanwhile, a piece before each block, so that
+    // adding it waits for no cache miss (the phases would otherwise take turns: the memory
+    // idle while the divider works, then the reverse).
+    const float* next = y + 1 < y1 && y + 1 + r < height ? row(y + 1 + r) : nullptr;
+    const std::size_t blocks = (width + kPowerColumns - 1) / kPowerColumns;
+    const std::size_t per_block = (m + blocks - 1) / blocks;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      if (next)
+        for (std::size_t o = b * per_block; o < std::min(m, (b + 1) * per_block); o += 16)
+          __builtin_prefetch(next + o, 0, 3);
+      const std::size_t xa = b * kPowerColumns, xb = std::min(width, xa + kPowerColumns);
+      emit(y, xa, xb, h.data() + xa * L);
     }
   }
   return y1;

@@ -18,10 +18,14 @@ constexpr float kExactMaxValue = 255.0f;
 
 /// Packed row y of the image (width * lanes floats).
 using PackedRowAt = std::function<const float*(std::size_t y)>;
+/// Receives the window sums of output row y, columns [x0, x1) ((x1 - x0) * lanes floats,
+/// integers, valid during the call).
+using EmitRowF =
+    std::function<void(std::size_t y, std::size_t x0, std::size_t x1, const float* sums)>;
 
 /// The zero-padded n x n box sums of x^2 that window_sums(box_taps(n), ...) gives for a packed
-/// image (lanes values per pixel, lanes 1..4), for output rows [y0, y1), whole rows, handed to
-/// emit in blocks of columns (sums in double, as window_sums hands them).
+/// image (lanes values per pixel, lanes 1..4), for output rows [y0, y1), a whole row per emit
+/// call (in float: each converts to window_sums' double exactly).
 ///
 /// Where every value in the rows [y0 - r, y1 + r) is an integer with |x| <= 255 (n <= 15), every
 /// square, sum and difference below is an integer under 2^24, so float arithmetic is exact and
@@ -38,6 +42,6 @@ using PackedRowAt = std::function<const float*(std::size_t y)>;
 /// Preconditions: n odd, 1 <= n <= kExactMaxSize, 1 <= lanes <= 4, y0 < y1 <= height.
 std::size_t box_squares_exact(const PackedRowAt& row, std::size_t width, std::size_t height,
                               std::size_t lanes, std::size_t n, std::size_t y0, std::size_t y1,
-                              const EmitRow& emit);
+                              const EmitRowF& emit);
 
 }  // namespace lrn::family::detail

@@ -104,12 +104,16 @@ LRN_CLONES void standardize(const float* __restrict x, double mean, double inv, 
   for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>((x[i] - mean) * inv);
 }
 
-// Computed unconditionally, then selected: branch-free, so the loops vectorise.
-LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict s, double k, double a,
-                         float* __restrict y, std::size_t n) {
+// Computed unconditionally, then selected: branch-free, so the loops vectorise. The sums come
+// in double or (box_exact.h's exact sums) float: d = k + a * double(s) is the same double.
+namespace {
+template <class S>
+__attribute__((always_inline)) inline bool pow_half_t(const float* __restrict x,
+                                                      const S* __restrict s, double k, double a,
+                                                      float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double d = k + a * s[i];
+    const double d = k + a * static_cast<double>(s[i]);
     const float f = static_cast<float>(d);
     const float q = x[i] / std::sqrt(f);
     y[i] = f > 0 ? q : 0.0f;
@@ -118,11 +122,14 @@ LRN_CLONES bool pow_half(const float* __restrict x, const double* __restrict s, 
   return outside != 0;
 }
 
-LRN_CLONES bool pow_three_quarters(const float* __restrict x, const double* __restrict s, double k,
-                                   double a, float* __restrict y, std::size_t n) {
+template <class S>
+__attribute__((always_inline)) inline bool pow_three_quarters_t(const float* __restrict x,
+                                                                const S* __restrict s, double k,
+                                                                double a, float* __restrict y,
+                                                                std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double d = k + a * s[i];
+    const double d = k + a * static_cast<double>(s[i]);
     const float f = static_cast<float>(d);
     const float r = 1.0f / std::sqrt(f);
     const float q = x[i] * (r * std::sqrt(r));
@@ -132,17 +139,45 @@ LRN_CLONES bool pow_three_quarters(const float* __restrict x, const double* __re
   return outside != 0;
 }
 
-LRN_CLONES bool pow_one(const float* __restrict x, const double* __restrict s, double k, double a,
-                        float* __restrict y, std::size_t n) {
+template <class S>
+__attribute__((always_inline)) inline bool pow_one_t(const float* __restrict x,
+                                                     const S* __restrict s, double k, double a,
+                                                     float* __restrict y, std::size_t n) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const double d = k + a * s[i];
+    const double d = k + a * static_cast<double>(s[i]);
     const float f = static_cast<float>(d);
     const float q = x[i] / f;
     y[i] = f > 0 ? q : 0.0f;
     outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
   }
   return outside != 0;
+}
+}  // namespace
+
+LRN_CLONES bool pow_half(const float* x, const double* s, double k, double a, float* y,
+                         std::size_t n) {
+  return pow_half_t(x, s, k, a, y, n);
+}
+LRN_CLONES bool pow_half(const float* x, const float* s, double k, double a, float* y,
+                         std::size_t n) {
+  return pow_half_t(x, s, k, a, y, n);
+}
+LRN_CLONES bool pow_three_quarters(const float* x, const double* s, double k, double a, float* y,
+                                   std::size_t n) {
+  return pow_three_quarters_t(x, s, k, a, y, n);
+}
+LRN_CLONES bool pow_three_quarters(const float* x, const float* s, double k, double a, float* y,
+                                   std::size_t n) {
+  return pow_three_quarters_t(x, s, k, a, y, n);
+}
+LRN_CLONES bool pow_one(const float* x, const double* s, double k, double a, float* y,
+                        std::size_t n) {
+  return pow_one_t(x, s, k, a, y, n);
+}
+LRN_CLONES bool pow_one(const float* x, const float* s, double k, double a, float* y,
+                        std::size_t n) {
+  return pow_one_t(x, s, k, a, y, n);
 }
 
 LRN_CLONES void sum3(const float* __restrict x, double* __restrict dst, std::size_t n) {

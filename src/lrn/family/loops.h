@@ -43,6 +43,11 @@ bool pow_half(const float* x, const double* s, double k, double a, float* y, std
 bool pow_three_quarters(const float* x, const double* s, double k, double a, float* y,
                         std::size_t n);
 bool pow_one(const float* x, const double* s, double k, double a, float* y, std::size_t n);
+/// The same with float sums (box_exact.h's): d = k + a * double(s[i]), the same bits.
+bool pow_half(const float* x, const float* s, double k, double a, float* y, std::size_t n);
+bool pow_three_quarters(const float* x, const float* s, double k, double a, float* y,
+                        std::size_t n);
+bool pow_one(const float* x, const float* s, double k, double a, float* y, std::size_t n);
 
 // LCN's packed-RGB joint case (three interleaved channels, one lane), per pixel i < n:
 /// dst[i] = ((0 + x0) + x1) + x2 of pixel i, in double.

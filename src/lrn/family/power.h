@@ -39,7 +39,9 @@ class NegativePower {
   /// relative of the double result), in a loop the compiler vectorises; d outside
   /// [1e-30, 1e30] (where a float power could overflow or lose precision) and other betas take
   /// the double path above.
-  void apply(const float* __restrict x, const double* __restrict s, double k, double a,
+  /// S is double, or float for box_exact.h's exact sums (each widened: the same d).
+  template <class S>
+  void apply(const float* __restrict x, const S* __restrict s, double k, double a,
              float* __restrict y, std::size_t n) const {
     bool outside = false;
     switch (kind_) {
@@ -50,13 +52,14 @@ class NegativePower {
       case ThreeQuarters: outside = pow_three_quarters(x, s, k, a, y, n); break;
       case One: outside = pow_one(x, s, k, a, y, n); break;
       case General:
-        for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(scale(x[i], k + a * s[i]));
+        for (std::size_t i = 0; i < n; ++i)
+          y[i] = static_cast<float>(scale(x[i], k + a * static_cast<double>(s[i])));
         return;
     }
     // Rare: bases a float power could overflow or lose; redone in double.
     if (!outside) return;
     for (std::size_t i = 0; i < n; ++i) {
-      const double d = k + a * s[i];
+      const double d = k + a * static_cast<double>(s[i]);
       if (!(d >= 1e-30 && d <= 1e30)) y[i] = static_cast<float>(scale(x[i], d));
     }
   }

@@ -93,39 +93,46 @@ class SpatialLrn final : public Operation {
     const std::size_t strip = detail::strip_columns(C) * C;
     std::vector<double> base(strip);
     std::vector<float> xs(strip), ys(strip);
-    auto emit = [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
+    // Sums in double (window_sums) or float (box_exact.h: integers, the same values).
+    auto emit_any = [&](std::size_t y, std::size_t xa, std::size_t xb, const auto* sums) {
       const float* src = in.row(y);
       float* dst = out.row(y);
       const std::size_t m = (xb - xa) * C;
       // K + A * S is formed inside the power loop; MatConvNet's A varies by pixel, so its
       // bases are formed here first (then k = 0, a = 1: the same doubles).
-      const double* s = sums;
-      double k = k_, a = p_.alpha / n2;
-      if (p_.convention == SpatialLrnConvention::Matconvnet) {
-        const double row_mass = detail::axis_mass(taps_, y, g.height);
-        for (std::size_t x = xa; x < xb; ++x) {
-          const double ax = p_.alpha / (row_mass * col_mass_[x]);
-          for (std::size_t c = 0; c < C; ++c)
-            base[(x - xa) * C + c] = k_ + ax * sums[(x - xa) * C + c];
+      auto power = [&](const auto* s, double k, double a) {
+        if (packed) {
+          power_.apply(src + xa * C, s, k, a, dst + xa * C, m);
+          return;
         }
-        s = base.data(), k = 0, a = 1;
+        for (std::size_t x = xa; x < xb; ++x)
+          for (std::size_t c = 0; c < C; ++c) xs[(x - xa) * C + c] = src[at(x, c)];
+        power_.apply(xs.data(), s, k, a, ys.data(), m);
+        for (std::size_t x = xa; x < xb; ++x)
+          for (std::size_t c = 0; c < C; ++c) dst[at(x, c)] = ys[(x - xa) * C + c];
+      };
+      if (p_.convention != SpatialLrnConvention::Matconvnet) return power(sums, k_, p_.alpha / n2);
+      if (base.size() < m) base.resize(m);
+      const double row_mass = detail::axis_mass(taps_, y, g.height);
+      for (std::size_t x = xa; x < xb; ++x) {
+        const double ax = p_.alpha / (row_mass * col_mass_[x]);
+        for (std::size_t c = 0; c < C; ++c)
+          base[(x - xa) * C + c] = k_ + ax * static_cast<double>(sums[(x - xa) * C + c]);
       }
-      if (packed) {
-        power_.apply(src + xa * C, s, k, a, dst + xa * C, m);
-        return;
-      }
-      for (std::size_t x = xa; x < xb; ++x)
-        for (std::size_t c = 0; c < C; ++c) xs[(x - xa) * C + c] = src[at(x, c)];
-      power_.apply(xs.data(), s, k, a, ys.data(), m);
-      for (std::size_t x = xa; x < xb; ++x)
-        for (std::size_t c = 0; c < C; ++c) dst[at(x, c)] = ys[(x - xa) * C + c];
+      power(base.data(), 0.0, 1.0);
+    };
+    auto emit = [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
+      emit_any(y, xa, xb, sums);
+    };
+    auto emit_exact = [&](std::size_t y, std::size_t xa, std::size_t xb, const float* sums) {
+      emit_any(y, xa, xb, sums);
     };
     // 8-bit image data (integers 0..255) take the exact rolling sums, the same bits; the rest
     // (and any rows from the first that does not qualify) the block sums.
     std::size_t from = y0;
     if (packed && C <= 4 && static_cast<std::size_t>(p_.size) <= detail::kExactMaxSize)
       from = detail::box_squares_exact([&](std::size_t y) { return in.row(y); }, g.width,
-                                       g.height, C, taps_.size(), y0, y1, emit);
+                                       g.height, C, taps_.size(), y0, y1, emit_exact);
     if (from < y1)
       detail::window_sums(taps_, g.width, g.height, C, from, y1, 0, g.width, fill, emit);
   }
