@@ -242,7 +242,7 @@ class Lcn final : public Operation {
 
   /// Buffers of one rows() call: every value is written before it is read.
   struct Scratch {
-    std::vector<double> v, q, num, den;
+    std::vector<double> v, q, num, den, mean;
     detail::WindowScratch first, second;
   };
 
@@ -274,9 +274,16 @@ class Lcn final : public Operation {
     const std::size_t v0 = c0 >= r ? c0 - r : 0, v1 = std::min(g.height, c1 + r);
     const std::size_t u0 = x0 >= r ? x0 - r : 0, u1 = std::min(W, x1 + r);
     const std::size_t vm = (u1 - u0) * C;
+    // The output pass of joint packed RGB keeps each pixel's mean (rows [c0, c1)) instead of
+    // its centred values and centres again as it divides (centre_roots_divide3: the same bits,
+    // 8 bytes a pixel kept instead of 24).
+    const bool means = out && L == 1 && C == 3 && packed();
     std::vector<double>& v = scratch.v;
-    v.resize((v1 - v0) * vm);
+    if (!means) v.resize((v1 - v0) * vm);
     auto vat = [&](std::size_t y, std::size_t x) { return &v[(y - v0) * vm + (x - u0) * C]; };
+    std::vector<double>& mean = scratch.mean;
+    if (means) mean.resize((c1 - c0) * (u1 - u0));
+    auto mat = [&](std::size_t y, std::size_t x) { return &mean[(y - c0) * (u1 - u0) + (x - u0)]; };
     // The deviation window's source, the per-pixel (per-lane) squares of v, made with v and
     // read in place: rows of columns [x0 - r, x1 + r), zeros outside the image.
     const std::size_t qm = (x1 - x0 + 2 * r) * L;
@@ -299,6 +306,11 @@ class Lcn final : public Operation {
           const double scale =
               torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                     : wnorm_ / group_;
+          if (means)
+            return detail::means3_squares(src + xa * 3, sums, scale,
+                                          torch ? &inv_col_mass_[xa] : nullptr,
+                                          y >= c0 && y < c1 ? mat(y, xa) : nullptr, qat(y, xa),
+                                          xb - xa);
           if (packed() && !p_.per_channel && C == 3)  // the common case, vectorised
             return detail::centre3_squares(src + xa * 3, sums, scale,
                                            torch ? &inv_col_mass_[xa] : nullptr,
@@ -330,10 +342,10 @@ class Lcn final : public Operation {
           const double scale =
               torch ? torch_1d_factor_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                     : 1.0;
-          if (out && L == 1 && C == 3 && packed())
-            return detail::roots_divide3(vat(y, xa), sums, inside, scale,
-                                         torch ? &inv_col_mass_[xa] : nullptr, joint_floor(),
-                                         out->row(y) + xa * 3, xb - xa);
+          if (means)
+            return detail::centre_roots_divide3(in.row(y) + xa * 3, mat(y, xa), sums, inside,
+                                                scale, torch ? &inv_col_mass_[xa] : nullptr,
+                                                joint_floor(), out->row(y) + xa * 3, xb - xa);
           if (L == 1) {
             detail::roots(sums, inside, scale, torch ? &inv_col_mass_[xa] : nullptr, den.data(),
                           xb - xa);

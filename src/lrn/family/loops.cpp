@@ -720,4 +720,88 @@ LRN_CLONES void box_sums4(const double* v, std::size_t sx, std::size_t ex, std::
   }
 }
 
+namespace {
+
+template <bool Columns, bool Means>
+__attribute__((always_inline)) inline void means3_squares_t(
+    const float* __restrict x, const double* __restrict s, double scale,
+    const double* __restrict icm, double* __restrict m, double* __restrict q, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double mi = s[i] * (Columns ? scale * icm[i] : scale);
+    const double a = x[3 * i] - mi, b = x[3 * i + 1] - mi, c = x[3 * i + 2] - mi;
+    if (Means) m[i] = mi;
+    q[i] = ((0.0 + a * a) + b * b) + c * c;
+  }
+}
+
+/// times_q3 with v[3 i + c] = x[3 i + c] - m[i]: the means widened by the same shuffles as q.
+__attribute__((always_inline)) inline void centred_times_q3(const float* __restrict x,
+                                                            const double* __restrict m,
+                                                            const double* __restrict q,
+                                                            float* __restrict y, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const V4 q4 = load4(q + i), m4 = load4(m + i);
+    const V4 e0 = __builtin_shufflevector(q4, q4, 0, 0, 0, 1);
+    const V4 e1 = __builtin_shufflevector(q4, q4, 1, 1, 2, 2);
+    const V4 e2 = __builtin_shufflevector(q4, q4, 2, 3, 3, 3);
+    const V4 g0 = __builtin_shufflevector(m4, m4, 0, 0, 0, 1);
+    const V4 g1 = __builtin_shufflevector(m4, m4, 1, 1, 2, 2);
+    const V4 g2 = __builtin_shufflevector(m4, m4, 2, 3, 3, 3);
+    F4 x0, x1, x2;
+    std::memcpy(&x0, x + 3 * i, sizeof x0);
+    std::memcpy(&x1, x + 3 * i + 4, sizeof x1);
+    std::memcpy(&x2, x + 3 * i + 8, sizeof x2);
+    const V4 v0 = __builtin_convertvector(x0, V4) - g0;
+    const V4 v1 = __builtin_convertvector(x1, V4) - g1;
+    const V4 v2 = __builtin_convertvector(x2, V4) - g2;
+    const F4 f0 = __builtin_convertvector(v0 * e0, F4);
+    const F4 f1 = __builtin_convertvector(v1 * e1, F4);
+    const F4 f2 = __builtin_convertvector(v2 * e2, F4);
+    std::memcpy(y + 3 * i, &f0, sizeof f0);
+    std::memcpy(y + 3 * i + 4, &f1, sizeof f1);
+    std::memcpy(y + 3 * i + 8, &f2, sizeof f2);
+  }
+  for (; i < n; ++i)
+    for (std::size_t c = 0; c < 3; ++c) {
+      const double v = x[3 * i + c] - m[i];
+      y[3 * i + c] = static_cast<float>(v * q[i]);
+    }
+}
+
+template <bool Columns>
+__attribute__((always_inline)) inline void centre_roots_divide3_t(
+    const float* __restrict x, const double* __restrict m, const double* __restrict s,
+    double inside, double scale, const double* __restrict icm, double floor, float* __restrict y,
+    std::size_t n) {
+  double q[kQBlock];
+  for (std::size_t i0 = 0; i0 < n; i0 += kQBlock) {
+    const std::size_t b = std::min(kQBlock, n - i0);
+    for (std::size_t i = 0; i < b; ++i) {  // as roots_divide3_t
+      const double p = s[i0 + i] * inside;
+      const double e = std::sqrt(p < 0.0 ? 0.0 : p) * (Columns ? scale * icm[i0 + i] : 1.0);
+      const double d = e > floor ? e : floor;
+      q[i] = d > 0 ? 1 / d : 0.0;
+    }
+    centred_times_q3(x + 3 * i0, m + i0, q, y + 3 * i0, b);
+  }
+}
+
+}  // namespace
+
+LRN_CLONES void means3_squares(const float* x, const double* s, double scale, const double* icm,
+                               double* m, double* q, std::size_t n) {
+  if (icm && m) means3_squares_t<true, true>(x, s, scale, icm, m, q, n);
+  else if (icm) means3_squares_t<true, false>(x, s, scale, icm, m, q, n);
+  else if (m) means3_squares_t<false, true>(x, s, scale, icm, m, q, n);
+  else means3_squares_t<false, false>(x, s, scale, icm, m, q, n);
+}
+
+LRN_CLONES void centre_roots_divide3(const float* x, const double* m, const double* s,
+                                     double inside, double scale, const double* icm, double floor,
+                                     float* y, std::size_t n) {
+  if (icm) centre_roots_divide3_t<true>(x, m, s, inside, scale, icm, floor, y, n);
+  else centre_roots_divide3_t<false>(x, m, s, inside, scale, icm, floor, y, n);
+}
+
 }  // namespace lrn::family::detail

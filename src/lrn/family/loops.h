@@ -131,4 +131,14 @@ void deinterleave4(const double* t, double* const* out, std::size_t m);
 void box_sums4(const double* v, std::size_t sx, std::size_t ex, std::size_t lanes, std::size_t n,
                double* suf, double* out);
 
+/// centre3_squares keeping each pixel's mean instead of its centred values: m[i] = s[i] k_i
+/// (the mean centre3 subtracts) and q[i] as centre3_squares (the same bits); m null: q only.
+void means3_squares(const float* x, const double* s, double scale, const double* icm, double* m,
+                    double* q, std::size_t n);
+/// roots_divide3 with v made on the fly from x and the means m of means3_squares:
+/// v[3 i + c] = x[3 i + c] - m[i] (as centre3), so the same bits as centre3 then roots_divide3,
+/// reading 12 + 8 bytes a pixel instead of v's 24.
+void centre_roots_divide3(const float* x, const double* m, const double* s, double inside,
+                          double scale, const double* icm, double floor, float* y, std::size_t n);
+
 }  // namespace lrn::family::detail
