@@ -135,3 +135,44 @@ TEST_CASE("family loops: the divisions of packed RGB, alone and fused with the r
   for (std::size_t i = 0; i < 3 * n; ++i) bad += want[i] != y1[i] || want[i] != y2[i];
   CHECK(bad == 0);
 }
+
+TEST_CASE("family loops: keeping the means, then centring as the divisions are made",
+          "[family][loops]") {
+  // means3_squares + centre_roots_divide3 (lcn's output pass of joint packed RGB) against
+  // centre3_squares + roots_divide3 and the documented steps one pixel at a time.
+  const std::size_t n = GENERATE(1, 3, 4, 5, 17, 255, 256, 257, 341, 600);
+  const bool columns = GENERATE(false, true);
+  const double floor = GENERATE(-std::numeric_limits<double>::infinity(), 0.0, 1e-4, 4.0);
+  std::mt19937 rng(static_cast<unsigned>(n * 5 + columns));
+  std::uniform_real_distribution<float> d(0, 255);
+  std::uniform_real_distribution<double> e(0.5, 2);
+  std::vector<float> x(3 * n);
+  std::vector<double> s(n), s2(n), icm(n), m(n, -1.0), q1(n), q2(n, -1.0), v(3 * n);
+  for (float& a : x) a = d(rng);
+  for (std::size_t i = 0; i < n; ++i)
+    s[i] = 3 * d(rng), s2[i] = i % 7 == 0 ? -d(rng) : 40 * d(rng) * d(rng), icm[i] = e(rng);
+  if (n > 4) s2[3] = 0;  // a zero divisor
+  const double* c = columns ? icm.data() : nullptr;
+  const double mscale = 1.0 / 243, inside = 1.0 / 243, scale = 1.25;
+  centre3_squares(x.data(), s.data(), mscale, c, v.data(), q1.data(), n);
+  means3_squares(x.data(), s.data(), mscale, c, m.data(), q2.data(), n);
+  std::vector<double> q3(n, -3.0);
+  means3_squares(x.data(), s.data(), mscale, c, nullptr, q3.data(), n);
+  std::vector<float> y1(3 * n, -1.0f), y2(3 * n, -2.0f);
+  roots_divide3(v.data(), s2.data(), inside, scale, c, floor, y1.data(), n);
+  centre_roots_divide3(x.data(), m.data(), s2.data(), inside, scale, c, floor, y2.data(), n);
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double mi = s[i] * (columns ? mscale * icm[i] : mscale);
+    bad += m[i] != mi || q1[i] != q2[i] || q1[i] != q3[i];
+    const double p = s2[i] * inside;
+    const double r = std::sqrt(p < 0 ? 0.0 : p) * (columns ? scale * icm[i] : 1.0);
+    const double dd = r > floor ? r : floor;
+    const double q = dd > 0 ? 1 / dd : 0.0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      const auto want = static_cast<float>((x[3 * i + k] - mi) * q);
+      bad += y1[3 * i + k] != want || y2[3 * i + k] != want;
+    }
+  }
+  CHECK(bad == 0);
+}
