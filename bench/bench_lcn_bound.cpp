@@ -6,13 +6,14 @@
 //
 // - "channel sums": each row's per-pixel sum of its three channels in double (detail::sum3, row
 //   by row): reading the input once, as every window's fill does.
-// - "one box 9 window", "one Gaussian 9 window": detail::window_sums over those sums (the fill
+// - "one box 9 window" (the block scheme of spatial-lrn and lms, and the plain unit taps lcn's
+//   torch7 now sums), "one Gaussian 9 window": detail::window_sums over those sums (the fill
 //   above, the vertical and horizontal passes; nothing done with the sums): one window of
 //   lcn's. torch7 makes two (mean, deviation), jarrett four (both again in its statistics pass).
 // - "divide pass": detail::centre_roots_divide3 over every row (a square root, a division, the
 //   centring and the float store per pixel): the output pass's last step alone.
 #include <algorithm>
-#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -63,9 +64,9 @@ int main(int argc, char** argv) {
   }
   const std::size_t w = 4000, h = 3000, C = 3, n = w * h * C;
   std::vector<float> in(n), out(n);
-  std::mt19937 rng(1);  // bench_family's image
+  std::mt19937 rng(1);  // bench_family's image: 8-bit noise (integers 0..255)
   std::uniform_real_distribution<float> d(0, 255);
-  for (float& v : in) v = d(rng);
+  for (float& v : in) v = std::floor(d(rng));
   const Geometry g = Geometry::interleaved(w, h, C);
   const auto stride = static_cast<std::ptrdiff_t>(w * C);
   std::vector<double> row(w), zeros(w, 0.0), sums(w, 3e5);
@@ -93,7 +94,10 @@ int main(int argc, char** argv) {
          sink = row[0];
        },
        {}},
-      {"one box 9 window (with its fill)", [&] { window(detail::box_taps(9)); }, {}},
+      {"one box 9 window, block scheme (with its fill)", [&] { window(detail::box_taps(9)); }, {}},
+      {"one box 9 window, plain unit taps as lcn's (with its fill)",
+       [&] { window(detail::Taps{std::vector<double>(9, 1.0), false}); },
+       {}},
       {"one Gaussian 9 window (with its fill)", [&] { window(detail::torch_gaussian_taps(9)); },
        {}},
       {"divide pass (centre_roots_divide3)",
