@@ -96,9 +96,12 @@ int main(int argc, char** argv) {
        {}},
       {"one box 9 window, block scheme (with its fill)", [&] { window(detail::box_taps(9)); }, {}},
       {"one box 9 window, plain unit taps as lcn's (with its fill)",
-       [&] { window(detail::Taps{std::vector<double>(9, 1.0), false}); },
+       [&] {
+         window(detail::Taps{std::vector<double>(9, 1.0), false});
+       },
        {}},
-      {"one Gaussian 9 window (with its fill)", [&] { window(detail::torch_gaussian_taps(9)); },
+      {"one Gaussian 9 window (with its fill)",
+       [&] { window(detail::torch_gaussian_taps(9)); },
        {}},
       {"divide pass (centre_roots_divide3)",
        [&] {
@@ -118,9 +121,10 @@ int main(int argc, char** argv) {
     }
   double load[3] = {0, 0, 0};
   if (getloadavg(load, 3) < 1) load[0] = -1;
-  std::printf("### lcn's bound: %zux%zu x %zu floats, one thread, median of %d rounds "
-              "(load average %.1f)\n\n| case | CPU ms | x memcpy |\n|---|---:|---:|\n",
-              w, h, C, runs, load[0]);
+  std::printf(
+      "### lcn's bound: %zux%zu x %zu floats, one thread, median of %d rounds "
+      "(load average %.1f)\n\n| case | CPU ms | x memcpy |\n|---|---:|---:|\n",
+      w, h, C, runs, load[0]);
   const double base = median(cases.front().cpu_ms);
   for (const Case& c : cases)
     std::printf("| %s | %.1f | %.2f |\n", c.name.c_str(), median(c.cpu_ms),

@@ -65,7 +65,8 @@ constexpr std::size_t kDirectBox = 11;
 
 detail::Taps taps_for(const LcnParams& p) {
   const auto n = static_cast<std::size_t>(p.size);
-  const bool chained = p.convention == LcnConvention::Torch7 || p.convention == LcnConvention::Jarrett;
+  const bool chained =
+      p.convention == LcnConvention::Torch7 || p.convention == LcnConvention::Jarrett;
   if (p.kernel == KernelShape::Box && chained && n >= 3 && n <= kDirectBox)
     return detail::Taps{std::vector<double>(n, 1.0), false};
   if (p.kernel == KernelShape::Box) return detail::box_taps(n);
@@ -316,10 +317,9 @@ class Lcn final : public Operation {
               torch ? wnorm_ / group_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                     : wnorm_ / group_;
           if (means)
-            return detail::means3_squares(src + xa * 3, sums, scale,
-                                          torch ? &inv_col_mass_[xa] : nullptr,
-                                          y >= c0 && y < c1 ? mat(y, xa) : nullptr, qat(y, xa),
-                                          xb - xa);
+            return detail::means3_squares(
+                src + xa * 3, sums, scale, torch ? &inv_col_mass_[xa] : nullptr,
+                y >= c0 && y < c1 ? mat(y, xa) : nullptr, qat(y, xa), xb - xa);
           if (packed() && !p_.per_channel && C == 3)  // the common case, vectorised
             return detail::centre3_squares(src + xa * 3, sums, scale,
                                            torch ? &inv_col_mass_[xa] : nullptr,
@@ -352,9 +352,9 @@ class Lcn final : public Operation {
               torch ? torch_1d_factor_ / (detail::axis_mass(taps_, y, g.height) / taps_.sum())
                     : 1.0;
           if (means)
-            return detail::centre_roots_divide3(in.row(y) + xa * 3, mat(y, xa), sums, inside,
-                                                scale, torch ? &inv_col_mass_[xa] : nullptr,
-                                                joint_floor(), out->row(y) + xa * 3, xb - xa);
+            return detail::centre_roots_divide3(in.row(y) + xa * 3, mat(y, xa), sums, inside, scale,
+                                                torch ? &inv_col_mass_[xa] : nullptr, joint_floor(),
+                                                out->row(y) + xa * 3, xb - xa);
           if (L == 1) {
             detail::roots(sums, inside, scale, torch ? &inv_col_mass_[xa] : nullptr, den.data(),
                           xb - xa);
