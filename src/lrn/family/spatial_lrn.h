@@ -50,7 +50,9 @@ struct SpatialLrnParams {
 std::vector<std::string> validate(const SpatialLrnParams& p);
 
 /// The operation: halo r, one pass. Sums of squares in double (block scheme, O(1) per sample,
-/// window.h) and K + A * S in double. For beta 0.5, 0.75 and 1 the power is then taken in
+/// window.h), or on 8-bit data (integers |x| <= 255, size <= 15, 1-4 interleaved channels)
+/// exact running sums in float (box_exact.h: the same values, so the same bits), and K + A * S
+/// in double. For beta 0.5, 0.75 and 1 the power is then taken in
 /// float from that base rounded to float, with correctly rounded sqrt and division (within
 /// 3e-7 relative of the float64 formula; bases outside [1e-30, 1e30] go the double way);
 /// other betas use exp/log in double. Where K + A * S is 0 (k 0 and an all-zero window), y is
