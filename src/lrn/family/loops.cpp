@@ -106,78 +106,53 @@ LRN_CLONES void standardize(const float* __restrict x, double mean, double inv, 
 
 // Computed unconditionally, then selected: branch-free, so the loops vectorise. The sums come
 // in double or (box_exact.h's exact sums) float: d = k + a * double(s) is the same double.
+// scale(x, f) is the power's own step: x f^(-1/2), x f^(-3/4) or x / f.
 namespace {
-template <class S>
-__attribute__((always_inline)) inline bool pow_half_t(const float* __restrict x,
-                                                      const S* __restrict s, double k, double a,
-                                                      float* __restrict y, std::size_t n) {
+template <class S, class Scale>
+__attribute__((always_inline)) inline bool pow_t(const float* __restrict x, const S* __restrict s,
+                                                 double k, double a, float* __restrict y,
+                                                 std::size_t n, Scale scale) {
   int outside = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const double d = k + a * static_cast<double>(s[i]);
     const float f = static_cast<float>(d);
-    const float q = x[i] / std::sqrt(f);
+    const float q = scale(x[i], f);
     y[i] = f > 0 ? q : 0.0f;
     outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
   }
   return outside != 0;
 }
-
-template <class S>
-__attribute__((always_inline)) inline bool pow_three_quarters_t(const float* __restrict x,
-                                                                const S* __restrict s, double k,
-                                                                double a, float* __restrict y,
-                                                                std::size_t n) {
-  int outside = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double d = k + a * static_cast<double>(s[i]);
-    const float f = static_cast<float>(d);
-    const float r = 1.0f / std::sqrt(f);
-    const float q = x[i] * (r * std::sqrt(r));
-    y[i] = f > 0 ? q : 0.0f;
-    outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
-  }
-  return outside != 0;
-}
-
-template <class S>
-__attribute__((always_inline)) inline bool pow_one_t(const float* __restrict x,
-                                                     const S* __restrict s, double k, double a,
-                                                     float* __restrict y, std::size_t n) {
-  int outside = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double d = k + a * static_cast<double>(s[i]);
-    const float f = static_cast<float>(d);
-    const float q = x[i] / f;
-    y[i] = f > 0 ? q : 0.0f;
-    outside |= (f <= 1e-30f) | (f >= 1e30f) | (f != f);  // see loops.h
-  }
-  return outside != 0;
-}
+constexpr auto half = [](float x, float f) { return x / std::sqrt(f); };
+constexpr auto three_quarters = [](float x, float f) {
+  const float r = 1.0f / std::sqrt(f);
+  return x * (r * std::sqrt(r));
+};
+constexpr auto one = [](float x, float f) { return x / f; };
 }  // namespace
 
 LRN_CLONES bool pow_half(const float* x, const double* s, double k, double a, float* y,
                          std::size_t n) {
-  return pow_half_t(x, s, k, a, y, n);
+  return pow_t(x, s, k, a, y, n, half);
 }
 LRN_CLONES bool pow_half(const float* x, const float* s, double k, double a, float* y,
                          std::size_t n) {
-  return pow_half_t(x, s, k, a, y, n);
+  return pow_t(x, s, k, a, y, n, half);
 }
 LRN_CLONES bool pow_three_quarters(const float* x, const double* s, double k, double a, float* y,
                                    std::size_t n) {
-  return pow_three_quarters_t(x, s, k, a, y, n);
+  return pow_t(x, s, k, a, y, n, three_quarters);
 }
 LRN_CLONES bool pow_three_quarters(const float* x, const float* s, double k, double a, float* y,
                                    std::size_t n) {
-  return pow_three_quarters_t(x, s, k, a, y, n);
+  return pow_t(x, s, k, a, y, n, three_quarters);
 }
 LRN_CLONES bool pow_one(const float* x, const double* s, double k, double a, float* y,
                         std::size_t n) {
-  return pow_one_t(x, s, k, a, y, n);
+  return pow_t(x, s, k, a, y, n, one);
 }
 LRN_CLONES bool pow_one(const float* x, const float* s, double k, double a, float* y,
                         std::size_t n) {
-  return pow_one_t(x, s, k, a, y, n);
+  return pow_t(x, s, k, a, y, n, one);
 }
 
 LRN_CLONES void sum3(const float* __restrict x, double* __restrict dst, std::size_t n) {
