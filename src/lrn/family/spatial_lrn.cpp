@@ -94,7 +94,7 @@ class SpatialLrn final : public Operation {
     std::vector<double> base(strip);
     std::vector<float> xs(strip), ys(strip);
     // Sums in double (window_sums) or float (box_exact.h: integers, the same values).
-    auto emit_any = [&](std::size_t y, std::size_t xa, std::size_t xb, const auto* sums) {
+    auto emit = [&](std::size_t y, std::size_t xa, std::size_t xb, const auto* sums) {
       const float* src = in.row(y);
       float* dst = out.row(y);
       const std::size_t m = (xb - xa) * C;
@@ -121,18 +121,12 @@ class SpatialLrn final : public Operation {
       }
       power(base.data(), 0.0, 1.0);
     };
-    auto emit = [&](std::size_t y, std::size_t xa, std::size_t xb, const double* sums) {
-      emit_any(y, xa, xb, sums);
-    };
-    auto emit_exact = [&](std::size_t y, std::size_t xa, std::size_t xb, const float* sums) {
-      emit_any(y, xa, xb, sums);
-    };
     // 8-bit image data (integers 0..255) take the exact rolling sums, the same bits; the rest
     // (and any rows from the first that does not qualify) the block sums.
     std::size_t from = y0;
     if (packed && C <= 4 && static_cast<std::size_t>(p_.size) <= detail::kExactMaxSize)
       from = detail::box_squares_exact([&](std::size_t y) { return in.row(y); }, g.width,
-                                       g.height, C, taps_.size(), y0, y1, emit_exact);
+                                       g.height, C, taps_.size(), y0, y1, emit);
     if (from < y1)
       detail::window_sums(taps_, g.width, g.height, C, from, y1, 0, g.width, fill, emit);
   }
