@@ -24,6 +24,10 @@
 
 #include "lrn/kernel.h"
 
+#include "bench_util.h"
+
+using bench::median;
+
 namespace {
 
 constexpr std::size_t kH = 55, kW = 55;
@@ -35,11 +39,6 @@ void time_ms(const std::function<void()>& fn, std::vector<double>* all) {
   fn();
   const auto t1 = std::chrono::steady_clock::now();
   all->push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 struct Dnnl {

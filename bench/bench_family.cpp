@@ -25,6 +25,11 @@
 #include "lrn/family/spatial_lrn.h"
 #include "pipeline/driver.h"
 
+#include "bench_util.h"
+
+using bench::median;
+using bench::thread_cpu_ms;
+
 using namespace lrn::family;
 
 namespace {
@@ -34,17 +39,6 @@ struct Case {
   std::function<void()> run;
   std::vector<double> ms, cpu_ms;
 };
-
-double thread_cpu_ms() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 }  // namespace
 

@@ -25,6 +25,10 @@
 #include "lrn/convert.h"
 #include "lrn/kernel.h"
 
+#include "bench_util.h"
+
+using bench::median;
+
 namespace {
 
 struct Options {
@@ -98,11 +102,6 @@ void time_rounds(std::vector<Case>& cases, int rounds) {
       c.ms.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
     }
   }
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 /// What one would write without thinking about speed: float maths and std::pow per value.
