@@ -42,6 +42,22 @@ DirectSum direct_sum(const std::vector<double>& img, std::size_t width, std::siz
   return d;
 }
 
+/// window_sums over the whole image img (height x width x lanes, packed), filled from it.
+std::vector<double> whole_image_sums(const Taps& t, const std::vector<double>& img,
+                                     std::size_t width, std::size_t height, std::size_t lanes) {
+  std::vector<double> a(height * width * lanes, -7.0);
+  window_sums(
+      t, width, height, lanes, 0, height, 0, width,
+      [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
+        for (std::size_t i = 0; i < (xb - xa) * lanes; ++i)
+          dst[i] = img[(y * width + xa) * lanes + i];
+      },
+      [&](std::size_t y, std::size_t xa, std::size_t xb, const double* s) {
+        for (std::size_t i = 0; i < (xb - xa) * lanes; ++i) a[(y * width + xa) * lanes + i] = s[i];
+      });
+  return a;
+}
+
 }  // namespace
 
 TEST_CASE("family window: rows read in place give window_sums' bits", "[family][window]") {
@@ -110,15 +126,7 @@ TEST_CASE("family window: Gaussian sums match a direct float64 2-D sum", "[famil
   std::uniform_real_distribution<double> dd(0, 255);
   std::vector<double> img(width * height * lanes);
   for (double& v : img) v = dd(rng);
-  auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
-    for (std::size_t i = 0; i < (xb - xa) * lanes; ++i) dst[i] = img[(y * width + xa) * lanes + i];
-  };
-  std::vector<double> a(height * width * lanes, -7.0);
-  window_sums(t, width, height, lanes, 0, height, 0, width, fill,
-              [&](std::size_t y, std::size_t xa, std::size_t xb, const double* s) {
-                for (std::size_t i = 0; i < (xb - xa) * lanes; ++i)
-                  a[(y * width + xa) * lanes + i] = s[i];
-              });
+  const std::vector<double> a = whole_image_sums(t, img, width, height, lanes);
   double worst = 0;
   for (std::size_t y = 0; y < height; ++y)
     for (std::size_t x = 0; x < width; ++x)
@@ -144,15 +152,7 @@ TEST_CASE("family window: unit taps summed as plain taps match the direct 2-D su
   std::uniform_int_distribution<int> di(-40, 40);
   std::vector<double> img(width * height * lanes);
   for (double& v : img) v = integers ? di(rng) : dd(rng);
-  auto fill = [&](std::size_t y, std::size_t xa, std::size_t xb, double* dst) {
-    for (std::size_t i = 0; i < (xb - xa) * lanes; ++i) dst[i] = img[(y * width + xa) * lanes + i];
-  };
-  std::vector<double> a(height * width * lanes, -7.0);
-  window_sums(t, width, height, lanes, 0, height, 0, width, fill,
-              [&](std::size_t y, std::size_t xa, std::size_t xb, const double* s) {
-                for (std::size_t i = 0; i < (xb - xa) * lanes; ++i)
-                  a[(y * width + xa) * lanes + i] = s[i];
-              });
+  const std::vector<double> a = whole_image_sums(t, img, width, height, lanes);
   double worst = 0;
   std::size_t off = 0;
   for (std::size_t y = 0; y < height; ++y)
