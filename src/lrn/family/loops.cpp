@@ -458,9 +458,17 @@ __attribute__((always_inline)) inline double symmetric_one(const double* const* 
   return a + w[R] * rows[R][i];
 }
 
+/// w x, or x itself for unit taps (Unit: every w is 1, so the product is x exactly: the same
+/// bits without the multiply).
+template <bool Unit>
+__attribute__((always_inline)) inline V4 tap(V4 w, V4 x) {
+  if constexpr (Unit) return x;
+  else return w * x;
+}
+
 /// The vector body for a radius R known at compile time (unrolled: row pointers and weights
 /// in registers), 8 samples a step; returns the first sample it did not do.
-template <std::size_t R>
+template <std::size_t R, bool Unit>
 __attribute__((always_inline)) inline std::size_t symmetric_fixed(const double* const* rows,
                                                                   const double* w,
                                                                   double* __restrict out,
@@ -472,29 +480,29 @@ __attribute__((always_inline)) inline std::size_t symmetric_fixed(const double* 
   for (std::size_t p = 0; p <= R; ++p) wv[p] = V4{w[p], w[p], w[p], w[p]};
   std::size_t i = 0;
   for (; i + 8 <= m; i += 8) {
-    V4 a0 = wv[0] * (load4(r[0] + i) + load4(r[n - 1] + i));
-    V4 a1 = wv[0] * (load4(r[0] + i + 4) + load4(r[n - 1] + i + 4));
+    V4 a0 = tap<Unit>(wv[0], load4(r[0] + i) + load4(r[n - 1] + i));
+    V4 a1 = tap<Unit>(wv[0], load4(r[0] + i + 4) + load4(r[n - 1] + i + 4));
     V4 b0 = a0, b1 = a1;
     if constexpr (R >= 2) {
-      b0 = wv[1] * (load4(r[1] + i) + load4(r[n - 2] + i));
-      b1 = wv[1] * (load4(r[1] + i + 4) + load4(r[n - 2] + i + 4));
+      b0 = tap<Unit>(wv[1], load4(r[1] + i) + load4(r[n - 2] + i));
+      b1 = tap<Unit>(wv[1], load4(r[1] + i + 4) + load4(r[n - 2] + i + 4));
     }
     for (std::size_t p = 2; p < R; ++p) {
-      const V4 s0 = wv[p] * (load4(r[p] + i) + load4(r[n - 1 - p] + i));
-      const V4 s1 = wv[p] * (load4(r[p] + i + 4) + load4(r[n - 1 - p] + i + 4));
+      const V4 s0 = tap<Unit>(wv[p], load4(r[p] + i) + load4(r[n - 1 - p] + i));
+      const V4 s1 = tap<Unit>(wv[p], load4(r[p] + i + 4) + load4(r[n - 1 - p] + i + 4));
       if (p % 2 == 0) a0 = a0 + s0, a1 = a1 + s1;
       else b0 = b0 + s0, b1 = b1 + s1;
     }
     if constexpr (R >= 2) a0 = a0 + b0, a1 = a1 + b1;
-    store4(out + i, a0 + wv[R] * load4(r[R] + i));
-    store4(out + i + 4, a1 + wv[R] * load4(r[R] + i + 4));
+    store4(out + i, a0 + tap<Unit>(wv[R], load4(r[R] + i)));
+    store4(out + i + 4, a1 + tap<Unit>(wv[R], load4(r[R] + i + 4)));
   }
   return i;
 }
 
 /// symmetric_fixed along one row with Lc values per position (rows[p] = v + p Lc): one base
 /// pointer, the taps at constant offsets; 8 samples a step.
-template <std::size_t R, std::size_t Lc>
+template <std::size_t R, std::size_t Lc, bool Unit>
 __attribute__((always_inline)) inline std::size_t symmetric_fixed_row(const double* v,
                                                                       const double* w,
                                                                       double* __restrict out,
@@ -506,48 +514,48 @@ __attribute__((always_inline)) inline std::size_t symmetric_fixed_row(const doub
   std::size_t i = 0;
   for (; i + 8 <= m; i += 8) {
     const double* x = v + i;
-    V4 a0 = wv[0] * (at(x, 0, 0) + at(x, n - 1, 0));
-    V4 a1 = wv[0] * (at(x, 0, 4) + at(x, n - 1, 4));
+    V4 a0 = tap<Unit>(wv[0], at(x, 0, 0) + at(x, n - 1, 0));
+    V4 a1 = tap<Unit>(wv[0], at(x, 0, 4) + at(x, n - 1, 4));
     V4 b0 = a0, b1 = a1;
     if constexpr (R >= 2) {
-      b0 = wv[1] * (at(x, 1, 0) + at(x, n - 2, 0));
-      b1 = wv[1] * (at(x, 1, 4) + at(x, n - 2, 4));
+      b0 = tap<Unit>(wv[1], at(x, 1, 0) + at(x, n - 2, 0));
+      b1 = tap<Unit>(wv[1], at(x, 1, 4) + at(x, n - 2, 4));
     }
     for (std::size_t p = 2; p < R; ++p) {
-      const V4 s0 = wv[p] * (at(x, p, 0) + at(x, n - 1 - p, 0));
-      const V4 s1 = wv[p] * (at(x, p, 4) + at(x, n - 1 - p, 4));
+      const V4 s0 = tap<Unit>(wv[p], at(x, p, 0) + at(x, n - 1 - p, 0));
+      const V4 s1 = tap<Unit>(wv[p], at(x, p, 4) + at(x, n - 1 - p, 4));
       if (p % 2 == 0) a0 = a0 + s0, a1 = a1 + s1;
       else b0 = b0 + s0, b1 = b1 + s1;
     }
     if constexpr (R >= 2) a0 = a0 + b0, a1 = a1 + b1;
-    store4(out + i, a0 + wv[R] * at(x, R, 0));
-    store4(out + i + 4, a1 + wv[R] * at(x, R, 4));
+    store4(out + i, a0 + tap<Unit>(wv[R], at(x, R, 0)));
+    store4(out + i + 4, a1 + tap<Unit>(wv[R], at(x, R, 4)));
   }
   return i;
 }
 
-template <std::size_t Lc>
+template <std::size_t Lc, bool Unit>
 __attribute__((always_inline)) inline std::size_t symmetric_row_lanes(const double* v,
                                                                       const double* w,
                                                                       std::size_t n,
                                                                       double* __restrict out,
                                                                       std::size_t m) {
   switch (n / 2) {  // the common sizes unrolled (3..17 taps)
-    case 1: return symmetric_fixed_row<1, Lc>(v, w, out, m);
-    case 2: return symmetric_fixed_row<2, Lc>(v, w, out, m);
-    case 3: return symmetric_fixed_row<3, Lc>(v, w, out, m);
-    case 4: return symmetric_fixed_row<4, Lc>(v, w, out, m);
-    case 5: return symmetric_fixed_row<5, Lc>(v, w, out, m);
-    case 6: return symmetric_fixed_row<6, Lc>(v, w, out, m);
-    case 7: return symmetric_fixed_row<7, Lc>(v, w, out, m);
-    case 8: return symmetric_fixed_row<8, Lc>(v, w, out, m);
+    case 1: return symmetric_fixed_row<1, Lc, Unit>(v, w, out, m);
+    case 2: return symmetric_fixed_row<2, Lc, Unit>(v, w, out, m);
+    case 3: return symmetric_fixed_row<3, Lc, Unit>(v, w, out, m);
+    case 4: return symmetric_fixed_row<4, Lc, Unit>(v, w, out, m);
+    case 5: return symmetric_fixed_row<5, Lc, Unit>(v, w, out, m);
+    case 6: return symmetric_fixed_row<6, Lc, Unit>(v, w, out, m);
+    case 7: return symmetric_fixed_row<7, Lc, Unit>(v, w, out, m);
+    case 8: return symmetric_fixed_row<8, Lc, Unit>(v, w, out, m);
     default: return 0;
   }
 }
 
 /// K outputs from n + K - 1 rows: out[k] from rows [k, k + n), each loaded row used by all
 /// that need it; the same sums as symmetric_fixed, 4 samples a step.
-template <std::size_t R, std::size_t K>
+template <std::size_t R, std::size_t K, bool Unit>
 __attribute__((always_inline)) inline std::size_t symmetric_fixed_k(const double* const* rows,
                                                                     const double* w,
                                                                     double* const* out,
@@ -565,39 +573,69 @@ __attribute__((always_inline)) inline std::size_t symmetric_fixed_k(const double
     for (std::size_t p = 0; p < n + K - 1; ++p) x[p] = load4(r[p] + i);
     for (std::size_t k = 0; k < K; ++k) {
       const V4* y = x + k;
-      V4 a = wv[0] * (y[0] + y[n - 1]), b = a;
-      if constexpr (R >= 2) b = wv[1] * (y[1] + y[n - 2]);
+      V4 a = tap<Unit>(wv[0], y[0] + y[n - 1]), b = a;
+      if constexpr (R >= 2) b = tap<Unit>(wv[1], y[1] + y[n - 2]);
       for (std::size_t p = 2; p < R; ++p) {
-        const V4 s = wv[p] * (y[p] + y[n - 1 - p]);
+        const V4 s = tap<Unit>(wv[p], y[p] + y[n - 1 - p]);
         if (p % 2 == 0) a = a + s;
         else b = b + s;
       }
       if constexpr (R >= 2) a = a + b;
-      store4(o[k] + i, a + wv[R] * y[R]);
+      store4(o[k] + i, a + tap<Unit>(wv[R], y[R]));
     }
   }
   return i;
 }
 
-template <std::size_t K>
+template <std::size_t K, bool Unit>
 __attribute__((always_inline)) inline void symmetric_k(const double* const* rows, const double* w,
                                                        std::size_t n, double* const* out,
                                                        std::size_t m) {
   const std::size_t R = n / 2;
   std::size_t i = 0;
   switch (R) {  // the common sizes unrolled (3..17 taps); the rest below, the same order
-    case 1: i = symmetric_fixed_k<1, K>(rows, w, out, m); break;
-    case 2: i = symmetric_fixed_k<2, K>(rows, w, out, m); break;
-    case 3: i = symmetric_fixed_k<3, K>(rows, w, out, m); break;
-    case 4: i = symmetric_fixed_k<4, K>(rows, w, out, m); break;
-    case 5: i = symmetric_fixed_k<5, K>(rows, w, out, m); break;
-    case 6: i = symmetric_fixed_k<6, K>(rows, w, out, m); break;
-    case 7: i = symmetric_fixed_k<7, K>(rows, w, out, m); break;
-    case 8: i = symmetric_fixed_k<8, K>(rows, w, out, m); break;
+    case 1: i = symmetric_fixed_k<1, K, Unit>(rows, w, out, m); break;
+    case 2: i = symmetric_fixed_k<2, K, Unit>(rows, w, out, m); break;
+    case 3: i = symmetric_fixed_k<3, K, Unit>(rows, w, out, m); break;
+    case 4: i = symmetric_fixed_k<4, K, Unit>(rows, w, out, m); break;
+    case 5: i = symmetric_fixed_k<5, K, Unit>(rows, w, out, m); break;
+    case 6: i = symmetric_fixed_k<6, K, Unit>(rows, w, out, m); break;
+    case 7: i = symmetric_fixed_k<7, K, Unit>(rows, w, out, m); break;
+    case 8: i = symmetric_fixed_k<8, K, Unit>(rows, w, out, m); break;
     default: break;
   }
   for (std::size_t k = 0; k < K; ++k)
     for (std::size_t j = i; j < m; ++j) out[k][j] = symmetric_one(rows + k, w, R, j);
+}
+
+template <bool Unit>
+__attribute__((always_inline)) inline void rows_symmetric_t(const double* const* rows,
+                                                          const double* w, std::size_t n,
+                                                          double* __restrict out, std::size_t m) {
+  // n = 2 R + 1 >= 3. Pair sums s_p = rows[p] + rows[n - 1 - p], products w[p] s_p; two
+  // accumulators (even p, odd p, each in increasing p), then (A + B) + w[R] rows[R]: the chain
+  // of dependent adds is about R / 2 + 2 long instead of n, and R + 1 multiplies instead of n.
+  const std::size_t R = n / 2;
+  std::size_t i = 0;
+  switch (R) {  // the common sizes unrolled (3..17 taps); the rest below, the same order
+    case 1: i = symmetric_fixed<1, Unit>(rows, w, out, m); break;
+    case 2: i = symmetric_fixed<2, Unit>(rows, w, out, m); break;
+    case 3: i = symmetric_fixed<3, Unit>(rows, w, out, m); break;
+    case 4: i = symmetric_fixed<4, Unit>(rows, w, out, m); break;
+    case 5: i = symmetric_fixed<5, Unit>(rows, w, out, m); break;
+    case 6: i = symmetric_fixed<6, Unit>(rows, w, out, m); break;
+    case 7: i = symmetric_fixed<7, Unit>(rows, w, out, m); break;
+    case 8: i = symmetric_fixed<8, Unit>(rows, w, out, m); break;
+    default: break;
+  }
+  for (; i < m; ++i) out[i] = symmetric_one(rows, w, R, i);
+}
+
+/// Every tap is 1 (torch7's and jarrett's box windows as plain taps): the products are skipped.
+inline bool unit_taps(const double* w, std::size_t n) {
+  for (std::size_t p = 0; p < n; ++p)
+    if (w[p] != 1.0) return false;
+  return true;
 }
 
 }  // namespace
@@ -606,10 +644,20 @@ LRN_CLONES void weighted_row_symmetric(const double* v, std::size_t lanes, const
                                        std::size_t n, double* __restrict out, std::size_t m) {
   const std::size_t R = n / 2, L = lanes;
   std::size_t i = 0;
+  const bool unit = unit_taps(w, n);
   switch (L) {  // joint (1), per channel RGB (3), RGB values and squares (6)
-    case 1: i = symmetric_row_lanes<1>(v, w, n, out, m); break;
-    case 3: i = symmetric_row_lanes<3>(v, w, n, out, m); break;
-    case 6: i = symmetric_row_lanes<6>(v, w, n, out, m); break;
+    case 1:
+      i = unit ? symmetric_row_lanes<1, true>(v, w, n, out, m)
+               : symmetric_row_lanes<1, false>(v, w, n, out, m);
+      break;
+    case 3:
+      i = unit ? symmetric_row_lanes<3, true>(v, w, n, out, m)
+               : symmetric_row_lanes<3, false>(v, w, n, out, m);
+      break;
+    case 6:
+      i = unit ? symmetric_row_lanes<6, true>(v, w, n, out, m)
+               : symmetric_row_lanes<6, false>(v, w, n, out, m);
+      break;
     default: break;
   }
   for (; i < m; ++i) {  // symmetric_one with rows[p] = v + p L
@@ -627,37 +675,26 @@ LRN_CLONES void weighted_row_symmetric(const double* v, std::size_t lanes, const
   }
 }
 
+LRN_CLONES void weighted_rows_symmetric(const double* const* rows, const double* w, std::size_t n,
+                                        double* __restrict out, std::size_t m) {
+  if (unit_taps(w, n)) rows_symmetric_t<true>(rows, w, n, out, m);
+  else rows_symmetric_t<false>(rows, w, n, out, m);
+}
+
 LRN_CLONES void weighted_rows_symmetric_rows(const double* const* rows, const double* w,
                                              std::size_t n, double* const* out, std::size_t count,
                                              std::size_t m) {
+  const bool unit = unit_taps(w, n);
   switch (count) {
-    case 2: return symmetric_k<2>(rows, w, n, out, m);
-    case 4: return symmetric_k<4>(rows, w, n, out, m);
+    case 2:
+      return unit ? symmetric_k<2, true>(rows, w, n, out, m) : symmetric_k<2, false>(rows, w, n, out, m);
+    case 4:
+      return unit ? symmetric_k<4, true>(rows, w, n, out, m) : symmetric_k<4, false>(rows, w, n, out, m);
     default:
       for (std::size_t k = 0; k < count; ++k) weighted_rows_symmetric(rows + k, w, n, out[k], m);
   }
 }
 
-LRN_CLONES void weighted_rows_symmetric(const double* const* rows, const double* w, std::size_t n,
-                                        double* __restrict out, std::size_t m) {
-  // n = 2 R + 1 >= 3. Pair sums s_p = rows[p] + rows[n - 1 - p], products w[p] s_p; two
-  // accumulators (even p, odd p, each in increasing p), then (A + B) + w[R] rows[R]: the chain
-  // of dependent adds is about R / 2 + 2 long instead of n, and R + 1 multiplies instead of n.
-  const std::size_t R = n / 2;
-  std::size_t i = 0;
-  switch (R) {  // the common sizes unrolled (3..17 taps); the rest below, the same order
-    case 1: i = symmetric_fixed<1>(rows, w, out, m); break;
-    case 2: i = symmetric_fixed<2>(rows, w, out, m); break;
-    case 3: i = symmetric_fixed<3>(rows, w, out, m); break;
-    case 4: i = symmetric_fixed<4>(rows, w, out, m); break;
-    case 5: i = symmetric_fixed<5>(rows, w, out, m); break;
-    case 6: i = symmetric_fixed<6>(rows, w, out, m); break;
-    case 7: i = symmetric_fixed<7>(rows, w, out, m); break;
-    case 8: i = symmetric_fixed<8>(rows, w, out, m); break;
-    default: break;
-  }
-  for (; i < m; ++i) out[i] = symmetric_one(rows, w, R, i);
-}
 
 LRN_CLONES void interleave4_add(const double* const* a, const double* const* b,
                                 double* __restrict t, std::size_t m) {
