@@ -535,11 +535,8 @@ __attribute__((always_inline)) inline std::size_t symmetric_fixed_row(const doub
 }
 
 template <std::size_t Lc, bool Unit>
-__attribute__((always_inline)) inline std::size_t symmetric_row_lanes(const double* v,
-                                                                      const double* w,
-                                                                      std::size_t n,
-                                                                      double* __restrict out,
-                                                                      std::size_t m) {
+__attribute__((always_inline)) inline std::size_t symmetric_row_lanes(
+    const double* v, const double* w, std::size_t n, double* __restrict out, std::size_t m) {
   switch (n / 2) {  // the common sizes unrolled (3..17 taps)
     case 1: return symmetric_fixed_row<1, Lc, Unit>(v, w, out, m);
     case 2: return symmetric_fixed_row<2, Lc, Unit>(v, w, out, m);
@@ -610,8 +607,8 @@ __attribute__((always_inline)) inline void symmetric_k(const double* const* rows
 
 template <bool Unit>
 __attribute__((always_inline)) inline void rows_symmetric_t(const double* const* rows,
-                                                          const double* w, std::size_t n,
-                                                          double* __restrict out, std::size_t m) {
+                                                            const double* w, std::size_t n,
+                                                            double* __restrict out, std::size_t m) {
   // n = 2 R + 1 >= 3. Pair sums s_p = rows[p] + rows[n - 1 - p], products w[p] s_p; two
   // accumulators (even p, odd p, each in increasing p), then (A + B) + w[R] rows[R]: the chain
   // of dependent adds is about R / 2 + 2 long instead of n, and R + 1 multiplies instead of n.
@@ -687,14 +684,15 @@ LRN_CLONES void weighted_rows_symmetric_rows(const double* const* rows, const do
   const bool unit = unit_taps(w, n);
   switch (count) {
     case 2:
-      return unit ? symmetric_k<2, true>(rows, w, n, out, m) : symmetric_k<2, false>(rows, w, n, out, m);
+      return unit ? symmetric_k<2, true>(rows, w, n, out, m)
+                  : symmetric_k<2, false>(rows, w, n, out, m);
     case 4:
-      return unit ? symmetric_k<4, true>(rows, w, n, out, m) : symmetric_k<4, false>(rows, w, n, out, m);
+      return unit ? symmetric_k<4, true>(rows, w, n, out, m)
+                  : symmetric_k<4, false>(rows, w, n, out, m);
     default:
       for (std::size_t k = 0; k < count; ++k) weighted_rows_symmetric(rows + k, w, n, out[k], m);
   }
 }
-
 
 LRN_CLONES void interleave4_add(const double* const* a, const double* const* b,
                                 double* __restrict t, std::size_t m) {
