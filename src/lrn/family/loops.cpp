@@ -550,6 +550,21 @@ __attribute__((always_inline)) inline std::size_t symmetric_row_lanes(
   }
 }
 
+/// symmetric_row_lanes for the lane counts unrolled: joint (1), per channel RGB (3), RGB values
+/// and squares (6); 0 (nothing done) for others.
+template <bool Unit>
+__attribute__((always_inline)) inline std::size_t row_symmetric_t(const double* v, std::size_t L,
+                                                                  const double* w, std::size_t n,
+                                                                  double* __restrict out,
+                                                                  std::size_t m) {
+  switch (L) {
+    case 1: return symmetric_row_lanes<1, Unit>(v, w, n, out, m);
+    case 3: return symmetric_row_lanes<3, Unit>(v, w, n, out, m);
+    case 6: return symmetric_row_lanes<6, Unit>(v, w, n, out, m);
+    default: return 0;
+  }
+}
+
 /// K outputs from n + K - 1 rows: out[k] from rows [k, k + n), each loaded row used by all
 /// that need it; the same sums as symmetric_fixed, 4 samples a step.
 template <std::size_t R, std::size_t K, bool Unit>
@@ -628,6 +643,21 @@ __attribute__((always_inline)) inline void rows_symmetric_t(const double* const*
   for (; i < m; ++i) out[i] = symmetric_one(rows, w, R, i);
 }
 
+/// weighted_rows_symmetric_rows' body: 2 or 4 outputs read each row once for all of them
+/// (symmetric_k); other counts go output by output through weighted_rows_symmetric.
+template <bool Unit>
+__attribute__((always_inline)) inline void rows_symmetric_rows_t(const double* const* rows,
+                                                                 const double* w, std::size_t n,
+                                                                 double* const* out,
+                                                                 std::size_t count, std::size_t m) {
+  switch (count) {
+    case 2: return symmetric_k<2, Unit>(rows, w, n, out, m);
+    case 4: return symmetric_k<4, Unit>(rows, w, n, out, m);
+    default:
+      for (std::size_t k = 0; k < count; ++k) weighted_rows_symmetric(rows + k, w, n, out[k], m);
+  }
+}
+
 /// Every tap is 1 (torch7's and jarrett's box windows as plain taps): the products are skipped.
 inline bool unit_taps(const double* w, std::size_t n) {
   for (std::size_t p = 0; p < n; ++p)
@@ -640,23 +670,8 @@ inline bool unit_taps(const double* w, std::size_t n) {
 LRN_CLONES void weighted_row_symmetric(const double* v, std::size_t lanes, const double* w,
                                        std::size_t n, double* __restrict out, std::size_t m) {
   const std::size_t R = n / 2, L = lanes;
-  std::size_t i = 0;
-  const bool unit = unit_taps(w, n);
-  switch (L) {  // joint (1), per channel RGB (3), RGB values and squares (6)
-    case 1:
-      i = unit ? symmetric_row_lanes<1, true>(v, w, n, out, m)
-               : symmetric_row_lanes<1, false>(v, w, n, out, m);
-      break;
-    case 3:
-      i = unit ? symmetric_row_lanes<3, true>(v, w, n, out, m)
-               : symmetric_row_lanes<3, false>(v, w, n, out, m);
-      break;
-    case 6:
-      i = unit ? symmetric_row_lanes<6, true>(v, w, n, out, m)
-               : symmetric_row_lanes<6, false>(v, w, n, out, m);
-      break;
-    default: break;
-  }
+  std::size_t i = unit_taps(w, n) ? row_symmetric_t<true>(v, L, w, n, out, m)
+                                  : row_symmetric_t<false>(v, L, w, n, out, m);
   for (; i < m; ++i) {  // symmetric_one with rows[p] = v + p L
     const double* x = v + i;
     double a = 0, b = 0;
@@ -681,17 +696,8 @@ LRN_CLONES void weighted_rows_symmetric(const double* const* rows, const double*
 LRN_CLONES void weighted_rows_symmetric_rows(const double* const* rows, const double* w,
                                              std::size_t n, double* const* out, std::size_t count,
                                              std::size_t m) {
-  const bool unit = unit_taps(w, n);
-  switch (count) {
-    case 2:
-      return unit ? symmetric_k<2, true>(rows, w, n, out, m)
-                  : symmetric_k<2, false>(rows, w, n, out, m);
-    case 4:
-      return unit ? symmetric_k<4, true>(rows, w, n, out, m)
-                  : symmetric_k<4, false>(rows, w, n, out, m);
-    default:
-      for (std::size_t k = 0; k < count; ++k) weighted_rows_symmetric(rows + k, w, n, out[k], m);
-  }
+  if (unit_taps(w, n)) rows_symmetric_rows_t<true>(rows, w, n, out, count, m);
+  else rows_symmetric_rows_t<false>(rows, w, n, out, count, m);
 }
 
 LRN_CLONES void interleave4_add(const double* const* a, const double* const* b,
